@@ -1,0 +1,47 @@
+// What a workflow test needs: a client and a worker connection to the ONE dev
+// server that `npm test` started, and the workflow bundle it built. A file run
+// on its own (`npx tsx --test test/x.test.ts`) starts its own server and bundle.
+import { readFileSync } from 'node:fs';
+import { Client } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, type WorkflowBundle } from '@temporalio/worker';
+import { startDevServer, type DevServer } from '../../src/temporal/devServer';
+
+export interface TemporalTestEnv {
+  client: Client;
+  nativeConnection: NativeConnection;
+  namespace: string;
+  workflowBundle: WorkflowBundle;
+  /** A task queue no other test uses, so parallel test files don't steal each other's tasks. */
+  uniqueTaskQueue(prefix?: string): string;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function openTemporalTestEnv(): Promise<TemporalTestEnv> {
+  let ownServer: DevServer | undefined;
+  let address = process.env.TEMPORAL_ADDRESS;
+  let namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
+  let workflowBundle: WorkflowBundle;
+  if (address && process.env.TEST_WORKFLOW_BUNDLE) {
+    workflowBundle = { code: readFileSync(process.env.TEST_WORKFLOW_BUNDLE, 'utf8') };
+  } else {
+    ownServer = await startDevServer();
+    address = ownServer.address;
+    namespace = ownServer.namespace;
+    workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows') });
+  }
+  const nativeConnection = await NativeConnection.connect({ address });
+  const client = new Client({ connection: nativeConnection, namespace });
+  return {
+    client,
+    nativeConnection,
+    namespace,
+    workflowBundle,
+    uniqueTaskQueue: (prefix = 'test') => `${prefix}-${process.pid}-${++counter}-${Date.now().toString(36)}`,
+    async close() {
+      await nativeConnection.close();
+      await ownServer?.stop();
+    },
+  };
+}
