@@ -1,0 +1,311 @@
+// The HTTP client for Vidu's Ad One-Click API. Requests are validated before
+// they are sent, responses are checked against the schemas, and every failure
+// becomes one of the error types in `errors.ts`, which say whether a retry is
+// safe. Network failures say whether the request may have reached Vidu: a
+// create that timed out after being sent may have made (and billed) a task.
+import { Readable } from 'node:stream';
+import { Pool, getGlobalDispatcher, interceptors, type Dispatcher } from 'undici';
+import type { z } from 'zod';
+import {
+  VIDU_PATHS,
+  type AdSubRecords,
+  type ComposeRequest,
+  type ComposeResponse,
+  type CreateAdRequest,
+  type CreateAdResponse,
+  type CreditsResponse,
+  type EditRequest,
+  type EditResponse,
+  type TaskCreations,
+} from './apiTypes';
+import { ViduAbortError, ViduApiError, ViduNetworkError, ViduResponseError } from './errors';
+import { validateComposeRequest, validateCreateAdRequest, validateEditRequest, validateTaskId } from './requestValidation';
+import {
+  adSubRecordsSchema,
+  composeResponseSchema,
+  createAdResponseSchema,
+  creditsResponseSchema,
+  editResponseSchema,
+  parseResponseBody,
+  taskCreationsSchema,
+} from './schemas';
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_CONNECTIONS = 10;
+// Connecting is quick or hopeless; waiting longer only delays a safe retry.
+const MAX_CONNECT_TIMEOUT_MS = 10_000;
+const KEEP_ALIVE_MS = 30_000;
+
+export interface ViduClientOptions {
+  /** e.g. https://api.vidu.com or https://api.vidu.cn; a path prefix is kept. */
+  baseUrl: string;
+  apiKey: string;
+  /** Per call: how long to wait for the response headers, and then between body chunks. Default 30 s. */
+  timeoutMs?: number;
+  /** Keep-alive connections to Vidu. Default 10. */
+  connections?: number;
+  /** A dispatcher to use instead of the client's own pool (not closed by `close()`). */
+  dispatcher?: Dispatcher;
+}
+
+export interface ViduCallOptions {
+  signal?: AbortSignal;
+  /** Overrides the client's `timeoutMs` for this call. */
+  timeoutMs?: number;
+}
+
+export interface ComposeCallOptions extends ViduCallOptions {
+  /** The main task's number of storyboards; when given, `video_task_ids` must hold one id per storyboard. */
+  storyboardCount?: number;
+}
+
+interface CallSpec {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: unknown;
+  /** Whether sending the request twice is harmless (decides retry after an unclear network failure). */
+  idempotent: boolean;
+}
+
+interface RawResponse {
+  status: number;
+  text: string;
+}
+
+function timeoutOption(value: number | undefined, fallback: number): number {
+  const timeout = value ?? fallback;
+  if (!Number.isFinite(timeout) || timeout <= 0) throw new TypeError(`timeoutMs must be a positive number (got ${timeout})`);
+  return timeout;
+}
+
+export class ViduClient {
+  readonly #origin: string;
+  readonly #pathPrefix: string;
+  readonly #dispatcher: Dispatcher;
+  readonly #ownsDispatcher: boolean;
+  readonly #apiKey: string;
+  readonly #timeoutMs: number;
+  #closed = false;
+
+  constructor(opts: ViduClientOptions) {
+    let base: URL;
+    try {
+      base = new URL(opts.baseUrl);
+    } catch {
+      throw new TypeError(`baseUrl must be an absolute http(s) URL (got "${opts.baseUrl}")`);
+    }
+    if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new TypeError(`baseUrl must use http or https (got "${base.protocol}")`);
+    if (typeof opts.apiKey !== 'string' || opts.apiKey.trim() === '') throw new TypeError('apiKey must be a non-empty string');
+    this.#origin = base.origin;
+    this.#pathPrefix = base.pathname.replace(/\/+$/, '');
+    this.#apiKey = opts.apiKey;
+    this.#timeoutMs = timeoutOption(opts.timeoutMs, DEFAULT_TIMEOUT_MS);
+    this.#ownsDispatcher = opts.dispatcher === undefined;
+    this.#dispatcher =
+      opts.dispatcher ??
+      new Pool(this.#origin, {
+        connections: opts.connections ?? DEFAULT_CONNECTIONS,
+        keepAliveTimeout: KEEP_ALIVE_MS,
+        connect: { timeout: Math.min(this.#timeoutMs, MAX_CONNECT_TIMEOUT_MS) },
+      });
+  }
+
+  /** POST /ent/v2/ad-one-click: starts an ad film (spends credits). */
+  async createAd(req: CreateAdRequest, opts?: ViduCallOptions): Promise<CreateAdResponse> {
+    const body = validateCreateAdRequest(req);
+    return this.#call({ method: 'POST', path: VIDU_PATHS.createAd, body, idempotent: false }, createAdResponseSchema, opts);
+  }
+
+  /** GET /ent/v2/tasks/{id}/creations: state, progress and results of the main task or any sub-task. */
+  async getCreations(taskId: string, opts?: ViduCallOptions): Promise<TaskCreations> {
+    const path = VIDU_PATHS.creations(validateTaskId(taskId));
+    return this.#call({ method: 'GET', path, idempotent: true }, taskCreationsSchema, opts);
+  }
+
+  /** GET /ent/v2/ad-one-click/{id}: storyboards, narration, bgm and compose records, `storyboard_id` normalised. */
+  async getAdSubRecords(taskId: string, opts?: ViduCallOptions): Promise<AdSubRecords> {
+    const path = VIDU_PATHS.adSubRecords(validateTaskId(taskId));
+    return this.#call({ method: 'GET', path, idempotent: true }, adSubRecordsSchema, opts);
+  }
+
+  /** POST /ent/v2/ad-one-click/edit: a new take of a storyboard, the narration or the bgm (spends credits). */
+  async edit(req: EditRequest, opts?: ViduCallOptions): Promise<EditResponse> {
+    const body = validateEditRequest(req);
+    return this.#call({ method: 'POST', path: VIDU_PATHS.edit, body, idempotent: false }, editResponseSchema, opts);
+  }
+
+  /** POST /ent/v2/ad-one-click/compose: renders the selected takes into one film. */
+  async compose(req: ComposeRequest, opts?: ComposeCallOptions): Promise<ComposeResponse> {
+    const body = validateComposeRequest(req, { storyboardCount: opts?.storyboardCount });
+    return this.#call({ method: 'POST', path: VIDU_PATHS.compose, body, idempotent: false }, composeResponseSchema, opts);
+  }
+
+  /** POST /ent/v2/tasks/{id}/cancel. Cancelling twice changes nothing, so it is retried like a GET. */
+  async cancelTask(taskId: string, opts?: ViduCallOptions): Promise<void> {
+    const path = VIDU_PATHS.cancel(validateTaskId(taskId));
+    await this.#send({ method: 'POST', path, body: {}, idempotent: true }, opts);
+  }
+
+  /** GET /ent/v2/credits: remaining credits and the organisation's concurrency figures. */
+  async getCredits(opts?: ViduCallOptions): Promise<CreditsResponse> {
+    return this.#call({ method: 'GET', path: VIDU_PATHS.credits, idempotent: true }, creditsResponseSchema, opts);
+  }
+
+  /** Closes the client's own connection pool; calls made afterwards fail as not sent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#ownsDispatcher) await this.#dispatcher.close();
+  }
+
+  async #call<T>(spec: CallSpec, schema: z.ZodType<T>, opts: ViduCallOptions | undefined): Promise<T> {
+    const endpoint = `${spec.method} ${spec.path}`;
+    const response = await this.#send(spec, opts);
+    let json: unknown;
+    try {
+      json = JSON.parse(response.text);
+    } catch {
+      throw new ViduResponseError({ status: response.status, endpoint, issues: [{ field: '(body)', rule: 'must be JSON' }] });
+    }
+    const parsed = parseResponseBody(schema, json);
+    if (!parsed.ok) throw new ViduResponseError({ status: response.status, endpoint, issues: parsed.issues });
+    return parsed.value;
+  }
+
+  /** Sends one request; resolves with a 2xx response's text, throws a Vidu error for everything else. */
+  async #send(spec: CallSpec, opts: ViduCallOptions | undefined): Promise<RawResponse> {
+    const endpoint = `${spec.method} ${spec.path}`;
+    const signal = opts?.signal;
+    const timeoutMs = timeoutOption(opts?.timeoutMs, this.#timeoutMs);
+    if (signal?.aborted) throw new ViduAbortError(endpoint, signal.reason);
+    if (this.#closed) {
+      throw new ViduNetworkError({ outcome: 'not-sent', code: 'CLIENT_CLOSED', endpoint, idempotent: spec.idempotent, detail: 'the client was closed' });
+    }
+    let responded = false;
+    let response: RawResponse;
+    try {
+      const res = await this.#dispatcher.request({
+        origin: this.#origin,
+        path: this.#pathPrefix + spec.path,
+        method: spec.method,
+        headers: {
+          authorization: `Token ${this.#apiKey}`,
+          'content-type': 'application/json',
+          accept: 'application/json',
+        },
+        body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+        signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      responded = true;
+      response = { status: res.statusCode, text: await res.body.text() };
+    } catch (err) {
+      if (signal?.aborted) throw new ViduAbortError(endpoint, signal.reason);
+      throw ViduNetworkError.fromCause(err, { endpoint, idempotent: spec.idempotent, responded, secret: this.#apiKey });
+    }
+    if (response.status < 200 || response.status > 299) {
+      throw ViduApiError.fromResponse({ status: response.status, bodyText: response.text, endpoint, secret: this.#apiKey });
+    }
+    return response;
+  }
+}
+
+export interface DownloadMediaOptions {
+  signal?: AbortSignal;
+  /** How long to wait for the headers, and then between body chunks. Default 30 s. */
+  timeoutMs?: number;
+  /** The body fails with a ViduResponseError once it exceeds this many bytes. */
+  maxBytes?: number;
+  /** Defaults to the global dispatcher. */
+  dispatcher?: Dispatcher;
+}
+
+export interface DownloadedMedia {
+  contentType: string;
+  /** Declared length, when the server sent one. */
+  contentLength: number | undefined;
+  body: Readable;
+}
+
+const MAX_REDIRECTIONS = 5;
+const redirectingDispatchers = new WeakMap<Dispatcher, Dispatcher>();
+
+// Media hosts (object stores, CDNs) may redirect; the API host never needs to.
+function redirecting(base: Dispatcher): Dispatcher {
+  let composed = redirectingDispatchers.get(base);
+  if (!composed) {
+    composed = base.compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTIONS }));
+    redirectingDispatchers.set(base, composed);
+  }
+  return composed;
+}
+
+function limitBytes(source: AsyncIterable<Buffer>, maxBytes: number, endpoint: string, status: number): Readable {
+  async function* limited() {
+    let total = 0;
+    for await (const chunk of source) {
+      total += chunk.length;
+      if (total > maxBytes) {
+        throw new ViduResponseError({ status, endpoint, issues: [{ field: '(body)', rule: `must be at most ${maxBytes} bytes` }] });
+      }
+      yield chunk;
+    }
+  }
+  return Readable.from(limited(), { objectMode: false });
+}
+
+/**
+ * Opens a Vidu creation URL (unauthenticated, usually on another host) for
+ * streaming. The URL's query, which may carry a signature, is kept out of
+ * errors. An expired URL answers 403 or 404: a ViduApiError with code
+ * 'MediaUnavailable' (not retryable; query the task again for a fresh URL).
+ */
+export async function downloadMedia(url: string, opts: DownloadMediaOptions = {}): Promise<DownloadedMedia> {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    throw new TypeError('media url must be an absolute http(s) URL');
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new TypeError(`media url must use http or https (got "${target.protocol}")`);
+  const endpoint = `GET ${target.origin}${target.pathname}`;
+  const timeoutMs = timeoutOption(opts.timeoutMs, DEFAULT_TIMEOUT_MS);
+  const { signal, maxBytes } = opts;
+  if (signal?.aborted) throw new ViduAbortError(endpoint, signal.reason);
+  let res: Dispatcher.ResponseData;
+  try {
+    res = await redirecting(opts.dispatcher ?? getGlobalDispatcher()).request({
+      origin: target.origin,
+      path: target.pathname + target.search,
+      method: 'GET',
+      signal,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+  } catch (err) {
+    if (signal?.aborted) throw new ViduAbortError(endpoint, signal.reason);
+    throw ViduNetworkError.fromCause(err, { endpoint, idempotent: true });
+  }
+  if (res.statusCode < 200 || res.statusCode > 299) {
+    await res.body.dump().catch(() => undefined); // lets the connection be reused
+    throw new ViduApiError({ status: res.statusCode, code: 'MediaUnavailable', viduMessage: '', endpoint });
+  }
+  const header = (name: string) => {
+    const value = res.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  const declared = header('content-length');
+  const contentLength = declared !== undefined && /^\d+$/.test(declared) ? Number(declared) : undefined;
+  if (maxBytes !== undefined && contentLength !== undefined && contentLength > maxBytes) {
+    // Destroying the body emits an abort error nobody else would listen for.
+    res.body.on('error', () => undefined).destroy();
+    throw new ViduResponseError({
+      status: res.statusCode,
+      endpoint,
+      issues: [{ field: 'content-length', rule: `must be at most ${maxBytes} bytes (got ${contentLength})` }],
+    });
+  }
+  const body = maxBytes === undefined ? res.body : limitBytes(res.body, maxBytes, endpoint, res.statusCode);
+  return { contentType: header('content-type') ?? 'application/octet-stream', contentLength, body };
+}
