@@ -1,0 +1,15 @@
+// The Vidu simulator: a faithful HTTP stand-in for Vidu's Ad One-Click API
+// that tests, the demo and the benchmarks run against (VIDU_BASE_URL points at it).
+//
+// Where Vidu's documentation is silent, the simulator decides as follows:
+// - edit/compose on a main task that has not succeeded: 400 BadRequest "main task not finished: ...";
+//   edit/compose/sub-records on an id that is not a main ad task: 404 TaskNotFound;
+// - cancel answers the task's /creations body (state 'canceled');
+// - a compose appears in completed_creation_records once it has succeeded; an edit's record at once;
+// - narration and bgm creations are MP3 audio (audio/mpeg), videos MP4, covers PNG;
+// - apiCalls counts every request routed to an endpoint, including rejected ones.
+export { startViduSimulator } from './server';
+export type { ViduSimulator } from './server';
+export type { SimulatorOptions } from './options';
+export type { FaultConfig, HttpFault, CallbackFault, TaskFailureFault, SimEndpoint } from './faults';
+export type { SimulatorCounters } from './counters';

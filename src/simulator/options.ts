@@ -1,0 +1,57 @@
+// The simulator's settings and their defaults.
+import type { Timing } from './taskLifecycle';
+
+export interface SimulatorOptions {
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** Default 0 (a free port). */
+  port?: number;
+  /** Default 'sim-key'; a wrong or missing key gets 401 Unauthorized. */
+  apiKey?: string;
+  /** Per-state durations: tests use milliseconds, the demo seconds. */
+  timing?: { queueMs?: number; processingMs?: number; progressSteps?: number };
+  /** Default 5 running tasks per account; the rest wait in `queueing`. */
+  concurrencyLimit?: number;
+  /** Default 100000; running out gets 400 CreditInsufficient. */
+  initialCredits?: number;
+  /** Default 3600000; media URLs stop working after this. */
+  mediaTtlMs?: number;
+  /** Delay between callback retries, default 200. */
+  callbackRetryDelayMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface ResolvedOptions {
+  host: string;
+  port: number;
+  apiKey: string;
+  timing: Timing;
+  concurrencyLimit: number;
+  initialCredits: number;
+  mediaTtlMs: number;
+  callbackRetryDelayMs: number;
+  log: (line: string) => void;
+}
+
+function check(name: string, value: number, min: number): number {
+  if (!Number.isFinite(value) || value < min) throw new RangeError(`simulator option ${name} must be a number >= ${min} (got ${value})`);
+  return value;
+}
+
+export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions {
+  return {
+    host: options.host ?? '127.0.0.1',
+    port: check('port', options.port ?? 0, 0),
+    apiKey: options.apiKey ?? 'sim-key',
+    timing: {
+      queueMs: check('timing.queueMs', options.timing?.queueMs ?? 1_000, 0),
+      processingMs: check('timing.processingMs', options.timing?.processingMs ?? 5_000, 0),
+      progressSteps: Math.floor(check('timing.progressSteps', options.timing?.progressSteps ?? 5, 1)),
+    },
+    concurrencyLimit: Math.floor(check('concurrencyLimit', options.concurrencyLimit ?? 5, 1)),
+    initialCredits: check('initialCredits', options.initialCredits ?? 100_000, 0),
+    mediaTtlMs: check('mediaTtlMs', options.mediaTtlMs ?? 3_600_000, 0),
+    callbackRetryDelayMs: check('callbackRetryDelayMs', options.callbackRetryDelayMs ?? 200, 0),
+    log: options.log ?? (() => undefined),
+  };
+}

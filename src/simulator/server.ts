@@ -1,0 +1,100 @@
+// Starts the simulator: one node:http server answering the Vidu API, the media
+// URLs it hands out and its own control interface.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Agent } from 'undici';
+import { CONTROL_PREFIX, handleControlRequest, type ControlTarget } from './control';
+import type { SimulatorCounters } from './counters';
+import { checkFaultConfig } from './faultConfigSchema';
+import { FaultPlan, type FaultConfig } from './faults';
+import { sendError } from './httpIo';
+import { MediaSigner } from './media';
+import { resolveOptions, type SimulatorOptions } from './options';
+import { handleApiRequest } from './routes';
+import { Simulation } from './simulation';
+import { TaskIdGenerator } from './taskIds';
+
+export interface ViduSimulator {
+  /** Base URL, e.g. http://127.0.0.1:43121 */
+  url: string;
+  apiKey: string;
+  /** Replaces the fault config; throws a TypeError naming the problem if it is malformed. */
+  setFaults(faults: FaultConfig): void;
+  counters(): SimulatorCounters;
+  /** Clears tasks, faults, counters and credits back to initial; stops pending timers and callbacks. */
+  reset(): void;
+  /** Stops timers and pending callbacks, closes the server and its sockets. */
+  close(): Promise<void>;
+}
+
+function baseUrl(address: AddressInfo): string {
+  const wildcard = address.address === '0.0.0.0' || address.address === '::';
+  const host = wildcard ? '127.0.0.1' : address.address;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+}
+
+export async function startViduSimulator(options?: SimulatorOptions): Promise<ViduSimulator> {
+  const opts = resolveOptions(options);
+  const faults = new FaultPlan();
+  const ids = new TaskIdGenerator();
+  const dispatcher = new Agent({ connect: { timeout: 2_000 }, keepAliveTimeout: 1_000 });
+  // Filled once the server listens (the media URLs need its address).
+  const live: { simulation?: Simulation; control?: ControlTarget } = {};
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://simulator.invalid');
+    res.on('finish', () => opts.log(`${req.method} ${url.pathname} -> ${res.statusCode}`));
+    const { simulation, control } = live;
+    if (!simulation || !control) {
+      res.writeHead(503).end();
+      return;
+    }
+    if (url.pathname.startsWith(CONTROL_PREFIX)) return handleControlRequest(req, res, url, control);
+    if (simulation.shared.media.serve(req, res, url)) return;
+    return handleApiRequest(req, res, url, { apiKey: opts.apiKey, faults, simulation: () => live.simulation! });
+  };
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => sendError(res, error));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const url = baseUrl(server.address() as AddressInfo);
+  const shared = { options: opts, ids, faults, media: new MediaSigner(url, opts.mediaTtlMs), dispatcher };
+  live.simulation = new Simulation(shared);
+
+  let closing: Promise<void> | undefined;
+  const simulator: ViduSimulator = {
+    url,
+    apiKey: opts.apiKey,
+    setFaults(config) {
+      const check = checkFaultConfig(config);
+      if (!check.ok) throw new TypeError(`bad fault config: ${check.reason}`);
+      faults.replace(check.config);
+    },
+    counters: () => structuredClone(live.simulation!.store.counters),
+    reset() {
+      live.simulation!.dispose();
+      faults.clear();
+      live.simulation = new Simulation(shared);
+    },
+    close() {
+      closing ??= (async () => {
+        live.simulation!.dispose();
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await closed;
+        await dispatcher.destroy();
+      })();
+      return closing;
+    },
+  };
+  live.control = simulator;
+  opts.log(`Vidu simulator listening on ${url}`);
+  return simulator;
+}
