@@ -4,6 +4,7 @@
 // object so `temporal workflow signal --input '{...}'` and the Web UI work too.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AspectRatio, Language } from '../vidu/apiTypes';
+import type { AdFilmContinuation } from './adState';
 
 export const AD_WORKFLOW_TYPE = 'adFilmWorkflow';
 export const DEFAULT_TASK_QUEUE = 'vidu-ads';
@@ -63,6 +64,14 @@ export interface AdFilmInput {
   taskDeadlineMs?: number;
   /** Polling safety net: first check after `initialMs`, growing to `maxMs`. Defaults 10 s and 2 min. */
   polling?: { initialMs: number; maxMs: number };
+  /**
+   * A review continues as new once the run's history holds this many events
+   * (or when Temporal suggests it), so many review rounds never grow one
+   * history without bound. Default 2,000.
+   */
+  continueAsNewAfterEvents?: number;
+  /** Set only by the workflow itself when it continues as new: the state carried over. Callers leave it unset. */
+  continued?: AdFilmContinuation;
 }
 
 export interface StoredFile {
@@ -110,6 +119,8 @@ export interface EditStatus {
   /** Vidu's sub-task id, once the edit has been created. */
   subTaskId?: string;
   state: 'pending' | 'running' | 'succeeded' | 'failed';
+  /** Progress of the Vidu sub-task, 0-100, while it runs. */
+  progress?: number;
   error?: string;
 }
 

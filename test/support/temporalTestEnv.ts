@@ -8,6 +8,8 @@ import { startDevServer, type DevServer } from '../../src/temporal/devServer';
 
 export interface TemporalTestEnv {
   client: Client;
+  /** host:port of the server, for child processes (CLI tests) that connect on their own. */
+  address: string;
   nativeConnection: NativeConnection;
   namespace: string;
   workflowBundle: WorkflowBundle;
@@ -35,6 +37,7 @@ export async function openTemporalTestEnv(): Promise<TemporalTestEnv> {
   const client = new Client({ connection: nativeConnection, namespace });
   return {
     client,
+    address,
     nativeConnection,
     namespace,
     workflowBundle,

@@ -1,0 +1,14 @@
+// The callback URL Vidu gets: the public callback endpoint with the workflow
+// id in its query string, which Vidu's signature covers, so the receiver knows
+// which workflow to signal and a forger cannot redirect a callback.
+export function callbackUrlFor(callbackPublicUrl: string | undefined, workflowId: string): string | undefined {
+  if (!callbackPublicUrl) return undefined;
+  const url = new URL(callbackPublicUrl);
+  url.searchParams.set('workflowId', workflowId);
+  return url.toString();
+}
+
+/** The id of the workflow that runs the current activity. */
+export function currentWorkflowId(info: { workflowExecution?: { workflowId: string }; activityId: string }): string {
+  return info.workflowExecution?.workflowId ?? `activity-${info.activityId}`;
+}

@@ -1,0 +1,56 @@
+// Creates the ad's main Vidu task. Create spends credits and Vidu offers no
+// way to find a task by anything we send, so this activity is never retried
+// by Temporal (the workflow gives it one attempt): inside the attempt it only
+// repeats rejections that prove nothing was created, and an unclear outcome
+// fails with ViduCreateOutcomeUnknown. The HTTP call is not aborted when the
+// activity is cancelled: letting it finish tells the workflow the id of a
+// task that was created, so that it can cancel it instead of losing track.
+import { ApplicationFailure } from '@temporalio/common';
+import { Context } from '@temporalio/activity';
+import type { CreatedTask, CreateAdTaskInput } from '../workflows/activityTypes';
+import { callbackUrlFor, currentWorkflowId } from './callbackUrl';
+import type { ActivityDeps } from './deps';
+import { DEFAULT_REJECTION_BACKOFF, retryDefinitiveRejections } from './heartbeat';
+import { createFailure, isDefinitiveRejection } from './viduFailures';
+
+async function resolveImages(deps: ActivityDeps, images: string[]): Promise<string[]> {
+  return Promise.all(
+    images.map(async (image, index) => {
+      if (!deps.artifacts.isStoredRef(image)) return image;
+      try {
+        return await deps.artifacts.readImageAsDataUri(image);
+      } catch (err) {
+        throw ApplicationFailure.create({
+          type: 'StoredImageUnavailable',
+          message: `images[${index}]: ${image} cannot be read from the artifact store (${(err as Error).message})`,
+          nonRetryable: true,
+        });
+      }
+    }),
+  );
+}
+
+export function createAdTaskActivity(deps: ActivityDeps) {
+  return async function createAdTask(input: CreateAdTaskInput): Promise<CreatedTask> {
+    const context = Context.current();
+    const images = await resolveImages(deps, input.images);
+    const request = {
+      images,
+      prompt: input.prompt,
+      duration: input.duration,
+      aspect_ratio: input.aspectRatio,
+      language: input.language,
+      callback_url: callbackUrlFor(deps.callbackPublicUrl, currentWorkflowId(context.info)),
+    };
+    try {
+      const created = await retryDefinitiveRejections(
+        () => deps.vidu.createAd(request),
+        isDefinitiveRejection,
+        deps.rejectionBackoff ?? DEFAULT_REJECTION_BACKOFF,
+      );
+      return { taskId: created.task_id, state: created.state, credits: created.credits };
+    } catch (err) {
+      throw createFailure(err);
+    }
+  };
+}

@@ -1,0 +1,23 @@
+// What the activities need, handed to `createActivities` by the worker.
+import type { LocalArtifactStore } from '../artifacts/artifactStore';
+import type { ViduClient } from '../vidu/viduClient';
+import type { Backoff } from './heartbeat';
+
+export interface ActivityDeps {
+  vidu: ViduClient;
+  artifacts: LocalArtifactStore;
+  /** Public URL of the webhook receiver; unset means no callbacks (the workflow polls). */
+  callbackPublicUrl?: string;
+  /** Backoff for rejections that prove nothing happened (429, OperationInProcess, 5xx, never sent). */
+  rejectionBackoff?: Backoff;
+  /**
+   * After an unclear edit or compose outcome, how long the next attempt keeps
+   * looking in the sub-records for the record the first request may have
+   * made before it sends again. Default 30 s.
+   */
+  recordLookupMs?: number;
+  /** Largest final video or cover accepted, in bytes. Default 2 GiB. */
+  maxMediaBytes?: number;
+  /** Per media download: how long to wait for headers and between chunks. Default 60 s. */
+  downloadTimeoutMs?: number;
+}

@@ -1,0 +1,80 @@
+// How Vidu client errors become activity failures. The rule that protects
+// credits: a request that spends credits is repeated only when its failure
+// proves nothing happened on Vidu's side ("definitive rejection"); an unclear
+// outcome is never blindly repeated (see createAdTask and spendingSubTasks).
+import { ApplicationFailure } from '@temporalio/common';
+import { ViduAbortError, ViduApiError, ViduNetworkError, ViduResponseError, ViduValidationError, isViduError } from '../vidu/errors';
+import { FAILURE_TYPES } from '../workflows/failures';
+
+/** Gateway answers: the upstream may have received and processed the request. */
+const GATEWAY_STATUSES = new Set([502, 504]);
+
+/** True when the failure proves the request had no effect and a retry may cure it (429, OperationInProcess, 5xx, never sent). */
+export function isDefinitiveRejection(err: unknown): boolean {
+  if (err instanceof ViduApiError) return err.retryable && !GATEWAY_STATUSES.has(err.status);
+  return err instanceof ViduNetworkError && err.outcome === 'not-sent';
+}
+
+/** True when a credit-spending request may have taken effect although the caller saw a failure. */
+export function isUnclearOutcome(err: unknown): boolean {
+  if (err instanceof ViduNetworkError) return err.outcome === 'unknown';
+  if (err instanceof ViduApiError) return GATEWAY_STATUSES.has(err.status);
+  return err instanceof ViduResponseError;
+}
+
+function failureType(err: unknown): string {
+  if (err instanceof ViduApiError) return err.code;
+  if (err instanceof ViduValidationError) return FAILURE_TYPES.viduValidation;
+  if (err instanceof ViduNetworkError) return 'ViduNetworkError';
+  if (err instanceof ViduResponseError) return 'ViduResponseError';
+  return 'ViduError';
+}
+
+function failureDetails(err: unknown): Record<string, unknown> {
+  if (err instanceof ViduApiError) return { status: err.status, code: err.code, traceId: err.traceId, endpoint: err.endpoint };
+  if (err instanceof ViduValidationError) return { issues: err.issues };
+  if (err instanceof ViduNetworkError) return { outcome: err.outcome, code: err.code, endpoint: err.endpoint };
+  if (err instanceof ViduResponseError) return { status: err.status, endpoint: err.endpoint, issues: err.issues };
+  return {};
+}
+
+/**
+ * For reads, cancels and downloads (harmless to repeat): retryable exactly when the client says so.
+ * An abort (the activity was cancelled) passes through so the SDK reports a cancellation.
+ */
+export function readFailure(err: unknown): unknown {
+  if (err instanceof ViduAbortError || !isViduError(err)) return err;
+  return ApplicationFailure.create({ type: failureType(err), message: err.message, details: [failureDetails(err)], nonRetryable: !err.retryable });
+}
+
+/**
+ * For edit and compose, after the in-attempt retries of definitive rejections:
+ * an unclear outcome is retryable (the next attempt looks for the record
+ * before sending again); everything else is final.
+ */
+export function subTaskFailure(err: unknown, what: 'edit' | 'compose'): unknown {
+  if (err instanceof ViduAbortError || !isViduError(err)) return err;
+  if (isUnclearOutcome(err)) {
+    return ApplicationFailure.create({
+      type: FAILURE_TYPES.outcomeUnknown,
+      message: `the ${what} request may have reached Vidu (${err.message}); the next attempt looks for its record before sending again`,
+      details: [failureDetails(err)],
+      nonRetryable: false,
+    });
+  }
+  return ApplicationFailure.create({ type: failureType(err), message: err.message, details: [failureDetails(err)], nonRetryable: true });
+}
+
+/** For create, which cannot be checked afterwards: an unclear outcome ends the ad with a type that says so. */
+export function createFailure(err: unknown): unknown {
+  if (err instanceof ViduAbortError || !isViduError(err)) return err;
+  if (isUnclearOutcome(err)) {
+    return ApplicationFailure.create({
+      type: FAILURE_TYPES.createOutcomeUnknown,
+      message: `the create request may have reached Vidu (${err.message}): a task may exist and be billed; check Vidu before starting this ad again`,
+      details: [failureDetails(err)],
+      nonRetryable: true,
+    });
+  }
+  return ApplicationFailure.create({ type: failureType(err), message: err.message, details: [failureDetails(err)], nonRetryable: true });
+}

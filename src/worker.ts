@@ -1,0 +1,75 @@
+// The worker: runs the ad workflow and its activities. `npm run worker`
+// starts one from the environment (see src/config.ts); tests and the demo
+// build their own with `createAdWorker`.
+import type { Duration } from '@temporalio/common';
+import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from './activities';
+import { LocalArtifactStore } from './artifacts/artifactStore';
+import { loadConfig, requireViduApiKey, runMain } from './config';
+import { connectWorker } from './temporal/connection';
+import { ViduClient } from './vidu/viduClient';
+
+export interface AdWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  vidu: ViduClient;
+  artifacts: LocalArtifactStore;
+  /** Public URL of the webhook receiver; without it Vidu gets no callback URL and the workflow polls. */
+  callbackPublicUrl?: string;
+  /** A prebuilt bundle (tests, many workers); otherwise the workflow code is bundled at start. */
+  workflowBundle?: WorkflowBundleOption;
+  /** Bounds worker memory (about 1 MB per cached workflow); evicted workflows replay on their next event. */
+  maxCachedWorkflows?: number;
+  /** How long a workflow task waits for this worker before any worker may take it. Temporal's default is 10 s. */
+  stickyQueueScheduleToStartTimeout?: Duration;
+  /** Activity tuning (retry backoff, lookup window, media limits); mainly for tests. */
+  activityTuning?: Omit<ActivityDeps, 'vidu' | 'artifacts' | 'callbackPublicUrl'>;
+}
+
+export async function createAdWorker(opts: AdWorkerOptions): Promise<Worker> {
+  const code = opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('./workflows') };
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    ...code,
+    activities: createActivities({
+      ...opts.activityTuning,
+      vidu: opts.vidu,
+      artifacts: opts.artifacts,
+      callbackPublicUrl: opts.callbackPublicUrl,
+    }),
+    // Only options given: an explicit undefined would override the SDK's defaults.
+    ...(opts.maxCachedWorkflows !== undefined && { maxCachedWorkflows: opts.maxCachedWorkflows }),
+    ...(opts.stickyQueueScheduleToStartTimeout !== undefined && { stickyQueueScheduleToStartTimeout: opts.stickyQueueScheduleToStartTimeout }),
+  });
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const apiKey = requireViduApiKey(config);
+  const { connection, namespace } = await connectWorker();
+  const vidu = new ViduClient({ baseUrl: config.vidu.baseUrl, apiKey, timeoutMs: config.vidu.timeoutMs });
+  try {
+    const worker = await createAdWorker({
+      connection,
+      namespace,
+      taskQueue: config.taskQueue,
+      vidu,
+      artifacts: new LocalArtifactStore(config.artifactDir),
+      callbackPublicUrl: config.callbackPublicUrl,
+    });
+    console.log(
+      `ad worker on task queue "${config.taskQueue}" (namespace ${namespace}), Vidu at ${config.vidu.baseUrl}, ` +
+        `artifacts in ${config.artifactDir}, ${config.callbackPublicUrl ? `callbacks to ${config.callbackPublicUrl}` : 'no callback URL: polling only'}`,
+    );
+    // The SDK's runtime shuts the worker down on SIGINT and SIGTERM; run() resolves once in-flight work has drained.
+    await worker.run();
+  } finally {
+    await vidu.close();
+    await connection.close();
+  }
+}
+
+if (require.main === module) runMain(main);

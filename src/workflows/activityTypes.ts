@@ -1,0 +1,106 @@
+// The activities the ad workflow calls, as plain types: the workflow proxies
+// them and `src/activities` implements them. Arguments and results are small
+// on purpose (ids, states, prompts), since each one is stored in history;
+// media URLs, which expire within the hour, never enter it.
+import type { AdSelection, EditKind, StoredFile } from './messages';
+
+export interface CreateAdTaskInput {
+  adId: string;
+  /** Public URLs or `stored:` references; the activity turns references into data URIs. */
+  images: string[];
+  prompt?: string;
+  duration?: number;
+  aspectRatio?: '16:9' | '9:16' | '1:1';
+  language?: 'zh' | 'en';
+}
+
+export interface CreatedTask {
+  taskId: string;
+  state: string;
+  credits: number;
+}
+
+/** A Vidu task's state as the query API (`/tasks/{id}/creations`) reports it. */
+export interface TaskSnapshot {
+  taskId: string;
+  state: string;
+  progress: number;
+  errCode: string;
+  credits: number;
+}
+
+export interface TakeRecord {
+  id: string;
+  prompt: string;
+  state: string;
+  errCode: string;
+}
+
+/** The sub-records of a finished ad, without their short-lived URLs. */
+export interface AdRecords {
+  /** Takes per storyboard, by storyboard index. */
+  storyboards: TakeRecord[][];
+  narration: TakeRecord[];
+  bgm: TakeRecord[];
+  /** Ids of every composed video; the first is the ad's own first video. */
+  composedIds: string[];
+  /** The takes the first composed video used: the initial selection. */
+  firstSelection?: AdSelection;
+}
+
+export interface StartEditInput {
+  mainTaskId: string;
+  kind: EditKind;
+  storyboardIndex?: number;
+  prompt: string;
+  /**
+   * Unique per edit request and sent as Vidu's `payload`: after an unclear
+   * outcome, a retry finds the record that carries it instead of paying twice.
+   */
+  marker: string;
+  /** Record ids of the target (storyboard, narration or bgm) known before this edit: not candidates. */
+  knownRecordIds: string[];
+}
+
+export interface StartComposeInput {
+  mainTaskId: string;
+  selection: AdSelection;
+  marker: string;
+  knownComposeIds: string[];
+}
+
+export interface StartedSubTask {
+  subTaskId: string;
+  state: string;
+  credits: number;
+  /** True when a retry found the task the first attempt created (nothing was sent again). */
+  recovered: boolean;
+}
+
+export interface CancelOutcome {
+  cancelled: boolean;
+  /** Why not, when Vidu refused (e.g. the task had already finished). */
+  detail?: string;
+}
+
+export interface SaveResultInput {
+  adId: string;
+  /** The task whose creation is the final video: the compose task, or the main task for the first video. */
+  taskId: string;
+  label: 'composed' | 'first-video';
+}
+
+export interface SavedResult {
+  video: StoredFile;
+  cover: StoredFile;
+}
+
+export interface AdActivities {
+  createAdTask(input: CreateAdTaskInput): Promise<CreatedTask>;
+  getTaskState(taskId: string): Promise<TaskSnapshot>;
+  readSubRecords(mainTaskId: string): Promise<AdRecords>;
+  startEdit(input: StartEditInput): Promise<StartedSubTask>;
+  startCompose(input: StartComposeInput): Promise<StartedSubTask>;
+  cancelViduTask(taskId: string): Promise<CancelOutcome>;
+  saveResult(input: SaveResultInput): Promise<SavedResult>;
+}

@@ -1,0 +1,110 @@
+// The ad workflow's state: everything the status query shows and everything a
+// long review carries into its next run when it continues as new.
+import type { AdFilmResult, AdSelection, AdStage, AdStatus, EditStatus, TakeStatus } from './messages';
+
+/** One choice the selection makes: a storyboard's video, the narration or the bgm. */
+export interface SlotState {
+  takes: TakeStatus[];
+  selectedTakeId: string;
+  /**
+   * Sequence number of the request that chose the current take. A finishing
+   * edit only takes over the slot when it was requested after that choice, so
+   * the later of two edits (or a later manual selection) wins whatever order
+   * their generations finish in.
+   */
+  selectedSeq: number;
+}
+
+export interface EditEntry extends EditStatus {
+  seq: number;
+  /** Sent as Vidu's `payload`, so a retry after an unclear outcome can find this edit's record. */
+  marker: string;
+  /** Failure type when the edit failed (a Vidu code, or a workflow failure type). */
+  errorType?: string;
+}
+
+export interface AdState {
+  adId: string;
+  stage: AdStage;
+  progress: number;
+  mainTaskId?: string;
+  composeTaskId?: string;
+  storyboards: SlotState[];
+  narration?: SlotState;
+  bgm?: SlotState;
+  /** What the ad's first composed video used; compose runs only when the selection differs. */
+  firstSelection?: AdSelection;
+  composedIds: string[];
+  edits: EditEntry[];
+  /** Edit requests accepted so far (input, update and signal together), counted against maxEdits. */
+  editsUsed: number;
+  maxEdits: number;
+  /** Credits per Vidu task: as charged at creation, then as the query API reports once final. */
+  taskCredits: Record<string, number>;
+  reviewDeadline?: number;
+  approved: boolean;
+  /** Last sequence number handed out to an edit request or a selection. */
+  seq: number;
+  lastError?: string;
+  result?: AdFilmResult;
+}
+
+/** What a review that continues as new hands to its next run. */
+export interface AdFilmContinuation {
+  state: AdState;
+  /** 1 for the first run; grows with each continue-as-new. */
+  run: number;
+}
+
+export function newAdState(adId: string, maxEdits: number): AdState {
+  return {
+    adId,
+    stage: 'creating',
+    progress: 0,
+    storyboards: [],
+    composedIds: [],
+    edits: [],
+    editsUsed: 0,
+    maxEdits,
+    taskCredits: {},
+    approved: false,
+    seq: 0,
+  };
+}
+
+export function creditsSpent(state: AdState): number {
+  return Object.values(state.taskCredits).reduce((sum, credits) => sum + credits, 0);
+}
+
+export function editsInFlight(state: AdState): EditEntry[] {
+  return state.edits.filter((e) => e.state === 'pending' || e.state === 'running');
+}
+
+function publicEdit(entry: EditEntry): EditStatus {
+  const { kind, storyboardIndex, prompt, subTaskId, state, progress, error } = entry;
+  return { kind, storyboardIndex, prompt, subTaskId, state, progress, error };
+}
+
+function publicSlot(slot: SlotState | undefined): { takes: TakeStatus[]; selectedTakeId: string } | undefined {
+  return slot && { takes: slot.takes, selectedTakeId: slot.selectedTakeId };
+}
+
+export function statusOf(state: AdState): AdStatus {
+  return {
+    adId: state.adId,
+    stage: state.stage,
+    progress: state.progress,
+    mainTaskId: state.mainTaskId,
+    composeTaskId: state.composeTaskId,
+    storyboards: state.storyboards.map((slot, index) => ({ index, takes: slot.takes, selectedTakeId: slot.selectedTakeId })),
+    narration: publicSlot(state.narration),
+    bgm: publicSlot(state.bgm),
+    edits: state.edits.map(publicEdit),
+    editsUsed: state.editsUsed,
+    maxEdits: state.maxEdits,
+    creditsSpent: creditsSpent(state),
+    reviewDeadline: state.stage === 'review' ? state.reviewDeadline : undefined,
+    result: state.result,
+    lastError: state.lastError,
+  };
+}

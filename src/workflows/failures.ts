@@ -1,0 +1,37 @@
+// Failure types the ad workflow and its activities end with. Clients match on
+// these (`err.cause.type`) rather than on messages.
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+
+export const FAILURE_TYPES = {
+  /** The ad was cancelled by the `cancelAd` signal (Temporal cancellation ends the run as Canceled instead). */
+  adCancelled: 'AdCancelled',
+  /** A Vidu task ended `failed` or `canceled`. */
+  taskFailed: 'ViduTaskFailed',
+  /** A Vidu task did not finish within `taskDeadlineMs`. */
+  taskDeadline: 'ViduTaskDeadlineExceeded',
+  /** The create request may or may not have reached Vidu: a task may exist and be billed. Check before starting again. */
+  createOutcomeUnknown: 'ViduCreateOutcomeUnknown',
+  /** The review window closed and the input said `onTimeout: 'fail'`. */
+  reviewTimedOut: 'ReviewTimedOut',
+  /** An edit request broke a rule (stage, storyboard index, prompt, limit). */
+  editRejected: 'EditRejected',
+  /** The workflow input broke a rule. */
+  invalidInput: 'InvalidAdInput',
+  /** The request broke one of Vidu's documented rules; nothing was sent. */
+  viduValidation: 'ViduValidationError',
+  /** Nothing was sent (the worker shut down while the activity waited): safe to try again. */
+  retryLater: 'ViduRetryLater',
+  /** An edit or compose whose outcome is unclear; the next attempt looks for its record before sending again. */
+  outcomeUnknown: 'ViduOutcomeUnknown',
+} as const;
+
+/**
+ * True when an ad ended because someone cancelled it: by the `cancelAd` signal
+ * (ApplicationFailure `AdCancelled`) or by Temporal cancellation (CancelledFailure).
+ * Pass the error from `handle.result()` or its `cause`.
+ */
+export function isAdCancelledError(err: unknown): boolean {
+  const failure = err instanceof Error && !(err instanceof ApplicationFailure) && !(err instanceof CancelledFailure) ? err.cause : err;
+  if (failure instanceof CancelledFailure) return true;
+  return failure instanceof ApplicationFailure && failure.type === FAILURE_TYPES.adCancelled;
+}

@@ -1,0 +1,2 @@
+// The workflow bundle's entry point (bundleWorkflowCode builds from this file).
+export { adFilmWorkflow } from './adFilmWorkflow';

@@ -1,0 +1,17 @@
+// Reads and writes the recorded histories under test/histories/. They are
+// JSON made by the generated protobuf code (camelCase fields, enum names,
+// int64 as strings, bytes as base64): the SDK's own historyToJSON and
+// historyFromJSON fail in this install, whose @temporalio packages each nest
+// their own copy of protobufjs ("type must be a Type").
+import { temporal } from '@temporalio/proto';
+
+const History = temporal.api.history.v1.History;
+
+export function historyToFileText(history: temporal.api.history.v1.IHistory): string {
+  const plain = History.toObject(History.fromObject(history), { longs: String, enums: String, bytes: String });
+  return JSON.stringify(plain, null, 1) + '\n';
+}
+
+export function historyFromFileText(text: string): temporal.api.history.v1.History {
+  return History.fromObject(JSON.parse(text) as Record<string, unknown>);
+}

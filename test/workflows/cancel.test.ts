@@ -1,0 +1,100 @@
+// Cancelling an ad, by signal and by Temporal cancellation: the Vidu task in
+// flight is cancelled too (and so not charged), and the ad ends cancelled.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ApplicationFailure, CancelledFailure, WorkflowFailedError } from '@temporalio/client';
+import { FAILURE_TYPES, isAdCancelledError } from '../../src/workflows/failures';
+import { cancelAdSignal, editUpdate, statusQuery } from '../../src/workflows/messages';
+import { AD_STAGE } from '../../src/workflows/searchAttributes';
+import { openAdHarness, uniqueAdId, waitForStatus, type AdHarness } from './harness';
+
+async function waitUntil(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('cancel and deadline', () => {
+  let h: AdHarness;
+  before(async () => {
+    // Slow generations, so that there is time to cancel one in flight.
+    h = await openAdHarness({ timing: { queueMs: 20, processingMs: 2_500, progressSteps: 5 } });
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  it('cancels by signal while generating: the Vidu task is cancelled and nothing is charged', async () => {
+    const adId = uniqueAdId('cancel-signal');
+    await h.withWorker(async (taskQueue) => {
+      const handle = await h.startAd(taskQueue, { adId });
+      const generating = await waitForStatus(handle, (s) => s.stage === 'generating', 'the generating stage');
+      const mainTaskId = generating.mainTaskId!;
+      await waitUntil(async () => (await h.vidu.getCreations(mainTaskId)).state === 'processing', 'Vidu processing the ad');
+      await handle.signal(cancelAdSignal, { reason: 'the client changed its mind' });
+      const err = await handle.result().then(
+        () => assert.fail('the ad should end cancelled'),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure);
+      assert.equal(err.cause.type, FAILURE_TYPES.adCancelled);
+      assert.match(err.cause.message, /the client changed its mind/);
+      assert.ok(isAdCancelledError(err));
+
+      assert.equal((await h.vidu.getCreations(mainTaskId)).state, 'canceled');
+      assert.equal(h.sim.counters().perAd[mainTaskId]!.creditsCharged, 0);
+      const status = await handle.query(statusQuery);
+      assert.equal(status.stage, 'cancelled');
+      assert.equal(status.creditsSpent, 0);
+      assert.match(status.lastError ?? '', /changed its mind/);
+      assert.equal((await handle.describe()).typedSearchAttributes.get(AD_STAGE), 'cancelled');
+    });
+  });
+
+  it('cancels through Temporal during an edit: the sub-task is cancelled and the run ends Canceled', async () => {
+    const adId = uniqueAdId('cancel-temporal');
+    await h.withWorker(async (taskQueue) => {
+      const handle = await h.startAd(taskQueue, { adId, review: { enabled: true, windowMs: 120_000, onTimeout: 'fail' } });
+      await waitForStatus(handle, (s) => s.stage === 'review', 'the review stage', 30_000);
+      const { subTaskId } = await handle.executeUpdate(editUpdate, { args: [{ kind: 'video', storyboardIndex: 1, prompt: 'never mind' }] });
+      await waitUntil(async () => (await h.vidu.getCreations(subTaskId)).state === 'processing', 'Vidu processing the edit');
+      await handle.cancel();
+      const err = await handle.result().then(
+        () => assert.fail('the ad should end cancelled'),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof WorkflowFailedError && err.cause instanceof CancelledFailure, `got ${String(err)}`);
+      assert.ok(isAdCancelledError(err));
+      assert.equal((await handle.describe()).status.name, 'CANCELLED');
+
+      assert.equal((await h.vidu.getCreations(subTaskId)).state, 'canceled');
+      const status = await handle.query(statusQuery);
+      assert.equal(status.stage, 'cancelled');
+      assert.equal(status.edits[0]!.state, 'failed');
+      assert.equal(status.edits[0]!.error, 'cancelled');
+      const perAd = h.sim.counters().perAd[status.mainTaskId!]!;
+      assert.equal(status.creditsSpent, perAd.creditsCharged, 'the cancelled edit is not charged');
+    });
+  });
+
+  it('gives up on a task that outlives its deadline, cancels it and fails clearly', async () => {
+    const adId = uniqueAdId('deadline');
+    await h.withWorker(async (taskQueue) => {
+      const handle = await h.startAd(taskQueue, { adId, taskDeadlineMs: 600 });
+      const err = await handle.result().then(
+        () => assert.fail('the ad should fail'),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure);
+      assert.equal(err.cause.type, FAILURE_TYPES.taskDeadline);
+      assert.match(err.cause.message, /did not finish within 600 ms/);
+      assert.equal(isAdCancelledError(err), false);
+      const status = await handle.query(statusQuery);
+      assert.equal(status.stage, 'failed');
+      assert.equal((await h.vidu.getCreations(status.mainTaskId!)).state, 'canceled', 'the Vidu task stops spending');
+      assert.equal(status.creditsSpent, 0);
+    });
+  });
+});

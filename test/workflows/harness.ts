@@ -1,0 +1,153 @@
+// What each workflow test file shares: the Temporal test environment, one
+// in-process Vidu simulator with millisecond timings, the callback relay, a
+// Vidu client, an artifact folder, and helpers to run a worker and start ads.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
+import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
+import { startDevServer } from '../../src/temporal/devServer';
+import { ViduClient } from '../../src/vidu/viduClient';
+import { createAdWorker, type AdWorkerOptions } from '../../src/worker';
+import { adFilmWorkflow } from '../../src/workflows/adFilmWorkflow';
+import { statusQuery, workflowIdForAd, type AdFilmInput, type AdStatus } from '../../src/workflows/messages';
+import { startCallbackRelay, type CallbackRelay } from '../support/callbackRelay';
+import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
+
+export const PRODUCT_IMAGE = 'https://example.com/products/bottle.png';
+
+/** Polling so slow that an ad finishing in a test proves the callbacks carried it. */
+export const CALLBACKS_ONLY = { initialMs: 120_000, maxMs: 120_000 };
+/** Polling fast enough to finish an ad in a test on its own. */
+export const FAST_POLLING = { initialMs: 100, maxMs: 400 };
+
+export interface HarnessOptions {
+  timing?: { queueMs?: number; processingMs?: number; progressSteps?: number };
+  /** Client timeout per Vidu call; short, so that "apply then drop: timeout" faults end quickly. */
+  viduTimeoutMs?: number;
+}
+
+export interface AdHarness {
+  env: TemporalTestEnv;
+  /** The Temporal server's address, for workers in other processes. */
+  temporalAddress: string;
+  sim: ViduSimulator;
+  relay: CallbackRelay;
+  vidu: ViduClient;
+  artifacts: LocalArtifactStore;
+  /** Runs `fn` while a worker serves a fresh task queue. */
+  withWorker<T>(fn: (taskQueue: string) => Promise<T>, options?: Partial<AdWorkerOptions>): Promise<T>;
+  startAd(taskQueue: string, input: Partial<AdFilmInput> & { adId: string }): Promise<WorkflowHandleWithFirstExecutionRunId<typeof adFilmWorkflow>>;
+  close(): Promise<void>;
+}
+
+let adCounter = 0;
+/** A unique, readable ad id per test run. */
+export function uniqueAdId(label: string): string {
+  return `${label}-${process.pid}-${++adCounter}-${Date.now().toString(36)}`;
+}
+
+/** Worker logs at ERROR unless TEST_LOG_LEVEL says otherwise (expected failures would flood the output). */
+function quietRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger((process.env.TEST_LOG_LEVEL as LogLevel | undefined) ?? 'ERROR') });
+  } catch {
+    // Already installed by an earlier harness in this process.
+  }
+}
+
+/**
+ * `npm test` shares one server and bundle through TEMPORAL_ADDRESS and
+ * TEST_WORKFLOW_BUNDLE. A file run on its own gets them here, so that its
+ * address is known (openTemporalTestEnv keeps its own server's to itself).
+ */
+async function sharedServer(): Promise<{ address: string; stop(): Promise<void> }> {
+  const address = process.env.TEMPORAL_ADDRESS;
+  if (address && process.env.TEST_WORKFLOW_BUNDLE) return { address, stop: async () => undefined };
+  const server = await startDevServer();
+  const dir = await mkdtemp(path.join(tmpdir(), 'ad-bundle-'));
+  const bundlePath = path.join(dir, 'workflow-bundle.js');
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('ERROR') });
+  await writeFile(bundlePath, code);
+  process.env.TEMPORAL_ADDRESS = server.address;
+  process.env.TEMPORAL_NAMESPACE = server.namespace;
+  process.env.TEST_WORKFLOW_BUNDLE = bundlePath;
+  return {
+    address: server.address,
+    async stop() {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function openAdHarness(options: HarnessOptions = {}): Promise<AdHarness> {
+  quietRuntime();
+  const server = await sharedServer();
+  const env = await openTemporalTestEnv();
+  const sim = await startViduSimulator({
+    timing: { queueMs: 20, processingMs: 150, progressSteps: 3, ...options.timing },
+    callbackRetryDelayMs: 50,
+  });
+  const relay = await startCallbackRelay({ client: env.client, apiKey: sim.apiKey });
+  const artifactDir = await mkdtemp(path.join(tmpdir(), 'ad-artifacts-'));
+  const vidu = new ViduClient({ baseUrl: sim.url, apiKey: sim.apiKey, timeoutMs: options.viduTimeoutMs ?? 2_000 });
+  const artifacts = new LocalArtifactStore(artifactDir);
+  return {
+    env,
+    temporalAddress: server.address,
+    sim,
+    relay,
+    vidu,
+    artifacts,
+    async withWorker(fn, workerOptions = {}) {
+      const taskQueue = env.uniqueTaskQueue('ad');
+      const worker = await createAdWorker({
+        connection: env.nativeConnection,
+        namespace: env.namespace,
+        taskQueue,
+        vidu,
+        artifacts,
+        callbackPublicUrl: relay.url,
+        workflowBundle: env.workflowBundle,
+        activityTuning: { rejectionBackoff: { initialMs: 50, maxMs: 200, tries: 5 }, recordLookupMs: 5_000 },
+        ...workerOptions,
+      });
+      return worker.runUntil(fn(taskQueue));
+    },
+    startAd(taskQueue, input) {
+      return env.client.workflow.start(adFilmWorkflow, {
+        taskQueue,
+        workflowId: workflowIdForAd(input.adId),
+        args: [{ images: [PRODUCT_IMAGE], prompt: 'a bottle on a beach', duration: 15, language: 'en', polling: CALLBACKS_ONLY, ...input }],
+      });
+    },
+    async close() {
+      await relay.close();
+      await sim.close();
+      await vidu.close();
+      await env.close();
+      await server.stop();
+      await rm(artifactDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Queries the status until `predicate` holds (the worker must be running). */
+export async function waitForStatus(
+  handle: WorkflowHandle,
+  predicate: (status: AdStatus) => boolean,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<AdStatus> {
+  const deadline = Date.now() + timeoutMs;
+  let last: AdStatus | undefined;
+  while (Date.now() < deadline) {
+    last = await handle.query(statusQuery);
+    if (predicate(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}; last status: ${JSON.stringify(last)}`);
+}

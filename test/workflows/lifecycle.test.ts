@@ -1,0 +1,216 @@
+// The ad lifecycle end to end on the real dev server and the simulator:
+// no edits, edits from the input, lost / duplicated / reordered callbacks,
+// a failed main task and a failed edit.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { after, before, describe, it } from 'node:test';
+import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
+import { AD_ID, AD_STAGE, VIDU_TASK_ID } from '../../src/workflows/searchAttributes';
+import { FAILURE_TYPES } from '../../src/workflows/failures';
+import { statusQuery } from '../../src/workflows/messages';
+import { tinyPng } from '../vidu/tinyImages';
+import { CALLBACKS_ONLY, FAST_POLLING, openAdHarness, uniqueAdId, type AdHarness } from './harness';
+
+async function sha256Of(file: string): Promise<string> {
+  return createHash('sha256').update(await readFile(file)).digest('hex');
+}
+
+describe('ad lifecycle', () => {
+  let h: AdHarness;
+  before(async () => {
+    h = await openAdHarness();
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  it('makes an ad with no edits from a stored image, carried by callbacks alone', async () => {
+    h.sim.setFaults({});
+    const imageRef = await h.artifacts.putImage(tinyPng(64, 48), 'image/png');
+    const adId = uniqueAdId('plain');
+    await h.withWorker(async (taskQueue) => {
+      const relayedBefore = h.relay.stats().signalled;
+      const handle = await h.startAd(taskQueue, { adId, images: [imageRef], polling: CALLBACKS_ONLY });
+      const result = await handle.result();
+
+      assert.equal(result.adId, adId);
+      assert.equal(result.outcome, 'first-video');
+      assert.equal(result.composeTaskId, undefined);
+      assert.deepEqual(result.editTaskIds, []);
+      const perAd = h.sim.counters().perAd[result.mainTaskId];
+      assert.deepEqual(perAd && { creates: perAd.creates, edits: perAd.edits, composes: perAd.composes }, { creates: 1, edits: 0, composes: 0 });
+      assert.equal(result.creditsSpent, perAd!.creditsCharged, 'the ad tallies exactly what Vidu charged');
+      assert.ok(result.creditsSpent > 0);
+      assert.ok(h.relay.stats().signalled > relayedBefore, 'callbacks reached the workflow');
+
+      for (const file of [result.video, result.cover]) {
+        assert.ok(file.path.includes(adId), `${file.path} is filed under the ad id`);
+        assert.equal(await sha256Of(file.path), file.sha256);
+        assert.ok(file.bytes > 0);
+      }
+      assert.match(result.video.contentType, /^video\//);
+      assert.match(result.cover.contentType, /^image\//);
+
+      const status = await handle.query(statusQuery);
+      assert.equal(status.stage, 'done');
+      assert.equal(status.progress, 100);
+      assert.deepEqual(status.result, result);
+      assert.equal(status.storyboards.length, result.selection.videoTaskIds.length);
+      assert.deepEqual(
+        status.storyboards.map((s) => s.selectedTakeId),
+        result.selection.videoTaskIds,
+      );
+
+      const metadata = await handle.query<{ currentDetails: string }>('__temporal_workflow_metadata');
+      assert.match(metadata.currentDetails, new RegExp(`\\*\\*done\\*\\*[\\s\\S]*${result.mainTaskId}`), 'the Web UI details say where the ad stands');
+
+      const description = await handle.describe();
+      assert.equal(description.typedSearchAttributes.get(AD_STAGE), 'done');
+      assert.equal(description.typedSearchAttributes.get(VIDU_TASK_ID), result.mainTaskId);
+      assert.equal(description.typedSearchAttributes.get(AD_ID), adId);
+
+      const history = await handle.fetchHistory();
+      const inputPayload = JSON.stringify(history.events?.[0]?.workflowExecutionStartedEventAttributes?.input);
+      assert.ok(!inputPayload.includes('base64'), 'no image bytes in the workflow input');
+    });
+  });
+
+  it('applies the edits given in the input and composes the new selection', async () => {
+    h.sim.setFaults({});
+    const adId = uniqueAdId('input-edits');
+    await h.withWorker(async (taskQueue) => {
+      const handle = await h.startAd(taskQueue, {
+        adId,
+        polling: CALLBACKS_ONLY,
+        edits: [
+          { kind: 'video', storyboardIndex: 1, prompt: 'the bottle in the rain' },
+          { kind: 'video', storyboardIndex: 2, prompt: 'the bottle at sunset' },
+          { kind: 'narration', prompt: 'Stay fresh all day.' },
+        ],
+      });
+      const result = await handle.result();
+      assert.equal(result.outcome, 'composed');
+      assert.ok(result.composeTaskId);
+      assert.equal(result.editTaskIds.length, 3);
+      const status = await handle.query(statusQuery);
+      const [rain, sunset, narration] = status.edits;
+      assert.deepEqual(
+        status.edits.map((e) => e.state),
+        ['succeeded', 'succeeded', 'succeeded'],
+      );
+      assert.equal(result.selection.videoTaskIds[1], rain!.subTaskId);
+      assert.equal(result.selection.videoTaskIds[2], sunset!.subTaskId);
+      assert.equal(result.selection.narrationTaskId, narration!.subTaskId);
+      assert.equal(result.selection.videoTaskIds[0], status.storyboards[0]!.takes[0]!.id, 'storyboard 0 keeps its first take');
+
+      const perAd = h.sim.counters().perAd[result.mainTaskId]!;
+      assert.deepEqual({ creates: perAd.creates, edits: perAd.edits, composes: perAd.composes }, { creates: 1, edits: 3, composes: 1 });
+      assert.equal(result.creditsSpent, perAd.creditsCharged);
+    });
+  });
+
+  it('finishes by polling when every callback is lost', async () => {
+    h.sim.setFaults({ callbacks: { drop: 1 } });
+    const adId = uniqueAdId('no-callbacks');
+    try {
+      await h.withWorker(async (taskQueue) => {
+        const droppedBefore = h.sim.counters().callbacks.dropped;
+        const relayedBefore = h.relay.stats().signalled;
+        const handle = await h.startAd(taskQueue, {
+          adId,
+          polling: FAST_POLLING,
+          edits: [{ kind: 'video', storyboardIndex: 0, prompt: 'close-up of the cap' }],
+        });
+        const result = await handle.result();
+        assert.equal(result.outcome, 'composed');
+        assert.ok(h.sim.counters().callbacks.dropped > droppedBefore, 'the simulator dropped callbacks');
+        assert.equal(h.relay.stats().signalled, relayedBefore, 'no callback reached the workflow');
+        const perAd = h.sim.counters().perAd[result.mainTaskId]!;
+        assert.deepEqual({ creates: perAd.creates, edits: perAd.edits, composes: perAd.composes }, { creates: 1, edits: 1, composes: 1 });
+      });
+    } finally {
+      h.sim.setFaults({});
+    }
+  });
+
+  it('is unharmed by duplicated and reordered callbacks', async () => {
+    h.sim.setFaults({ callbacks: { duplicate: 1, reorder: true } });
+    const adId = uniqueAdId('messy-callbacks');
+    try {
+      await h.withWorker(async (taskQueue) => {
+        const handle = await h.startAd(taskQueue, {
+          adId,
+          polling: CALLBACKS_ONLY,
+          edits: [{ kind: 'bgm', prompt: 'calm piano' }],
+        });
+        const result = await handle.result();
+        assert.equal(result.outcome, 'composed');
+        const status = await handle.query(statusQuery);
+        assert.equal(status.lastError, undefined);
+        assert.equal(status.edits[0]!.state, 'succeeded');
+        const perAd = h.sim.counters().perAd[result.mainTaskId]!;
+        assert.deepEqual({ creates: perAd.creates, edits: perAd.edits, composes: perAd.composes }, { creates: 1, edits: 1, composes: 1 });
+        assert.equal(result.creditsSpent, perAd.creditsCharged);
+      });
+    } finally {
+      h.sim.setFaults({});
+    }
+  });
+
+  it('fails the ad with ViduTaskFailed when the main task fails', async () => {
+    h.sim.setFaults({ taskFailures: [{ kind: 'ad', errCode: 'AuditSubmitIllegal' }] });
+    const adId = uniqueAdId('failed-main');
+    try {
+      await h.withWorker(async (taskQueue) => {
+        const handle = await h.startAd(taskQueue, { adId, polling: CALLBACKS_ONLY });
+        const err = await handle.result().then(
+          () => assert.fail('the ad should fail'),
+          (e: unknown) => e,
+        );
+        assert.ok(err instanceof WorkflowFailedError);
+        assert.ok(err.cause instanceof ApplicationFailure);
+        assert.equal(err.cause.type, FAILURE_TYPES.taskFailed);
+        assert.match(err.cause.message, /AuditSubmitIllegal/);
+        const status = await handle.query(statusQuery);
+        assert.equal(status.stage, 'failed');
+        assert.equal(status.creditsSpent, 0, 'a failed task is not charged');
+        assert.equal((await handle.describe()).typedSearchAttributes.get(AD_STAGE), 'failed');
+      });
+    } finally {
+      h.sim.setFaults({});
+    }
+  });
+
+  it('reports a failed edit, keeps the previous take and still finishes', async () => {
+    h.sim.setFaults({ taskFailures: [{ kind: 'edit', errCode: 'CreationPolicyViolation', editType: 'generate_video' }] });
+    const adId = uniqueAdId('failed-edit');
+    try {
+      await h.withWorker(async (taskQueue) => {
+        const handle = await h.startAd(taskQueue, {
+          adId,
+          polling: CALLBACKS_ONLY,
+          edits: [
+            { kind: 'video', storyboardIndex: 0, prompt: 'this one fails' },
+            { kind: 'bgm', prompt: 'this one works' },
+          ],
+        });
+        const result = await handle.result();
+        const status = await handle.query(statusQuery);
+        const [failed, works] = status.edits;
+        assert.equal(failed!.state, 'failed');
+        assert.match(failed!.error ?? '', /CreationPolicyViolation/);
+        assert.equal(works!.state, 'succeeded');
+        assert.match(status.lastError ?? '', /storyboard 0/);
+        assert.equal(result.outcome, 'composed');
+        assert.notEqual(result.selection.videoTaskIds[0], failed!.subTaskId, 'the failed take is not selected');
+        assert.equal(result.selection.videoTaskIds[0], status.storyboards[0]!.takes[0]!.id);
+        assert.equal(result.selection.bgmTaskId, works!.subTaskId);
+        const perAd = h.sim.counters().perAd[result.mainTaskId]!;
+        assert.equal(result.creditsSpent, perAd.creditsCharged, 'the failed edit is not counted');
+      });
+    } finally {
+      h.sim.setFaults({});
+    }
+  });
+});
