@@ -1,0 +1,269 @@
+// The admin tool's command line: parses a command, runs the matching admin
+// action, prints text (or JSON with --json) and answers the exit status:
+// 0 done, 1 rejected or failed (one line on stderr), 2 a usage or
+// configuration mistake.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { Client } from '@temporalio/client';
+import { ConfigError } from '../../config';
+import { AdNotFoundError, AdRequestRejectedError } from '../../starter/errors';
+import type { EditKind, EditRequestInput, SelectTakeInput } from '../../workflows/messages';
+import { AdminError, AD_STAGES, approveAd, cancelAd, listAds, requestEdit, selectTake, showAd, watchAd } from './adminActions';
+import { parseDurationMs, parseWholeNumber, UsageError } from './cliSupport';
+import { renderAdList, renderProgressLine, renderStatus } from './render';
+
+export const ADMIN_BIN = 'vidu-ad-admin';
+
+export interface CliIo {
+  /** A whole line of output (stdout). */
+  out(line: string): void;
+  /** A whole line of diagnostics (stderr). */
+  err(line: string): void;
+  /** Raw text to stdout, for redrawing a progress line on a terminal. */
+  write(text: string): void;
+  isTTY: boolean;
+}
+
+interface CommandContext {
+  client: Client;
+  adId: string;
+  values: Record<string, string | boolean | undefined>;
+  json: boolean;
+  io: CliIo;
+}
+
+interface Command {
+  summary: string;
+  usage: string;
+  details: string[];
+  options: NonNullable<ParseArgsConfig['options']>;
+  takesAdId: boolean;
+  run(ctx: CommandContext): Promise<number>;
+}
+
+const COMMON_OPTIONS = {
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const TARGET_OPTIONS = {
+  storyboard: { type: 'string' },
+  narration: { type: 'boolean' },
+  bgm: { type: 'boolean' },
+} as const;
+
+/** `--storyboard N`, `--narration` or `--bgm`: exactly one. */
+function target(values: CommandContext['values']): { kind: EditKind; storyboardIndex?: number } {
+  const chosen = [values.storyboard !== undefined, values.narration === true, values.bgm === true].filter(Boolean).length;
+  if (chosen !== 1) throw new UsageError('choose exactly one of --storyboard N, --narration or --bgm');
+  if (values.narration) return { kind: 'narration' };
+  if (values.bgm) return { kind: 'bgm' };
+  return { kind: 'video', storyboardIndex: parseWholeNumber(values.storyboard as string, 'storyboard') };
+}
+
+function describeTarget(t: { kind: EditKind; storyboardIndex?: number }): string {
+  return t.kind === 'video' ? `storyboard ${t.storyboardIndex}` : t.kind === 'bgm' ? 'the background music' : 'the narration';
+}
+
+function requiredText(values: CommandContext['values'], option: string): string {
+  const value = values[option];
+  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`--${option} is required`);
+  return value;
+}
+
+const COMMANDS: Record<string, Command> = {
+  list: {
+    summary: 'list ads from the visibility store, newest first',
+    usage: 'list [--stage STAGE] [--limit N] [--json]',
+    details: [`--stage    only ads in this stage: ${AD_STAGES.join(', ')}`, '--limit    at most N ads (default 50)'],
+    options: { stage: { type: 'string' }, limit: { type: 'string' } },
+    takesAdId: false,
+    async run({ client, values, json, io }) {
+      const ads = await listAds(client, { stage: values.stage as string | undefined, limit: parseWholeNumber(values.limit as string | undefined, 'limit', 1) });
+      io.out(json ? JSON.stringify(ads) : renderAdList(ads));
+      return 0;
+    },
+  },
+  show: {
+    summary: 'show one ad: stage, progress, storyboards with their takes and the selection',
+    usage: 'show <adId> [--json]',
+    details: ['The selected take of each part is marked with *.'],
+    options: {},
+    takesAdId: true,
+    async run({ client, adId, json, io }) {
+      const status = await showAd(client, adId);
+      io.out(json ? JSON.stringify(status) : renderStatus(status));
+      return 0;
+    },
+  },
+  edit: {
+    summary: 'regenerate a storyboard, the narration or the background music with a new prompt',
+    usage: 'edit <adId> (--storyboard N | --narration | --bgm) --prompt TEXT [--json]',
+    details: ['--storyboard N  the storyboard to regenerate (from 0)', '--narration     new narration text', '--bgm           new background-music prompt', 'The ad answers with the Vidu sub-task id, or says why it refuses.'],
+    options: { ...TARGET_OPTIONS, prompt: { type: 'string' } },
+    takesAdId: true,
+    async run({ client, adId, values, json, io }) {
+      const edit: EditRequestInput = { ...target(values), prompt: requiredText(values, 'prompt') };
+      const accepted = await requestEdit(client, adId, edit);
+      io.out(json ? JSON.stringify({ adId, ...edit, ...accepted }) : `Edit of ${describeTarget(edit)} accepted: Vidu sub-task ${accepted.subTaskId}.`);
+      return 0;
+    },
+  },
+  select: {
+    summary: 'choose an existing take for a storyboard, the narration or the background music',
+    usage: 'select <adId> (--storyboard N | --narration | --bgm) --take ID [--json]',
+    details: ['--take ID  one of the take ids that `show` lists for that part'],
+    options: { ...TARGET_OPTIONS, take: { type: 'string' } },
+    takesAdId: true,
+    async run({ client, adId, values, json, io }) {
+      const take: SelectTakeInput = { ...target(values), takeId: requiredText(values, 'take') };
+      await selectTake(client, adId, take);
+      io.out(json ? JSON.stringify({ adId, ...take, sent: true }) : `Selected take ${take.takeId} for ${describeTarget(take)}.`);
+      return 0;
+    },
+  },
+  approve: {
+    summary: 'end the review: the ad composes the selected takes and is saved',
+    usage: 'approve <adId> [--json]',
+    details: [],
+    options: {},
+    takesAdId: true,
+    async run({ client, adId, json, io }) {
+      await approveAd(client, adId);
+      io.out(json ? JSON.stringify({ adId, approved: true }) : `Approval sent to ad ${adId}.`);
+      return 0;
+    },
+  },
+  cancel: {
+    summary: 'cancel an ad: the Vidu task in flight is cancelled and the ad ends as cancelled',
+    usage: 'cancel <adId> [--reason TEXT] [--json]',
+    details: ['--reason TEXT  recorded with the cancellation'],
+    options: { reason: { type: 'string' } },
+    takesAdId: true,
+    async run({ client, adId, values, json, io }) {
+      await cancelAd(client, adId, values.reason as string | undefined);
+      io.out(json ? JSON.stringify({ adId, cancelled: true }) : `Cancellation sent to ad ${adId}.`);
+      return 0;
+    },
+  },
+  watch: {
+    summary: 'follow an ad with a live progress line until it finishes',
+    usage: 'watch <adId> [--interval DURATION] [--json]',
+    details: ['--interval  how often to ask (default 1s)', 'Exits 0 when the ad is done, 1 when it failed or was cancelled.', 'With --json, prints one status object per change.'],
+    options: { interval: { type: 'string' } },
+    takesAdId: true,
+    async run({ client, adId, values, json, io }) {
+      const intervalMs = values.interval ? parseDurationMs(values.interval as string, 'interval') : 1_000;
+      let drawn = false;
+      let lastLine = '';
+      const final = await watchAd(
+        client,
+        adId,
+        (status) => {
+          if (json) return io.out(JSON.stringify(status));
+          const line = renderProgressLine(status);
+          if (line === lastLine) return;
+          lastLine = line;
+          // A terminal gets one line redrawn in place; a pipe or a log gets a line per change.
+          if (io.isTTY) io.write(`\r\x1b[K${line}`);
+          else io.out(line);
+          drawn = true;
+        },
+        { intervalMs },
+      );
+      if (!json && io.isTTY && drawn) io.write('\n');
+      if (final.stage === 'done') {
+        if (!json && final.result) io.out(`Done: video ${final.result.video.path}, cover ${final.result.cover.path}`);
+        return 0;
+      }
+      io.err(`ad ${adId} ${final.stage}${final.lastError ? `: ${final.lastError}` : ''}`);
+      return 1;
+    },
+  },
+};
+
+function generalHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  return [
+    `Usage: ${ADMIN_BIN} <command> [options]`,
+    '',
+    'Steers video ads running on Temporal (connection from TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, ...).',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    `Every command takes --json (machine-readable output) and --help. Run "${ADMIN_BIN} <command> --help" for details.`,
+  ].join('\n');
+}
+
+function commandHelp(name: string, command: Command): string {
+  return [`Usage: ${ADMIN_BIN} ${command.usage}`, '', `${name}: ${command.summary}.`, ...(command.details.length ? ['', ...command.details.map((d) => `  ${d}`)] : [])].join('\n');
+}
+
+/** The one line an operator sees when a request is refused; undefined for an unexpected error. */
+function refusal(err: unknown): string | undefined {
+  if (err instanceof AdNotFoundError || err instanceof AdRequestRejectedError || err instanceof AdminError) return err.message;
+  return undefined;
+}
+
+export interface AdminCliDeps {
+  /** Opens the client; the command line owns it and closes its connection when done. */
+  connect(): Promise<Client>;
+  io: CliIo;
+}
+
+export async function runAdminCli(argv: string[], deps: AdminCliDeps): Promise<number> {
+  const { io } = deps;
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    const about = name === 'help' && rest[0] ? COMMANDS[rest[0]] : undefined;
+    io.out(about ? commandHelp(rest[0]!, about) : generalHelp());
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`error: unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')} (see ${ADMIN_BIN} --help)`);
+    return 2;
+  }
+
+  let values: CommandContext['values'];
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args: rest, options: { ...COMMON_OPTIONS, ...command.options }, allowPositionals: true, strict: true }));
+  } catch (err) {
+    io.err(`error: ${(err as Error).message} (see ${ADMIN_BIN} ${name} --help)`);
+    return 2;
+  }
+  if (values.help) {
+    io.out(commandHelp(name, command));
+    return 0;
+  }
+  const expected = command.takesAdId ? 1 : 0;
+  if (positionals.length !== expected) {
+    io.err(`error: ${command.takesAdId ? 'give exactly one ad id' : `${name} takes no arguments`} (usage: ${ADMIN_BIN} ${command.usage})`);
+    return 2;
+  }
+
+  const json = values.json === true;
+  let client: Client | undefined;
+  try {
+    client = await deps.connect();
+    return await command.run({ client, adId: positionals[0] ?? '', values, json, io });
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`error: ${err.message} (see ${ADMIN_BIN} ${name} --help)`);
+      return 2;
+    }
+    if (err instanceof ConfigError) {
+      io.err(`configuration error: ${err.message}`);
+      return 2;
+    }
+    const line = refusal(err);
+    if (line === undefined) throw err;
+    if (json) io.out(JSON.stringify({ error: line }));
+    io.err(line);
+    return 1;
+  } finally {
+    await client?.connection.close();
+  }
+}
+

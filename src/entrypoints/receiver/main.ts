@@ -1,0 +1,34 @@
+// `npm run receiver`: the webhook receiver as a service, configured from the
+// environment (CALLBACK_PUBLIC_URL, VIDU_API_KEY, RECEIVER_*, TEMPORAL_*).
+// Stops on SIGINT/SIGTERM after in-flight callbacks are answered.
+import { ConfigError, loadConfig, requireViduApiKey, runMain } from '../../config';
+import { connectClient } from '../../temporal/connection';
+import { untilStopSignal } from '../untilStopSignal';
+import { createCallbackReceiver } from './callbackReceiver';
+
+runMain(async () => {
+  const config = loadConfig();
+  const apiKey = requireViduApiKey(config);
+  if (!config.callbackPublicUrl) {
+    throw new ConfigError('CALLBACK_PUBLIC_URL', 'is missing: the receiver needs the public URL Vidu calls back, because its path is part of the signature');
+  }
+  const client = await connectClient();
+  const receiver = createCallbackReceiver({
+    client,
+    apiKey,
+    publicUrl: config.callbackPublicUrl,
+    path: config.receiver.path,
+    maxSkewSeconds: config.receiver.maxSkewSeconds,
+    maxBodyBytes: config.receiver.maxBodyBytes,
+    log: (line) => console.error(`${new Date().toISOString()} ${line}`),
+  });
+  const { port } = await receiver.listen(config.receiver.port, config.receiver.host);
+  console.log(
+    `Vidu callback receiver on ${config.receiver.host}:${port}${config.receiver.path} (public URL ${config.callbackPublicUrl}); ` +
+      'health /healthz, readiness /readyz, metrics /metrics',
+  );
+  const signal = await untilStopSignal();
+  console.log(`${signal}: stopping the receiver`);
+  await receiver.close();
+  await client.connection.close();
+});

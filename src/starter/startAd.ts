@@ -1,0 +1,92 @@
+// Starts an ad for another service: checks the whole request before anything
+// is stored or spent, keeps base64 out of workflow history, and starts the
+// workflow under the caller's ad id so that starting twice yields one ad.
+import { type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ViduValidationError } from '../vidu/errors';
+import { validateCreateAdRequest } from '../vidu/requestValidation';
+import { AD_ID, AD_STAGE } from '../workflows/searchAttributes';
+import { AD_WORKFLOW_TYPE, workflowIdForAd, type AdFilmInput } from '../workflows/messages';
+import { getAdHandle, type AdHandle } from './adHandle';
+import { adRequestIssues, type StartAdRequest } from './adRequest';
+import { AdInputError, type InputIssue } from './errors';
+import { loadImages, storeImages, type ImageStore, type LoadedImage } from './images';
+
+export interface StartAdOptions {
+  taskQueue: string;
+  /** Where inline images go (LocalArtifactStore); the worker reads them back from the same store. */
+  artifacts: ImageStore;
+  /** Accept local file paths as images (command lines); off by default for services. */
+  allowLocalFiles?: boolean;
+  /** Base for relative file paths. Default: the current directory. */
+  baseDir?: string;
+}
+
+// Vidu's field names back to the request's, so an issue names what the caller wrote.
+const FIELD_NAMES: Record<string, string> = { aspect_ratio: 'aspectRatio', '(body)': 'images', '(request)': '(request)' };
+
+function renameField(field: string): string {
+  return FIELD_NAMES[field] ?? field;
+}
+
+/** Placeholder for an image that could not be read (already reported), so the others keep their indices. */
+const UNREADABLE = 'https://unreadable.invalid/image.png';
+
+function viduIssues(request: StartAdRequest, images: Array<LoadedImage | undefined>): InputIssue[] {
+  const createRequest = Object.fromEntries(
+    Object.entries({
+      images: images.map((image) => image?.forValidation ?? UNREADABLE),
+      prompt: request.prompt,
+      duration: request.duration,
+      aspect_ratio: request.aspectRatio,
+      language: request.language,
+    }).filter(([, value]) => value !== undefined),
+  );
+  try {
+    validateCreateAdRequest(createRequest);
+    return [];
+  } catch (err) {
+    if (!(err instanceof ViduValidationError)) throw err;
+    return err.issues.map((issue) => ({ field: renameField(issue.field), rule: issue.rule }));
+  }
+}
+
+/**
+ * Validates the request and starts the ad's workflow; answers its handle. If
+ * the ad id is already taken (running or finished), answers that ad's handle
+ * and starts nothing: one ad id is one ad, whatever the second request says.
+ * Throws AdInputError (nothing stored, started or spent) when the request is invalid.
+ */
+export async function startAd(client: Client, request: StartAdRequest, options: StartAdOptions): Promise<AdHandle> {
+  const issues = adRequestIssues(request);
+  let loaded: Array<LoadedImage | undefined> = [];
+  if (!Array.isArray(request?.images)) {
+    issues.push({ field: 'images', rule: 'is required: an array of 1-7 images' });
+  } else {
+    const result = await loadImages(request.images, { store: options.artifacts, allowLocalFiles: options.allowLocalFiles ?? false, baseDir: options.baseDir });
+    loaded = result.images;
+    issues.push(...result.issues);
+    issues.push(...viduIssues(request, loaded));
+  }
+  if (issues.length > 0) throw new AdInputError(issues);
+
+  const input: AdFilmInput = { ...request, images: await storeImages(loaded as LoadedImage[], options.artifacts) };
+  try {
+    await client.workflow.start(AD_WORKFLOW_TYPE, {
+      workflowId: workflowIdForAd(request.adId),
+      taskQueue: options.taskQueue,
+      args: [input],
+      // A running ad is returned as it is; a finished one is never started again under the same id.
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [
+        { key: AD_ID, value: request.adId },
+        { key: AD_STAGE, value: 'creating' },
+      ],
+      staticSummary: `Video ad ${request.adId} from ${input.images.length} image(s)`,
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  return getAdHandle(client, request.adId);
+}

@@ -1,0 +1,60 @@
+// A live ad system for tests that run commands as child processes: the test
+// harness's Temporal (its address goes to the children), the simulator with
+// millisecond timings, and a worker on a task queue of the test's own.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Worker } from '@temporalio/worker';
+import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
+import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
+import { ViduClient } from '../../src/vidu/viduClient';
+import { createAdWorker } from '../../src/worker';
+import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
+
+export interface LiveRig {
+  env: TemporalTestEnv;
+  /** TEMPORAL_ADDRESS for child processes. */
+  address: string;
+  taskQueue: string;
+  artifactDir: string;
+  artifacts: LocalArtifactStore;
+  simulator: ViduSimulator;
+  close(): Promise<void>;
+}
+
+export const FAST_TIMING = { queueMs: 20, processingMs: 300, progressSteps: 2 };
+export const FAST_POLLING = { initialMs: 200, maxMs: 500 };
+
+export async function openLiveRig(): Promise<LiveRig> {
+  const env = await openTemporalTestEnv();
+  const taskQueue = env.uniqueTaskQueue('entrypoints');
+  const artifactDir = await mkdtemp(path.join(tmpdir(), 'entrypoints-artifacts-'));
+  const artifacts = new LocalArtifactStore(artifactDir);
+  const simulator = await startViduSimulator({ timing: FAST_TIMING });
+  const vidu = new ViduClient({ baseUrl: simulator.url, apiKey: simulator.apiKey });
+  const worker: Worker = await createAdWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace,
+    taskQueue,
+    vidu,
+    artifacts,
+    workflowBundle: env.workflowBundle,
+  });
+  const running = worker.run();
+  return {
+    env,
+    address: env.address,
+    taskQueue,
+    artifactDir,
+    artifacts,
+    simulator,
+    async close() {
+      worker.shutdown();
+      await running;
+      await vidu.close();
+      await simulator.close();
+      await env.close();
+      await rm(artifactDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,214 @@
+// The webhook receiver over real HTTP against the real dev server. The target
+// workflow runs with no worker: Temporal accepts signals all the same, and its
+// history shows exactly what reached it.
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
+import { signCallback } from '../../src/vidu/callbackSignature';
+import { AD_WORKFLOW_TYPE } from '../../src/workflows/messages';
+import { createCallbackReceiver, type CallbackReceiver } from '../../src/entrypoints/receiver/callbackReceiver';
+import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
+import { historyLength, signalsOf } from './signalHistory';
+
+const API_KEY = 'receiver-test-key';
+const PUBLIC_URL = 'https://ads.example.com/hooks/vidu';
+const PATH = '/hooks/vidu';
+const MAX_BODY = 4096;
+
+let env: TemporalTestEnv;
+let receiver: CallbackReceiver;
+let baseUrl: string;
+let workflowId: string;
+let nonceCounter = 0;
+
+function nextNonce(): string {
+  return `nonce-${process.pid}-${Date.now()}-${++nonceCounter}`;
+}
+
+interface CallbackRequest {
+  query?: string;
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+/** A callback as Vidu would send it for `query`, signed with `apiKey`. */
+function signedCallback(query: string, opts: { apiKey?: string; date?: Date; nonce?: string; body?: unknown } = {}): CallbackRequest {
+  const headers = signCallback({
+    apiKey: opts.apiKey ?? API_KEY,
+    callbackUrl: `${PUBLIC_URL}?${query}`,
+    nonce: opts.nonce ?? nextNonce(),
+    date: opts.date,
+  });
+  const body = JSON.stringify(opts.body ?? { id: 'task-1', state: 'processing', progress: 40 });
+  return { query, headers, body };
+}
+
+async function post(req: CallbackRequest): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(`${baseUrl}${PATH}${req.query ? `?${req.query}` : ''}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...req.headers },
+    body: req.body ?? '{}',
+  });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('webhook receiver', () => {
+  before(async () => {
+    env = await openTemporalTestEnv();
+    workflowId = `receiver-test-${process.pid}-${Date.now()}`;
+    // No worker polls this queue: the workflow just collects signals.
+    await env.client.workflow.start(AD_WORKFLOW_TYPE, { workflowId, taskQueue: env.uniqueTaskQueue('receiver'), args: [{ adId: 'x', images: [] }] });
+    receiver = createCallbackReceiver({
+      client: env.client,
+      apiKey: API_KEY,
+      publicUrl: PUBLIC_URL,
+      path: PATH,
+      maxSkewSeconds: 300,
+      maxBodyBytes: MAX_BODY,
+      log: () => undefined,
+    });
+    baseUrl = (await receiver.listen(0, '127.0.0.1')).url;
+  });
+
+  after(async () => {
+    await receiver?.close();
+    await env?.client.workflow.getHandle(workflowId).terminate('test over').catch(() => undefined);
+    await env?.close();
+  });
+
+  it('delivers a good callback to the workflow named in the query, as a viduCallback signal', async () => {
+    const nonce = nextNonce();
+    const body = { id: 'task-77', state: 'success', progress: 100 };
+    const answer = await post(signedCallback(`workflowId=${workflowId}`, { nonce, body }));
+    assert.equal(answer.status, 200);
+    assert.equal(answer.json.delivered, true);
+    const signals = (await signalsOf(env.client, workflowId)).filter((s) => s.name === 'viduCallback');
+    assert.deepEqual(
+      signals.map((s) => s.args[0]),
+      [{ body, nonce }],
+    );
+  });
+
+  it('answers every bad request with its documented status and changes nothing', async () => {
+    const before = await historyLength(env.client, workflowId);
+    const query = `workflowId=${workflowId}`;
+    const good = signedCallback(query);
+    const { 'X-HMAC-SIGNATURE': _signature, ...withoutSignature } = good.headers!;
+    const sixMinutesAgo = new Date(Date.now() - 6 * 60_000);
+    const cases: Array<{ name: string; req: CallbackRequest; status: number; check?: (json: Record<string, unknown>) => void }> = [
+      {
+        name: 'forged signature',
+        req: { ...good, headers: { ...good.headers, 'X-HMAC-SIGNATURE': Buffer.from('x'.repeat(32)).toString('base64') } },
+        status: 401,
+        check: (json) => assert.equal(json.error, 'bad-signature'),
+      },
+      {
+        name: 'query changed after signing (another workflow id)',
+        req: { ...good, query: `workflowId=${workflowId}-other` },
+        status: 401,
+        check: (json) => assert.equal(json.error, 'bad-signature'),
+      },
+      { name: 'wrong key', req: signedCallback(query, { apiKey: 'not-the-key' }), status: 401, check: (json) => assert.equal(json.error, 'bad-signature') },
+      { name: 'missing headers', req: { ...good, headers: withoutSignature }, status: 401, check: (json) => assert.equal(json.error, 'missing-header') },
+      { name: 'no headers at all', req: { query, body: good.body }, status: 401, check: (json) => assert.equal(json.error, 'missing-header') },
+      { name: 'stale Date', req: signedCallback(query, { date: sixMinutesAgo }), status: 401, check: (json) => assert.equal(json.error, 'stale-date') },
+      {
+        name: 'oversized body',
+        req: { ...signedCallback(query), body: JSON.stringify({ id: 't', state: 'success', pad: 'x'.repeat(MAX_BODY * 3) }) },
+        status: 413,
+        check: (json) => assert.equal(json.limitBytes, MAX_BODY),
+      },
+      { name: 'malformed JSON', req: { ...signedCallback(query), body: '{"id": "t", "state": ' }, status: 400, check: (json) => assert.match(String(json.detail), /not valid JSON/) },
+      { name: 'JSON that is not an object', req: { ...signedCallback(query), body: '[1,2]' }, status: 400 },
+      { name: 'body naming no task', req: signedCallback(query, { body: { state: 'success' } }), status: 400, check: (json) => assert.match(String(json.detail), /task/) },
+      { name: 'no workflowId in the signed query', req: signedCallback('ref=abc'), status: 400, check: (json) => assert.match(String(json.detail), /workflowId/) },
+    ];
+    for (const c of cases) {
+      const answer = await post(c.req);
+      assert.equal(answer.status, c.status, `${c.name}: ${JSON.stringify(answer.json)}`);
+      c.check?.(answer.json);
+    }
+    assert.equal(await historyLength(env.client, workflowId), before, 'no rejected callback may reach the workflow');
+    assert.equal(receiver.metrics.count('unauthorized'), 6);
+    assert.equal(receiver.metrics.count('too_large'), 1);
+    assert.equal(receiver.metrics.count('bad_request'), 4);
+  });
+
+  it('acknowledges a replayed nonce with 200 and drops it', async () => {
+    const replayable = signedCallback(`workflowId=${workflowId}`);
+    const first = await post(replayable);
+    assert.equal(first.status, 200);
+    const afterFirst = await historyLength(env.client, workflowId);
+    const second = await post(replayable);
+    assert.equal(second.status, 200);
+    assert.equal(second.json.ignored, 'replayed nonce');
+    assert.equal(await historyLength(env.client, workflowId), afterFirst);
+  });
+
+  it('answers 202 for an unknown workflow and for a finished one, so Vidu stops retrying', async () => {
+    const unknown = await post(signedCallback(`workflowId=no-such-workflow-${Date.now()}`));
+    assert.equal(unknown.status, 202);
+    assert.match(String(unknown.json.ignored), /not found/);
+
+    const finishedId = `${workflowId}-finished`;
+    const handle = await env.client.workflow.start(AD_WORKFLOW_TYPE, { workflowId: finishedId, taskQueue: env.uniqueTaskQueue('receiver'), args: [{}] });
+    await handle.terminate('finished for the test');
+    const lengthBefore = await historyLength(env.client, finishedId);
+    const finished = await post(signedCallback(`workflowId=${finishedId}`));
+    assert.equal(finished.status, 202);
+    assert.equal(await historyLength(env.client, finishedId), lengthBefore);
+    assert.equal(receiver.metrics.count('workflow_not_found'), 2);
+  });
+
+  it('serves health, readiness and Prometheus metrics, and refuses other paths and methods', async () => {
+    assert.equal((await fetch(`${baseUrl}/healthz`)).status, 200);
+    const ready = await fetch(`${baseUrl}/readyz`);
+    assert.equal(ready.status, 200);
+    assert.equal(((await ready.json()) as { status: string }).status, 'ready');
+    const metrics = await fetch(`${baseUrl}/metrics`);
+    assert.match(metrics.headers.get('content-type') ?? '', /text\/plain/);
+    const text = await metrics.text();
+    assert.match(text, new RegExp(`vidu_callbacks_total\\{outcome="delivered"\\} ${receiver.metrics.count('delivered')}\\n`));
+    assert.ok(receiver.metrics.count('delivered') >= 2);
+    assert.match(text, /vidu_callback_duration_seconds_count \d+/);
+    assert.match(text, /vidu_callback_signature_failures_total\{reason="stale-date"\} 1/);
+    assert.equal((await fetch(`${baseUrl}${PATH}`)).status, 405);
+    assert.equal((await fetch(`${baseUrl}/elsewhere`, { method: 'POST', body: '{}' })).status, 404);
+  });
+
+  it('answers 503 when Temporal cannot be reached, and reports not ready', async () => {
+    const connection = Connection.lazy({ address: `127.0.0.1:${await closedPort()}` });
+    const unreachable = createCallbackReceiver({
+      client: new Client({ connection }),
+      apiKey: API_KEY,
+      publicUrl: PUBLIC_URL,
+      maxSkewSeconds: 300,
+      maxBodyBytes: MAX_BODY,
+      temporalTimeoutMs: 500,
+      log: () => undefined,
+    });
+    try {
+      const { url } = await unreachable.listen(0, '127.0.0.1');
+      const req = signedCallback(`workflowId=${workflowId}`);
+      const res = await fetch(`${url}${PATH}?${req.query}`, { method: 'POST', headers: req.headers, body: req.body });
+      assert.equal(res.status, 503);
+      assert.equal(res.headers.get('retry-after'), '5');
+      assert.equal((await fetch(`${url}/readyz`)).status, 503);
+      // Vidu's retry of the same delivery must not be mistaken for a replay.
+      const retry = await fetch(`${url}${PATH}?${req.query}`, { method: 'POST', headers: req.headers, body: req.body });
+      assert.equal(retry.status, 503);
+    } finally {
+      await unreachable.close();
+      await connection.close();
+    }
+  });
+});
