@@ -1,0 +1,168 @@
+// `npm run bench [-- names...] [--flags]`: runs the benchmarks one after the
+// other and prints their figures (a table each, then one JSON line per
+// result). Every case is bounded by a count and a time limit, everything
+// listens on 127.0.0.1, and a watchdog ends a run that overstays its limit.
+//   npm run bench                       all of them (about 2-3 minutes on 2 cores)
+//   npm run bench -- client receiver    only these
+//   npm run bench -- --help             names and flags
+import { parseArgs } from 'node:util';
+import { adThroughput } from './adThroughput';
+import { callbackSignature } from './callbackSignature';
+import { clientAgainstSimulator } from './clientAgainstSimulator';
+import { receiver } from './receiver';
+import type { BenchOptions, Benchmark } from './support/benchmark';
+import { Reporter } from './support/report';
+import { TemporalResources } from './support/temporal';
+
+const BENCHMARKS: Benchmark[] = [callbackSignature, clientAgainstSimulator, receiver, adThroughput];
+
+const FLAGS = {
+  seconds: { type: 'string', default: '4' },
+  concurrency: { type: 'string', default: '1,8,32' },
+  requests: { type: 'string', default: '5000' },
+  connections: { type: 'string' },
+  images: { type: 'string', default: '7' },
+  'image-kb': { type: 'string', default: '1000' },
+  validations: { type: 'string', default: '40' },
+  verifications: { type: 'string', default: '200000' },
+  callbacks: { type: 'string', default: '2000' },
+  workflows: { type: 'string', default: '16' },
+  ads: { type: 'string', default: '20' },
+  'ad-timeout': { type: 'string', default: '120' },
+  'time-limit': { type: 'string', default: '420' },
+  out: { type: 'string' },
+  help: { type: 'boolean', default: false },
+} as const;
+
+const HELP: Record<keyof typeof FLAGS, string> = {
+  seconds: 'time limit of each measured case, in seconds',
+  concurrency: 'concurrency levels of the request benchmarks',
+  requests: 'client: most requests per case',
+  connections: "client: keep-alive connections (default: the client's own, 10)",
+  images: 'client: images in the create request (1-7)',
+  'image-kb': 'client: size of each image, in kB',
+  validations: 'client: most create-request validations',
+  verifications: 'signature: most verifications per case',
+  callbacks: 'receiver: most callbacks per case',
+  workflows: 'receiver: workflows the signals are spread over',
+  ads: 'ads: ads run end to end',
+  'ad-timeout': 'ads: seconds before unfinished ads are cancelled',
+  'time-limit': 'seconds the whole run may take before the watchdog ends it',
+  out: 'also append the JSON lines to this file',
+  help: 'show this help',
+};
+
+class UsageError extends Error {}
+
+function wholeNumber(flag: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || value < min || value > max) throw new UsageError(`--${flag} must be a whole number from ${min} to ${max} (got "${text}")`);
+  return value;
+}
+
+function usage(): string {
+  const names = BENCHMARKS.map((b) => `  ${b.name.padEnd(10)} (${b.alias}) ${b.summary}`).join('\n');
+  const flags = Object.entries(FLAGS)
+    .map(([name, spec]) => `  --${name.padEnd(14)} ${HELP[name as keyof typeof FLAGS]}${'default' in spec && spec.type === 'string' ? ` [${spec.default}]` : ''}`)
+    .join('\n');
+  return `usage: npm run bench -- [name...] [--flag value...]\n\nbenchmarks:\n${names}\n\nflags:\n${flags}\n`;
+}
+
+function parse(argv: string[]): { selected: Benchmark[]; options: BenchOptions; timeLimitMs: number; out?: string; help: boolean } {
+  const { values, positionals } = parseArgs({ args: argv, options: FLAGS, allowPositionals: true, strict: true });
+  const selected = positionals.length === 0 ? BENCHMARKS : positionals.map((name) => {
+    const found = BENCHMARKS.find((b) => b.name === name || b.alias === name);
+    if (!found) throw new UsageError(`unknown benchmark "${name}": use one of ${BENCHMARKS.map((b) => b.name).join(', ')}`);
+    return found;
+  });
+  const concurrency = String(values.concurrency).split(',').map((part) => wholeNumber('concurrency', part, 1, 1024));
+  const options: BenchOptions = {
+    caseMs: wholeNumber('seconds', String(values.seconds), 1, 600) * 1000,
+    concurrency,
+    requests: wholeNumber('requests', String(values.requests), 1, 10_000_000),
+    connections: values.connections === undefined ? undefined : wholeNumber('connections', String(values.connections), 1, 1024),
+    images: wholeNumber('images', String(values.images), 1, 7),
+    imageBytes: wholeNumber('image-kb', String(values['image-kb']), 1, 2_800) * 1000,
+    validations: wholeNumber('validations', String(values.validations), 1, 1_000_000),
+    verifications: wholeNumber('verifications', String(values.verifications), 1, 100_000_000),
+    callbacks: wholeNumber('callbacks', String(values.callbacks), 1, 1_000_000),
+    workflows: wholeNumber('workflows', String(values.workflows), 1, 1000),
+    ads: wholeNumber('ads', String(values.ads), 1, 1000),
+    adTimeoutMs: wholeNumber('ad-timeout', String(values['ad-timeout']), 5, 3600) * 1000,
+  };
+  // 7 images of 2.8 MB stay (as base64) under Vidu's 20 MB body limit; bigger ones would measure a rejection.
+  if (options.images * options.imageBytes * 4 / 3 > 19_500_000) {
+    throw new UsageError('--images x --image-kb must stay under Vidu\'s 20 MB body limit once base64-encoded (at most about 14,600 kB in total)');
+  }
+  return {
+    selected,
+    options,
+    timeLimitMs: wholeNumber('time-limit', String(values['time-limit']), 10, 86_400) * 1000,
+    out: values.out === undefined ? undefined : String(values.out),
+    help: Boolean(values.help),
+  };
+}
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parse(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`bench: ${(err as Error).message} (see --help)`);
+      return 2;
+    }
+    throw err;
+  }
+  if (parsed.help) {
+    process.stdout.write(usage());
+    return 0;
+  }
+  const report = new Reporter(undefined, parsed.out);
+  const temporal = new TemporalResources();
+  const overall = new AbortController();
+  const started = Date.now();
+  report.line(`bench: ${parsed.selected.map((b) => b.name).join(', ')} on ${report.machineLine()}`);
+
+  // The watchdog: first ask the benchmarks to stop starting work, then, if they still hang, end the process.
+  const watchdog = setTimeout(() => {
+    console.error(`bench: the run passed its ${parsed.timeLimitMs / 1000} s limit; stopping`);
+    overall.abort();
+    setTimeout(() => {
+      console.error('bench: still running 30 s after the limit; exiting');
+      process.exit(1);
+    }, 30_000).unref();
+  }, parsed.timeLimitMs);
+  watchdog.unref();
+
+  let failures = 0;
+  try {
+    for (const bench of parsed.selected) {
+      if (overall.signal.aborted) break;
+      report.heading(`${bench.name}: ${bench.summary}`);
+      const t0 = Date.now();
+      try {
+        await bench.run({ options: parsed.options, report, temporal, signal: overall.signal });
+        report.line(`(${bench.name} took ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      } catch (err) {
+        failures++;
+        console.error(`bench ${bench.name} failed:`, err);
+      }
+    }
+  } finally {
+    await temporal.close();
+    clearTimeout(watchdog);
+  }
+  report.line(`\nbench: done in ${((Date.now() - started) / 1000).toFixed(1)} s${failures ? `, ${failures} benchmark(s) failed` : ''}`);
+  return failures || overall.signal.aborted ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,65 @@
+// One real Temporal dev server (in memory, a free port on 127.0.0.1) and one
+// workflow bundle per `npm run bench`, started only when a benchmark asks for
+// them and stopped when the run ends.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { loadConfig } from '../../src/config';
+import { startDevServer, type DevServer } from '../../src/temporal/devServer';
+
+export interface SharedTemporal {
+  address: string;
+  namespace: string;
+  startupMs: number;
+}
+
+export interface WorkflowBundleFile {
+  path: string;
+  bytes: number;
+  bundleMs: number;
+}
+
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};
+
+export class TemporalResources {
+  private server?: Promise<{ server: DevServer; startupMs: number }>;
+  private bundle?: Promise<WorkflowBundleFile>;
+  private bundleDir?: string;
+
+  devServer(): Promise<SharedTemporal> {
+    this.server ??= (async () => {
+      const t0 = performance.now();
+      const server = await startDevServer({ ip: '127.0.0.1', port: 0, temporalCliPath: loadConfig().temporalCliPath });
+      return { server, startupMs: performance.now() - t0 };
+    })();
+    return this.server.then(({ server, startupMs }) => ({ address: server.address, namespace: server.namespace, startupMs }));
+  }
+
+  /** The ad workflow bundled once, written to a file a worker process can load. */
+  workflowBundle(): Promise<WorkflowBundleFile> {
+    this.bundle ??= (async () => {
+      const t0 = performance.now();
+      const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: quietLogger });
+      this.bundleDir = await mkdtemp(path.join(tmpdir(), 'bench-bundle-'));
+      const file = path.join(this.bundleDir, 'workflow-bundle.js');
+      await writeFile(file, code);
+      return { path: file, bytes: Buffer.byteLength(code), bundleMs: performance.now() - t0 };
+    })();
+    return this.bundle;
+  }
+
+  async close(): Promise<void> {
+    const server = await this.server?.catch(() => undefined);
+    await server?.server.stop();
+    if (this.bundleDir) await rm(this.bundleDir, { recursive: true, force: true });
+  }
+}
