@@ -5,7 +5,7 @@
 // - edit/compose on a main task that has not succeeded: 400 BadRequest "main task not finished: ...";
 //   edit/compose/sub-records on an id that is not a main ad task: 404 TaskNotFound;
 // - cancel answers the task's /creations body (state 'canceled');
-// - a compose appears in completed_creation_records once it has succeeded; an edit's record at once;
+// - an edit's record and a compose's entry in completed_creation_records appear at once, with their running state;
 // - narration and bgm creations are MP3 audio (audio/mpeg), videos MP4, covers PNG;
 // - apiCalls counts every request routed to an endpoint, including rejected ones.
 export { startViduSimulator } from './server';

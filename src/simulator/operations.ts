@@ -108,6 +108,8 @@ export class ViduOperations {
       composeParams: { video_task_ids: input.videoTaskIds, bgm_task_id: input.bgmTaskId, narration_task_id: input.narrationTaskId },
       doomedTo: this.sim.shared.faults.failureFor('compose'),
     });
+    // Like an edit's record, the compose shows up in completed_creation_records at once, with its running state.
+    details.composed.push(task.id);
     this.sim.store.counters.tasksCreated.compose += 1;
     this.sim.store.perAd(ad.id).composes += 1;
     return { ad_one_click_task_id: ad.id, compose_sub_task_id: task.id, state: task.state, credits: COMPOSE_CREDITS };

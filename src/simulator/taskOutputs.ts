@@ -1,7 +1,8 @@
 // What a task leaves behind when it succeeds. An ad produces, per storyboard,
 // one or two video takes (two on even indexes, so clients meet both cases),
 // plus one narration, one bgm and a first composed video built from the first
-// take of each storyboard. Edits and composes produce one creation each.
+// take of each storyboard. Edits and composes produce one creation each (their
+// records are listed from the moment they are created: see operations.ts).
 import type { EditType, Language } from '../vidu/apiTypes';
 import { storyboardCount } from './pricing';
 import type { SimTask, SimulatorStore } from './store';
@@ -14,7 +15,6 @@ export function takesOfStoryboard(index: number): number {
 export function produceOutputs(task: SimTask, store: SimulatorStore, ids: TaskIdGenerator): void {
   task.creationId = ids.next();
   if (task.kind === 'ad') produceAdOutputs(task, store, ids);
-  if (task.kind === 'compose') store.adOf(task).ad!.composed.push(task.id);
 }
 
 function produceAdOutputs(ad: SimTask, store: SimulatorStore, ids: TaskIdGenerator): void {
