@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { loadConfig, runMain } from '../src/config';
 import { startDevServer } from '../src/temporal/devServer';
 import { PROJECT_ROOT } from '../src/temporal/projectRoot';
@@ -24,7 +24,8 @@ runMain(async () => {
   const bundleDir = path.join(PROJECT_ROOT, '.data', 'test');
   mkdirSync(bundleDir, { recursive: true });
   const bundlePath = path.join(bundleDir, 'workflow-bundle.js');
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows'), logger: quietLogger });
+  // The bundler logs every module at INFO; WARN keeps the test output readable.
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows'), logger: new DefaultLogger('WARN') });
   writeFileSync(bundlePath, code);
   console.log(`test harness: Temporal dev server at ${server.address}, workflow bundle built (${Math.round(Date.now() - started)} ms)`);
 
@@ -43,13 +44,3 @@ runMain(async () => {
   await server.stop();
   process.exitCode = exitCode;
 });
-
-// The bundler logs every module at info level; keep the test output readable.
-const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (message: string) => console.warn(message),
-  error: (message: string) => console.error(message),
-};

@@ -3,7 +3,7 @@
 // on its own (`npx tsx --test test/x.test.ts`) starts its own server and bundle.
 import { readFileSync } from 'node:fs';
 import { Client } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, type WorkflowBundle } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type LogLevel, type WorkflowBundle } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../src/temporal/devServer';
 
 export interface TemporalTestEnv {
@@ -20,7 +20,17 @@ export interface TemporalTestEnv {
 
 let counter = 0;
 
+/** SDK logs at ERROR unless TEST_LOG_LEVEL says otherwise (expected failures would flood the output). */
+function quietRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger((process.env.TEST_LOG_LEVEL as LogLevel | undefined) ?? 'ERROR') });
+  } catch {
+    // Already installed by an earlier call in this process.
+  }
+}
+
 export async function openTemporalTestEnv(): Promise<TemporalTestEnv> {
+  quietRuntime();
   let ownServer: DevServer | undefined;
   let address = process.env.TEMPORAL_ADDRESS;
   let namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
@@ -31,7 +41,7 @@ export async function openTemporalTestEnv(): Promise<TemporalTestEnv> {
     ownServer = await startDevServer();
     address = ownServer.address;
     namespace = ownServer.namespace;
-    workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows') });
+    workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') });
   }
   const nativeConnection = await NativeConnection.connect({ address });
   const client = new Client({ connection: nativeConnection, namespace });

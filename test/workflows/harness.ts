@@ -1,14 +1,12 @@
 // What each workflow test file shares: the Temporal test environment, one
 // in-process Vidu simulator with millisecond timings, the callback relay, a
 // Vidu client, an artifact folder, and helpers to run a worker and start ads.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
 import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
-import { startDevServer } from '../../src/temporal/devServer';
 import { ViduClient } from '../../src/vidu/viduClient';
 import { createAdWorker, type AdWorkerOptions } from '../../src/worker';
 import { adFilmWorkflow } from '../../src/workflows/adFilmWorkflow';
@@ -49,43 +47,7 @@ export function uniqueAdId(label: string): string {
   return `${label}-${process.pid}-${++adCounter}-${Date.now().toString(36)}`;
 }
 
-/** Worker logs at ERROR unless TEST_LOG_LEVEL says otherwise (expected failures would flood the output). */
-function quietRuntime(): void {
-  try {
-    Runtime.install({ logger: new DefaultLogger((process.env.TEST_LOG_LEVEL as LogLevel | undefined) ?? 'ERROR') });
-  } catch {
-    // Already installed by an earlier harness in this process.
-  }
-}
-
-/**
- * `npm test` shares one server and bundle through TEMPORAL_ADDRESS and
- * TEST_WORKFLOW_BUNDLE. A file run on its own gets them here, so that its
- * address is known (openTemporalTestEnv keeps its own server's to itself).
- */
-async function sharedServer(): Promise<{ address: string; stop(): Promise<void> }> {
-  const address = process.env.TEMPORAL_ADDRESS;
-  if (address && process.env.TEST_WORKFLOW_BUNDLE) return { address, stop: async () => undefined };
-  const server = await startDevServer();
-  const dir = await mkdtemp(path.join(tmpdir(), 'ad-bundle-'));
-  const bundlePath = path.join(dir, 'workflow-bundle.js');
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('ERROR') });
-  await writeFile(bundlePath, code);
-  process.env.TEMPORAL_ADDRESS = server.address;
-  process.env.TEMPORAL_NAMESPACE = server.namespace;
-  process.env.TEST_WORKFLOW_BUNDLE = bundlePath;
-  return {
-    address: server.address,
-    async stop() {
-      await server.stop();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 export async function openAdHarness(options: HarnessOptions = {}): Promise<AdHarness> {
-  quietRuntime();
-  const server = await sharedServer();
   const env = await openTemporalTestEnv();
   const sim = await startViduSimulator({
     timing: { queueMs: 20, processingMs: 150, progressSteps: 3, ...options.timing },
@@ -97,7 +59,7 @@ export async function openAdHarness(options: HarnessOptions = {}): Promise<AdHar
   const artifacts = new LocalArtifactStore(artifactDir);
   return {
     env,
-    temporalAddress: server.address,
+    temporalAddress: env.address,
     sim,
     relay,
     vidu,
@@ -129,7 +91,6 @@ export async function openAdHarness(options: HarnessOptions = {}): Promise<AdHar
       await sim.close();
       await vidu.close();
       await env.close();
-      await server.stop();
       await rm(artifactDir, { recursive: true, force: true });
     },
   };
