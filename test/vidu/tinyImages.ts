@@ -24,21 +24,27 @@ function pngChunk(type: string, data: Buffer): Buffer {
   return Buffer.concat([length, typed, crc]);
 }
 
-/** An 8-bit greyscale PNG. */
-export function tinyPng(width: number, height: number): Buffer {
+/**
+ * An 8-bit greyscale PNG of the given rows (each: a filter byte, then one byte
+ * per pixel), deflated at `level` (0 stores the pixels as they are).
+ */
+export function greyscalePng(width: number, height: number, rows: Buffer, level = 6): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8; // bit depth
   ihdr[9] = 0; // greyscale
-  // Each row: filter byte 0, then one byte per pixel.
-  const raw = Buffer.alloc(height * (width + 1));
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     pngChunk('IHDR', ihdr),
-    pngChunk('IDAT', deflateSync(raw)),
+    pngChunk('IDAT', deflateSync(rows, { level })),
     pngChunk('IEND', Buffer.alloc(0)),
   ]);
+}
+
+/** A flat black 8-bit greyscale PNG. */
+export function tinyPng(width: number, height: number): Buffer {
+  return greyscalePng(width, height, Buffer.alloc(height * (width + 1)));
 }
 
 function jpegSegment(marker: number, data: number[]): number[] {
