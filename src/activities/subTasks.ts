@@ -124,7 +124,7 @@ export function subTaskActivities(deps: ActivityDeps) {
                 callback_url: callbackUrlFor(deps.callbackPublicUrl, workflowId),
                 payload,
               },
-              { storyboardCount: input.selection.videoTaskIds.length },
+              { storyboardCount: input.storyboardCount },
             ),
           isDefinitiveRejection,
           backoff(),

@@ -65,6 +65,8 @@ export interface StartEditInput {
 export interface StartComposeInput {
   mainTaskId: string;
   selection: AdSelection;
+  /** The ad's number of storyboards: the selection must name one video take per storyboard. */
+  storyboardCount: number;
   marker: string;
   knownComposeIds: string[];
 }

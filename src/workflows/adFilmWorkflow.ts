@@ -270,6 +270,7 @@ class AdFilmRun {
     const started = await spends.startCompose({
       mainTaskId: this.state.mainTaskId!,
       selection,
+      storyboardCount: this.state.storyboards.length,
       marker: uuid4(),
       knownComposeIds: this.state.composedIds,
     });

@@ -144,7 +144,13 @@ describe('credit-spending activities', () => {
   });
 
   it('finds a compose that only shows up once it finishes', async () => {
-    const input = { mainTaskId: adTaskId, selection: records.firstSelection!, marker: 'marker-compose', knownComposeIds: records.composedIds };
+    const input = {
+      mainTaskId: adTaskId,
+      selection: records.firstSelection!,
+      storyboardCount: records.storyboards.length,
+      marker: 'marker-compose',
+      knownComposeIds: records.composedIds,
+    };
     sim.setFaults({ http: [{ endpoint: 'compose', applyThenDrop: 'timeout', times: 1 }] });
     const before = sim.counters().perAd[adTaskId]!.composes;
     const unclear = await failureOf(attempt(1, activities.startCompose, input));
@@ -152,6 +158,23 @@ describe('credit-spending activities', () => {
     const retried = await attempt(2, activities.startCompose, input);
     assert.equal(retried.recovered, true);
     assert.equal(sim.counters().perAd[adTaskId]!.composes - before, 1);
+  });
+
+  it('refuses a compose that does not name one video take per storyboard, sending nothing', async () => {
+    const selection = records.firstSelection!;
+    const before = sim.counters().apiCalls.compose;
+    const failure = await failureOf(
+      attempt(1, activities.startCompose, {
+        mainTaskId: adTaskId,
+        selection: { ...selection, videoTaskIds: selection.videoTaskIds.slice(1) },
+        storyboardCount: records.storyboards.length,
+        marker: 'marker-short',
+        knownComposeIds: records.composedIds,
+      }),
+    );
+    assert.equal(failure.nonRetryable, true);
+    assert.match(failure.message, /video_task_ids/);
+    assert.equal(sim.counters().apiCalls.compose, before);
   });
 
   it('fails an edit Vidu refuses for good with its code, once', async () => {
