@@ -21,25 +21,50 @@ export function temporalConnectConfig(env: Env = process.env) {
   return { connectionOptions, namespace: loaded.namespace ?? 'default' };
 }
 
+const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_NOT_FOUND = 5;
+const GRPC_UNAVAILABLE = 14;
+const GRPC_UNAUTHENTICATED = 16;
+
+type WorkflowServiceLike = { describeNamespace(request: { namespace: string }): Promise<unknown> };
+
+/** A namespace that does not exist fails start-up here, naming the setting, rather than at the first call. */
+async function requireNamespace(service: WorkflowServiceLike, namespace: string, address: string): Promise<void> {
+  try {
+    await service.describeNamespace({ namespace });
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code === GRPC_NOT_FOUND) throw new ConfigError('TEMPORAL_NAMESPACE', `namespace "${namespace}" does not exist on ${address}`);
+    if (code === GRPC_UNAUTHENTICATED) throw new ConfigError('TEMPORAL_API_KEY / TEMPORAL_TLS_*', `Temporal at ${address} refused the credentials (${(err as Error).message})`);
+    if (code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED) throw unreachable(address, err);
+    // Anything else (say, no permission to describe namespaces) is not proof of a wrong setting.
+  }
+}
+
 function unreachable(address: string, err: unknown): ConfigError {
   return new ConfigError('TEMPORAL_ADDRESS', `cannot reach Temporal at ${address} (${(err as Error).message.split('\n')[0]}); start one with \`npm run temporal\``);
 }
 
 export async function connectClient(env: Env = process.env): Promise<Client> {
   const { connectionOptions, namespace } = temporalConnectConfig(env);
+  let connection: Connection;
   try {
-    const connection = await Connection.connect({ ...connectionOptions, connectTimeout: '5s' });
-    return new Client({ connection, namespace });
+    connection = await Connection.connect({ ...connectionOptions, connectTimeout: '5s' });
   } catch (err) {
     throw unreachable(connectionOptions.address, err);
   }
+  await requireNamespace(connection.workflowService, namespace, connectionOptions.address);
+  return new Client({ connection, namespace });
 }
 
 export async function connectWorker(env: Env = process.env): Promise<{ connection: NativeConnection; namespace: string }> {
   const { connectionOptions, namespace } = temporalConnectConfig(env);
+  let connection: NativeConnection;
   try {
-    return { connection: await NativeConnection.connect(connectionOptions), namespace };
+    connection = await NativeConnection.connect(connectionOptions);
   } catch (err) {
     throw unreachable(connectionOptions.address, err);
   }
+  await requireNamespace(connection.workflowService, namespace, connectionOptions.address);
+  return { connection, namespace };
 }
