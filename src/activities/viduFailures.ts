@@ -6,19 +6,21 @@ import { ApplicationFailure } from '@temporalio/common';
 import { ViduAbortError, ViduApiError, ViduNetworkError, ViduResponseError, ViduValidationError, isViduError } from '../vidu/errors';
 import { FAILURE_TYPES } from '../workflows/failures';
 
-/** Gateway answers: the upstream may have received and processed the request. */
-const GATEWAY_STATUSES = new Set([502, 504]);
-
-/** True when the failure proves the request had no effect and a retry may cure it (429, OperationInProcess, 5xx, never sent). */
+/**
+ * True when the failure proves the request had no effect and a retry may cure
+ * it: a rate limit (429), OperationInProcess, or a request that never left.
+ * A 5xx proves nothing: the server may have created (and billed) the task
+ * before it failed, so it counts as an unclear outcome below.
+ */
 export function isDefinitiveRejection(err: unknown): boolean {
-  if (err instanceof ViduApiError) return err.retryable && !GATEWAY_STATUSES.has(err.status);
+  if (err instanceof ViduApiError) return err.status === 429 || err.code === 'OperationInProcess';
   return err instanceof ViduNetworkError && err.outcome === 'not-sent';
 }
 
 /** True when a credit-spending request may have taken effect although the caller saw a failure. */
 export function isUnclearOutcome(err: unknown): boolean {
   if (err instanceof ViduNetworkError) return err.outcome === 'unknown';
-  if (err instanceof ViduApiError) return GATEWAY_STATUSES.has(err.status);
+  if (err instanceof ViduApiError) return err.status >= 500;
   return err instanceof ViduResponseError;
 }
 

@@ -96,6 +96,36 @@ describe('credit-spending activities', () => {
     }
   });
 
+  it('never repeats a create answered with a 5xx: the server may have made the task before failing', async () => {
+    for (const status of [500, 503]) {
+      sim.setFaults({ http: [{ endpoint: 'create', error: { status, code: 'InternalServiceFailure' }, times: 1 }] });
+      const before = sim.counters().apiCalls.create;
+      const failure = await failureOf(attempt(1, activities.createAdTask, { adId: 'server-error', images: ['https://example.com/a.png'] }));
+      assert.equal(failure.type, FAILURE_TYPES.createOutcomeUnknown, String(status));
+      assert.equal(failure.nonRetryable, true);
+      assert.equal(sim.counters().apiCalls.create - before, 1, `${status}: sent once`);
+    }
+  });
+
+  it('treats an edit answered with a 5xx as unclear: the retry looks for its record before sending again', async () => {
+    sim.setFaults({ http: [{ endpoint: 'edit', error: { status: 500, code: 'InternalServiceFailure' }, times: 1 }] });
+    const input: StartEditInput = {
+      mainTaskId: adTaskId,
+      kind: 'narration',
+      prompt: 'after a server error',
+      marker: 'marker-after-500',
+      knownRecordIds: records.narration.map((t) => t.id),
+    };
+    const before = sim.counters();
+    const unclear = await failureOf(attempt(1, activities.startEdit, input));
+    assert.equal(unclear.type, FAILURE_TYPES.outcomeUnknown);
+    assert.equal(unclear.nonRetryable, false);
+    assert.equal(sim.counters().apiCalls.edit - before.apiCalls.edit, 1, 'not repeated inside the attempt');
+    const retried = await attempt(2, activities.startEdit, input);
+    assert.equal(retried.recovered, false, 'the 500 made nothing, so the lookup found nothing and the edit was sent');
+    assert.equal(sim.counters().perAd[adTaskId]!.edits - before.perAd[adTaskId]!.edits, 1);
+  });
+
   it('fails a create Vidu refuses for good with its code, without repeating it', async () => {
     sim.setFaults({ http: [{ endpoint: 'create', error: { status: 400, code: 'CreditInsufficient' }, times: 1 }] });
     const before = sim.counters().apiCalls.create;
