@@ -35,6 +35,8 @@ interface Watch {
   report?(progress: number): void;
 }
 
+const UNCONFIRMED_PROGRESS_CAP = 99;
+
 /** Callbacks for tasks not (yet) watched: a callback can overtake the activity that created its task. */
 const EARLY_HINTS_KEPT = 16;
 
@@ -61,7 +63,9 @@ export class ViduTaskWaiter {
       this.earlyHints.set(taskId, watch);
       if (this.earlyHints.size > EARLY_HINTS_KEPT) this.earlyHints.delete(this.earlyHints.keys().next().value!);
     }
-    const progress = clampProgress(body.progress);
+    // Callback bodies are not signed: until the query API confirms a final state, a callback moves progress to 99 at most.
+    const claimed = clampProgress(body.progress);
+    const progress = claimed === undefined ? undefined : Math.min(claimed, UNCONFIRMED_PROGRESS_CAP);
     if (progress !== undefined && progress > watch.progress) {
       watch.progress = progress;
       watch.report?.(progress);
