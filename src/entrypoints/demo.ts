@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig, runMain } from '../config';
 import { DemoAbortedError, DemoFailedError, runDemo } from './demo/runDemo';
+import { portFlag } from './portFlag';
 
 const USAGE = `Usage: npm run demo [-- --keep-running] [--ad-id ID] [--port 7233] [--ui-port 8233]
 
@@ -68,8 +69,8 @@ runMain(async () => {
   try {
     await runDemo({
       artifactDir: path.join(config.artifactDir, 'demo'),
-      temporalPort: values.port ? Number(values.port) : undefined,
-      uiPort: values['ui-port'] ? Number(values['ui-port']) : undefined,
+      temporalPort: portFlag(values.port, 'port'),
+      uiPort: portFlag(values['ui-port'], 'ui-port'),
       temporalCliPath: config.temporalCliPath,
       vidu: config.vidu.apiKey ? { baseUrl: config.vidu.baseUrl, apiKey: config.vidu.apiKey, timeoutMs: config.vidu.timeoutMs } : undefined,
       callbackPublicUrl: config.callbackPublicUrl,

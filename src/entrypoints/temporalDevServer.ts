@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig, runMain } from '../config';
 import { startDevServer } from '../temporal/devServer';
 import { PROJECT_ROOT } from '../temporal/projectRoot';
+import { portFlag } from './portFlag';
 import { untilStopSignal } from './untilStopSignal';
 
 runMain(async () => {
@@ -17,8 +18,8 @@ runMain(async () => {
     },
   });
   const server = await startDevServer({
-    port: Number(values.port),
-    uiPort: Number(values['ui-port']),
+    port: portFlag(values.port, 'port'),
+    uiPort: portFlag(values['ui-port'], 'ui-port'),
     dbFilename: values.db,
     temporalCliPath: loadConfig().temporalCliPath,
   });

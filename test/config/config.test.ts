@@ -59,3 +59,13 @@ test('an entry point with a wrong setting exits 2 with one line naming it, not a
   assert.equal(result.status, 2);
   assert.equal(result.stderr.trim(), 'configuration error: TEMPORAL_CLI_PATH: names "/nonexistent/temporal", which does not exist');
 });
+
+test('a port flag that is not a port exits 2 naming the flag', () => {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/entrypoints/temporalDevServer.ts', '--port', 'abc'], {
+    cwd: path.resolve(__dirname, '..', '..'),
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.equal(result.status, 2);
+  assert.equal(result.stderr.trim(), 'configuration error: --port: must be a port number from 1 to 65535 (got "abc")');
+});

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { Client } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type LogLevel, type WorkflowBundle } from '@temporalio/worker';
+import { loadConfig } from '../../src/config';
 import { startDevServer, type DevServer } from '../../src/temporal/devServer';
 
 export interface TemporalTestEnv {
@@ -38,7 +39,7 @@ export async function openTemporalTestEnv(): Promise<TemporalTestEnv> {
   if (address && process.env.TEST_WORKFLOW_BUNDLE) {
     workflowBundle = { code: readFileSync(process.env.TEST_WORKFLOW_BUNDLE, 'utf8') };
   } else {
-    ownServer = await startDevServer();
+    ownServer = await startDevServer({ temporalCliPath: loadConfig().temporalCliPath });
     address = ownServer.address;
     namespace = ownServer.namespace;
     workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') });
