@@ -127,7 +127,7 @@ export function classifyNetworkFailure(err: unknown): { outcome: NetworkOutcome;
 export class ViduNetworkError extends Error {
   override readonly name = 'ViduNetworkError';
   readonly outcome: NetworkOutcome;
-  /** The underlying code, e.g. ECONNREFUSED or UND_ERR_HEADERS_TIMEOUT. */
+  /** The underlying code, e.g. ECONNREFUSED or UND_ERR_HEADERS_TIMEOUT; DEADLINE_EXCEEDED for the client's per-call deadline. */
   readonly code: string;
   readonly endpoint: string;
   /** True when the request was never sent, or when repeating it is harmless (GET, cancel). */
@@ -156,6 +156,21 @@ export class ViduNetworkError extends Error {
       idempotent: init.idempotent,
       detail: redactSecret(detail, init.secret),
       cause,
+    });
+  }
+
+  /**
+   * The call's overall deadline passed. Only the client's own timer fired, so
+   * nothing says how far the request got: the outcome is 'unknown' (a create
+   * may have been made), and only an idempotent call may be retried.
+   */
+  static deadlineExceeded(init: { endpoint: string; idempotent: boolean; deadlineMs: number }): ViduNetworkError {
+    return new ViduNetworkError({
+      outcome: 'unknown',
+      code: 'DEADLINE_EXCEEDED',
+      endpoint: init.endpoint,
+      idempotent: init.idempotent,
+      detail: `no complete response within the call's deadline of ${init.deadlineMs} ms`,
     });
   }
 }

@@ -2,6 +2,7 @@
 // before anything is sent: a request Vidu would reject costs a round trip at
 // best, and a create that Vidu accepts but cannot use costs credits. Each
 // failure names the field and the rule it broke.
+import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
 import type { ComposeRequest, CreateAdRequest, EditRequest } from './apiTypes';
 import { ViduValidationError, fieldPath, type ValidationIssue } from './errors';
@@ -28,6 +29,8 @@ export const EDIT_TYPES = ['generate_video', 'generate_narration', 'generate_bgm
 export const RULES = {
   images: `must be an array of ${VIDU_LIMITS.minImages}-${VIDU_LIMITS.maxImages} images`,
   image: 'must be a public http(s) URL or a data:image/(png|jpeg|jpg|webp);base64 URI',
+  /** Followed by "(<host> is a private or loopback address)". */
+  publicImageUrl: 'must be a public http(s) URL',
   base64: 'base64 data must be standard, padded base64 (A-Z a-z 0-9 + / and = padding)',
   imageBytes: `decoded image must be at most ${VIDU_LIMITS.maxImageBytes / 1_000_000} MB`,
   imageRatio: 'aspect ratio must be between 1:4 and 4:1',
@@ -43,7 +46,7 @@ export const RULES = {
   taskId: 'must be a non-empty string',
   editType: `must be one of ${EDIT_TYPES.join(', ')}`,
   storyboardIndexRequired: 'is required for type generate_video: a non-negative integer',
-  storyboardIndexUnwanted: 'is only allowed for type generate_video',
+  storyboardIndexUnwanted: 'only for type generate_video (narration and bgm apply to the whole ad)',
   videoTaskIds: 'must be a non-empty array of task ids',
   request: 'must be an object',
 } as const;
@@ -66,6 +69,44 @@ function isHttpUrl(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+// Vidu downloads URL images from its own servers, where these addresses mean
+// Vidu's own machines or nothing: such a URL can never work there, so it is
+// refused here rather than by Vidu after a round trip. IPv4-mapped IPv6 literals
+// (::ffff:127.0.0.1) are caught by BlockList's ipv4 rules; `::` is 0.0.0.0's twin.
+const PRIVATE_ADDRESSES = (() => {
+  const list = new BlockList();
+  for (const [network, prefix] of [['127.0.0.0', 8], ['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16], ['169.254.0.0', 16], ['0.0.0.0', 8]] as const) {
+    list.addSubnet(network, prefix, 'ipv4');
+  }
+  for (const [network, prefix] of [['::1', 128], ['::', 128], ['fe80::', 10], ['fc00::', 7]] as const) list.addSubnet(network, prefix, 'ipv6');
+  return list;
+})();
+
+/**
+ * Whether an http(s) URL's host can only mean a machine on the caller's own
+ * network. Hostnames are not resolved (that would make validation slow and
+ * racy): only `localhost` names and address literals are recognised. The URL
+ * parser has already normalised shorthand IPv4 forms (127.1, 0x7f.1, 2130706433).
+ */
+export function isPrivateHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  const address = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  const family = isIP(address);
+  if (family === 0) return false;
+  return PRIVATE_ADDRESSES.check(address, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+/** The rule an http(s) image URL breaks, if any. */
+function urlImageProblem(value: string): string | undefined {
+  if (!isHttpUrl(value)) return RULES.image;
+  const { hostname } = new URL(value);
+  if (isPrivateHost(hostname)) {
+    return `${RULES.publicImageUrl} (${hostname} is a private or loopback address)`;
+  }
+  return undefined;
 }
 
 function megabytes(bytes: number): string {
@@ -91,7 +132,7 @@ function dataUriProblem(value: string): string | undefined {
 }
 
 const image = z.string({ error: RULES.image }).superRefine((value, ctx) => {
-  const problem = value.startsWith('data:') ? dataUriProblem(value) : isHttpUrl(value) ? undefined : RULES.image;
+  const problem = value.startsWith('data:') ? dataUriProblem(value) : urlImageProblem(value);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
@@ -139,6 +180,10 @@ const editSchema = z
         ctx.addIssue({ code: 'custom', path, message: RULES.storyboardIndexRequired });
       }
     } else if (index !== undefined) {
+      // The reference lists the index as optional for narration and bgm
+      // without saying what it would do there; both apply to the whole ad, so
+      // an index is a caller's mistake. A clear error beats Vidu silently
+      // ignoring it (or, worse, one day honouring it differently).
       ctx.addIssue({ code: 'custom', path, message: RULES.storyboardIndexUnwanted });
     }
   });

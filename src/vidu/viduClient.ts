@@ -40,8 +40,21 @@ export interface ViduClientOptions {
   /** e.g. https://api.vidu.com or https://api.vidu.cn; a path prefix is kept. */
   baseUrl: string;
   apiKey: string;
-  /** Per call: how long to wait for the response headers, and then between body chunks. Default 30 s. */
+  /**
+   * Per call, an idle timeout: how long to wait for the response headers, and
+   * then between body chunks. A stalled connection fails after this long with
+   * undici's precise code (UND_ERR_HEADERS_TIMEOUT, UND_ERR_BODY_TIMEOUT). Default 30 s.
+   */
   timeoutMs?: number;
+  /**
+   * Per call, the most the whole call may take (a server trickling its body
+   * never trips the idle timeout). Default twice the call's `timeoutMs`, so a
+   * plain stall is still reported by the idle timeout first (undici's idle
+   * timers tick about once a second: with a sub-second `timeoutMs` the
+   * deadline may come first). Exceeding it is a ViduNetworkError with code
+   * DEADLINE_EXCEEDED and outcome 'unknown' (retryable only for idempotent calls).
+   */
+  deadlineMs?: number;
   /** Keep-alive connections to Vidu. Default 10. */
   connections?: number;
   /** A dispatcher to use instead of the client's own pool (not closed by `close()`). */
@@ -52,6 +65,8 @@ export interface ViduCallOptions {
   signal?: AbortSignal;
   /** Overrides the client's `timeoutMs` for this call. */
   timeoutMs?: number;
+  /** Overrides the client's `deadlineMs` for this call (default: the client's, else twice this call's `timeoutMs`). */
+  deadlineMs?: number;
 }
 
 export interface ComposeCallOptions extends ViduCallOptions {
@@ -72,11 +87,13 @@ interface RawResponse {
   text: string;
 }
 
-function timeoutOption(value: number | undefined, fallback: number): number {
+function timeoutOption(value: number | undefined, fallback: number, name = 'timeoutMs'): number {
   const timeout = value ?? fallback;
-  if (!Number.isFinite(timeout) || timeout <= 0) throw new TypeError(`timeoutMs must be a positive number (got ${timeout})`);
+  if (!Number.isFinite(timeout) || timeout <= 0) throw new TypeError(`${name} must be a positive number (got ${timeout})`);
   return timeout;
 }
+
+const DEADLINE_PER_TIMEOUT = 2;
 
 export class ViduClient {
   readonly #origin: string;
@@ -85,6 +102,8 @@ export class ViduClient {
   readonly #ownsDispatcher: boolean;
   readonly #apiKey: string;
   readonly #timeoutMs: number;
+  /** Undefined: twice each call's timeoutMs. */
+  readonly #deadlineMs: number | undefined;
   #closed = false;
 
   constructor(opts: ViduClientOptions) {
@@ -100,6 +119,7 @@ export class ViduClient {
     this.#pathPrefix = base.pathname.replace(/\/+$/, '');
     this.#apiKey = opts.apiKey;
     this.#timeoutMs = timeoutOption(opts.timeoutMs, DEFAULT_TIMEOUT_MS);
+    this.#deadlineMs = opts.deadlineMs === undefined ? undefined : timeoutOption(opts.deadlineMs, 0, 'deadlineMs');
     this.#ownsDispatcher = opts.dispatcher === undefined;
     this.#dispatcher =
       opts.dispatcher ??
@@ -177,10 +197,22 @@ export class ViduClient {
     const endpoint = `${spec.method} ${spec.path}`;
     const signal = opts?.signal;
     const timeoutMs = timeoutOption(opts?.timeoutMs, this.#timeoutMs);
+    const deadlineMs = timeoutOption(opts?.deadlineMs, this.#deadlineMs ?? timeoutMs * DEADLINE_PER_TIMEOUT, 'deadlineMs');
     if (signal?.aborted) throw new ViduAbortError(endpoint, signal.reason);
     if (this.#closed) {
       throw new ViduNetworkError({ outcome: 'not-sent', code: 'CLIENT_CLOSED', endpoint, idempotent: spec.idempotent, detail: 'the client was closed' });
     }
+    // One signal for undici that the caller's abort and the deadline both fire;
+    // which of them fired decides the error (an abort is the caller's choice,
+    // a deadline is a failure that may be retried).
+    const stop = new AbortController();
+    const forwardAbort = () => stop.abort(signal?.reason);
+    signal?.addEventListener('abort', forwardAbort, { once: true });
+    let deadlinePassed = false;
+    const deadline = setTimeout(() => {
+      deadlinePassed = true;
+      stop.abort(new Error(`deadline of ${deadlineMs} ms passed`));
+    }, deadlineMs);
     let responded = false;
     let response: RawResponse;
     try {
@@ -194,7 +226,7 @@ export class ViduClient {
           accept: 'application/json',
         },
         body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-        signal,
+        signal: stop.signal,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
@@ -202,7 +234,11 @@ export class ViduClient {
       response = { status: res.statusCode, text: await res.body.text() };
     } catch (err) {
       if (signal?.aborted) throw new ViduAbortError(endpoint, signal.reason);
+      if (deadlinePassed) throw ViduNetworkError.deadlineExceeded({ endpoint, idempotent: spec.idempotent, deadlineMs });
       throw ViduNetworkError.fromCause(err, { endpoint, idempotent: spec.idempotent, responded, secret: this.#apiKey });
+    } finally {
+      clearTimeout(deadline);
+      signal?.removeEventListener('abort', forwardAbort);
     }
     if (response.status < 200 || response.status > 299) {
       throw ViduApiError.fromResponse({ status: response.status, bodyText: response.text, endpoint, secret: this.#apiKey });

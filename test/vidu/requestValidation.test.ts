@@ -39,7 +39,7 @@ test('create: a minimal and a complete valid request pass unchanged', () => {
   const full = {
     images: [
       URL_IMAGE,
-      'http://127.0.0.1:4010/media/model.jpg',
+      'http://images.example.net:4010/media/model.jpg',
       dataUri('image/png', tinyPng(400, 100)),
       dataUri('image/jpeg', tinyJpeg(100, 400, { exifBytes: 2000 })),
       dataUri('image/jpg', tinyJpeg(64, 64)),
@@ -82,6 +82,55 @@ test('create: each image is a public http(s) URL or a png/jpeg/jpg/webp base64 d
   for (const bad of [42, '', 'product.png', 'ftp://example.com/a.png', 'file:///tmp/a.png', ' https://example.com/a.png', 'data:image/gif;base64,R0lGODlh', 'data:image/png,abcd', 'data:text/plain;base64,aGVsbG8=']) {
     rejects(() => validateCreateAdRequest({ images: [URL_IMAGE, URL_IMAGE, bad] as never }), 'images[2]', RULES.image);
   }
+});
+
+test('create: an image URL on a loopback, private or link-local host is refused, naming the host', () => {
+  const refused: Array<[string, string]> = [
+    ['http://localhost/a.png', 'localhost'],
+    ['https://LOCALHOST./a.png', 'localhost.'],
+    ['http://cdn.localhost:8080/a.png', 'cdn.localhost'],
+    ['http://127.0.0.1:4010/media/model.jpg', '127.0.0.1'],
+    ['http://127.255.1.2/a.png', '127.255.1.2'],
+    // Shorthand IPv4 forms, which the URL parser normalises before the check.
+    ['http://127.1/a.png', '127.0.0.1'],
+    ['http://2130706433/a.png', '127.0.0.1'],
+    ['http://10.20.30.40/a.png', '10.20.30.40'],
+    ['http://172.16.0.1/a.png', '172.16.0.1'],
+    ['http://172.31.255.255/a.png', '172.31.255.255'],
+    ['http://192.168.1.10/a.png', '192.168.1.10'],
+    ['http://169.254.169.254/latest/meta-data', '169.254.169.254'],
+    ['http://0.0.0.0:8080/a.png', '0.0.0.0'],
+    ['http://[::1]/a.png', '[::1]'],
+    ['http://[0:0:0:0:0:0:0:1]/a.png', '[::1]'],
+    ['http://[fe80::1]/a.png', '[fe80::1]'],
+    ['http://[febf::abcd]/a.png', '[febf::abcd]'],
+    ['http://[fc00::5]/a.png', '[fc00::5]'],
+    ['http://[fd12:3456::1]/a.png', '[fd12:3456::1]'],
+    // An IPv4-mapped IPv6 literal of a loopback address.
+    ['http://[::ffff:127.0.0.1]/a.png', '[::ffff:7f00:1]'],
+  ];
+  for (const [url, host] of refused) {
+    rejects(() => validateCreateAdRequest({ images: [URL_IMAGE, url] }), 'images[1]', `must be a public http(s) URL (${host} is a private or loopback address)`);
+  }
+  assert.throws(
+    () => validateCreateAdRequest({ images: ['http://192.168.0.2/a.png'] }),
+    (err: Error) => err.message.includes('images[0]: must be a public http(s) URL (192.168.0.2 is a private or loopback address)'),
+  );
+  // Neighbours of the refused ranges, and names that merely contain "localhost", are public.
+  const accepted = [
+    'http://172.15.255.255/a.png',
+    'http://172.32.0.1/a.png',
+    'http://11.0.0.1/a.png',
+    'http://192.169.0.1/a.png',
+    'http://169.253.0.1/a.png',
+    'http://[2001:db8::1]/a.png',
+    'http://[fec0::1]/a.png',
+    'http://[::ffff:8.8.8.8]/a.png',
+    'https://localhost.example.com/a.png',
+    'https://notlocalhost/a.png',
+  ];
+  assert.deepEqual(validateCreateAdRequest({ images: accepted.slice(0, 7) }).images, accepted.slice(0, 7));
+  assert.deepEqual(validateCreateAdRequest({ images: accepted.slice(7) }).images, accepted.slice(7));
 });
 
 test('create: the validation message lists field and rule', () => {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
+import type { ServerResponse } from 'node:http';
 import { ViduAbortError, ViduApiError, ViduNetworkError, ViduResponseError, ViduValidationError } from '../../src/vidu/errors';
 import { ViduClient, downloadMedia } from '../../src/vidu/viduClient';
 import { closedPort, sendJson, startTestServer, type Handler, type TestServer } from './httpTestServer';
@@ -217,7 +218,8 @@ test('no response headers within timeoutMs: a headers timeout with outcome unkno
   await withServer(
     () => undefined, // never answers
     async (client, server) => {
-      const err = await rejection(client.edit({ ad_one_click_task_id: 'm', type: 'generate_bgm', prompt: 'jazz' }, { timeoutMs: 150 }));
+      // undici's idle timers tick about once a second, so a short idle timeout gets a deadline well beyond it.
+      const err = await rejection(client.edit({ ad_one_click_task_id: 'm', type: 'generate_bgm', prompt: 'jazz' }, { timeoutMs: 150, deadlineMs: 10_000 }));
       assert.ok(err instanceof ViduNetworkError, String(err));
       assert.equal(err.code, 'UND_ERR_HEADERS_TIMEOUT');
       assert.equal(err.outcome, 'unknown');
@@ -225,6 +227,82 @@ test('no response headers within timeoutMs: a headers timeout with outcome unkno
       assert.equal(server.requests.length, 1);
     },
   );
+});
+
+/** Answers 200 and then sends the body one byte every few milliseconds, never finishing: no idle timeout ever fires. */
+function trickleForever(res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.write('{"state":"');
+  const timer = setInterval(() => res.write('x'), 10);
+  res.on('close', () => clearInterval(timer));
+}
+
+test('a body trickled slower than the deadline: DEADLINE_EXCEEDED, outcome unknown, only the GET retryable', async () => {
+  // The idle timeout (timeoutMs) is far longer than the gap between chunks, so only the deadline can end these calls.
+  await withServer(
+    (_req, res) => trickleForever(res),
+    async (client, server) => {
+      const post = await rejection(client.createAd({ images: [IMAGE] }, { timeoutMs: 2_000, deadlineMs: 200 }));
+      assert.ok(post instanceof ViduNetworkError, String(post));
+      assert.ok(!(post instanceof ViduAbortError));
+      assert.deepEqual([post.code, post.outcome, post.retryable], ['DEADLINE_EXCEEDED', 'unknown', false]);
+      assert.match(post.message, /POST \/ent\/v2\/ad-one-click .*deadline of 200 ms/);
+
+      // Default deadline: twice the call's timeoutMs.
+      const get = await rejection(client.getCreations('t1', { timeoutMs: 150 }));
+      assert.ok(get instanceof ViduNetworkError, String(get));
+      assert.deepEqual([get.code, get.outcome, get.retryable], ['DEADLINE_EXCEEDED', 'unknown', true]);
+      assert.match(get.message, /deadline of 300 ms/);
+      assert.equal(server.requests.length, 2);
+      assertKeyAbsent(post);
+    },
+  );
+});
+
+test('the client-wide deadlineMs applies to every call unless the call overrides it', async () => {
+  const server = await startTestServer((req, res) => (req.url.includes('fast') ? sendJson(res, 200, { state: 'success' }) : trickleForever(res)));
+  const client = new ViduClient({ baseUrl: server.url, apiKey: API_KEY, timeoutMs: 5_000, deadlineMs: 250 });
+  try {
+    const slow = await rejection(client.getAdSubRecords('slow'));
+    assert.ok(slow instanceof ViduNetworkError, String(slow));
+    assert.equal(slow.code, 'DEADLINE_EXCEEDED');
+    assert.match(slow.message, /deadline of 250 ms/);
+    const overridden = await rejection(client.getAdSubRecords('slow', { deadlineMs: 100 }));
+    assert.ok(overridden instanceof ViduNetworkError);
+    assert.match(overridden.message, /deadline of 100 ms/);
+    // A call that finishes in time is untouched by its deadline.
+    assert.equal((await client.getCreations('fast')).state, 'success');
+  } finally {
+    await client.close();
+    await server.close();
+  }
+});
+
+test('an abort while the body trickles in is still a ViduAbortError, not a deadline', async () => {
+  let trickling!: () => void;
+  const bodyStarted = new Promise<void>((resolve) => (trickling = resolve));
+  await withServer(
+    (_req, res) => {
+      trickleForever(res);
+      trickling();
+    },
+    async (client) => {
+      const controller = new AbortController();
+      const call = rejection(client.getCreations('t1', { signal: controller.signal, timeoutMs: 60_000 }));
+      await bodyStarted;
+      controller.abort('activity cancelled');
+      const err = await call;
+      assert.ok(err instanceof ViduAbortError, String(err));
+      assert.equal(err.reason, 'activity cancelled');
+    },
+  );
+});
+
+test('timeoutMs and deadlineMs must be positive numbers', () => {
+  for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+    assert.throws(() => new ViduClient({ baseUrl: 'http://127.0.0.1:9', apiKey: API_KEY, timeoutMs: bad }), /timeoutMs must be a positive number/);
+    assert.throws(() => new ViduClient({ baseUrl: 'http://127.0.0.1:9', apiKey: API_KEY, deadlineMs: bad }), /deadlineMs must be a positive number/);
+  }
 });
 
 test('an AbortSignal stops the call and keeps the reason', async () => {

@@ -4,9 +4,9 @@ import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isFinalState, type TaskCreations } from '../../src/vidu/apiTypes';
-import { ViduApiError, ViduNetworkError } from '../../src/vidu/errors';
+import { ViduAbortError, ViduApiError, ViduNetworkError, ViduValidationError } from '../../src/vidu/errors';
 import { ViduClient, downloadMedia } from '../../src/vidu/viduClient';
-import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
+import { startViduSimulator, type SimEndpoint, type ViduSimulator } from '../../src/simulator';
 import { dataUri, tinyPng } from './tinyImages';
 
 let sim: ViduSimulator;
@@ -118,15 +118,6 @@ test('Vidu errors arrive as ViduApiError with code, trace id and retryability', 
   assert.deepEqual([missing.status, missing.code, missing.retryable], [404, 'TaskNotFound', false]);
   assert.ok(missing.traceId);
 
-  const wrongKey = new ViduClient({ baseUrl: sim.url, apiKey: 'not-the-key' });
-  try {
-    const unauthorized = await wrongKey.getCredits().catch((err: unknown) => err);
-    assert.ok(unauthorized instanceof ViduApiError);
-    assert.deepEqual([unauthorized.status, unauthorized.code], [401, 'Unauthorized']);
-  } finally {
-    await wrongKey.close();
-  }
-
   sim.setFaults({ http: [{ endpoint: 'create', error: { status: 429, code: 'QuotaExceeded' }, times: 1 }] });
   const throttled = await client.createAd({ images: ['https://cdn.example.com/p.png'] }).catch((err: unknown) => err);
   assert.ok(throttled instanceof ViduApiError);
@@ -144,7 +135,7 @@ test('a create applied but never answered is an unknown outcome, not to be retri
   assert.equal(sim.counters().tasksCreated.ad, 1);
 
   sim.setFaults({ http: [{ endpoint: 'creations', applyThenDrop: 'timeout', times: 1 }] });
-  const timedOut = await client.getCreations('123', { timeoutMs: 150 }).catch((err: unknown) => err);
+  const timedOut = await client.getCreations('123', { timeoutMs: 150, deadlineMs: 10_000 }).catch((err: unknown) => err);
   assert.ok(timedOut instanceof ViduNetworkError, String(timedOut));
   assert.equal(timedOut.code, 'UND_ERR_HEADERS_TIMEOUT');
   assert.equal(timedOut.retryable, true);
@@ -157,4 +148,137 @@ test('a tampered media URL answers 403: MediaUnavailable, not retryable', async 
   const err = await downloadMedia(tampered).catch((e: unknown) => e);
   assert.ok(err instanceof ViduApiError);
   assert.deepEqual([err.status, err.code, err.retryable], [403, 'MediaUnavailable', false]);
+});
+
+const IMAGE = 'https://cdn.example.com/product.png';
+
+async function failure(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (err) {
+    return err;
+  }
+  return assert.fail('expected the call to fail');
+}
+
+/** Waits until the simulator has routed `count` requests to `endpoint` (the deadline only guards against a hang). */
+async function untilCalled(endpoint: SimEndpoint, count: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (sim.counters().apiCalls[endpoint] < count) {
+    if (Date.now() > deadline) assert.fail(`the simulator never saw call ${count} to ${endpoint}`);
+    await sleep(5);
+  }
+}
+
+test('ViduAbortError: aborting a call the simulator holds (latency fault) stops it and keeps the reason', async () => {
+  sim.setFaults({ http: [{ endpoint: 'credits', latencyMs: 60_000 }] });
+  const controller = new AbortController();
+  const call = failure(client.getCredits({ signal: controller.signal }));
+  await untilCalled('credits', 1);
+  const reason = new Error('activity cancelled');
+  controller.abort(reason);
+  const err = await call;
+  assert.ok(err instanceof ViduAbortError, String(err));
+  assert.equal(err.reason, reason);
+  assert.equal(err.retryable, false);
+  assert.equal(err.endpoint, 'GET /ent/v2/credits');
+  // The client is still usable once the fault is gone.
+  sim.setFaults({});
+  assert.ok((await client.getCredits()).remains.length > 0);
+});
+
+test('ViduValidationError: a request breaking a rule never reaches the simulator', async () => {
+  const createsBefore = sim.counters().apiCalls.create;
+  const create = await failure(client.createAd({ images: ['http://127.0.0.1:4010/product.png'], duration: 9 }));
+  assert.ok(create instanceof ViduValidationError, String(create));
+  assert.deepEqual(
+    create.issues.map((i) => i.field),
+    ['images[0]', 'duration'],
+  );
+  assert.match(create.issues[0]!.rule, /127\.0\.0\.1 is a private or loopback address/);
+  assert.equal(create.retryable, false);
+
+  const edit = await failure(client.edit({ ad_one_click_task_id: 'main-1', type: 'generate_bgm', storyboard_video_index: 0, prompt: 'jazz' }));
+  assert.ok(edit instanceof ViduValidationError, String(edit));
+  assert.equal(edit.issues[0]!.field, 'storyboard_video_index');
+
+  const counters = sim.counters();
+  assert.equal(counters.apiCalls.create, createsBefore);
+  assert.equal(counters.apiCalls.edit, 0);
+  assert.equal(counters.tasksCreated.ad, 0);
+});
+
+test('ViduNetworkError not-sent: a closed simulator refuses the connection, so even a create may be retried', async () => {
+  const gone = await startViduSimulator();
+  await gone.close();
+  const closedClient = new ViduClient({ baseUrl: gone.url, apiKey: gone.apiKey });
+  try {
+    for (const call of [closedClient.createAd({ images: [IMAGE] }), closedClient.getCreations('123')]) {
+      const err = await failure(call);
+      assert.ok(err instanceof ViduNetworkError, String(err));
+      assert.deepEqual([err.outcome, err.code, err.retryable], ['not-sent', 'ECONNREFUSED', true]);
+    }
+  } finally {
+    await closedClient.close();
+  }
+});
+
+test('CreditInsufficient: a create the balance cannot pay is a non-retryable ViduApiError and charges nothing', async () => {
+  const poor = await startViduSimulator({ initialCredits: 100 });
+  const poorClient = new ViduClient({ baseUrl: poor.url, apiKey: poor.apiKey });
+  try {
+    const err = await failure(poorClient.createAd({ images: [IMAGE], duration: 10 }));
+    assert.ok(err instanceof ViduApiError, String(err));
+    assert.deepEqual([err.status, err.code, err.retryable], [400, 'CreditInsufficient', false]);
+    assert.ok(err.traceId);
+    const counters = poor.counters();
+    assert.deepEqual([counters.tasksCreated.ad, counters.creditsCharged, counters.creditsRemaining], [0, 0, 100]);
+    assert.equal((await poorClient.getCredits()).remains[0]!.credit_remain, 100);
+  } finally {
+    await poorClient.close();
+    await poor.close();
+  }
+});
+
+test('retryable API errors: an injected 5xx and OperationInProcess, then the call succeeds', async () => {
+  sim.setFaults({
+    http: [
+      { endpoint: 'credits', error: { status: 500, code: 'InternalServiceFailure' }, times: 1 },
+      { endpoint: 'create', error: { status: 503, code: 'ServiceUnavailable', message: 'try again' }, times: 1 },
+      { endpoint: 'edit', error: { status: 400, code: 'OperationInProcess' }, times: 1 },
+    ],
+  });
+  const internal = await failure(client.getCredits());
+  assert.ok(internal instanceof ViduApiError, String(internal));
+  assert.deepEqual([internal.status, internal.code, internal.retryable], [500, 'InternalServiceFailure', true]);
+  assert.ok(internal.traceId);
+
+  const unavailable = await failure(client.createAd({ images: [IMAGE] }));
+  assert.ok(unavailable instanceof ViduApiError, String(unavailable));
+  assert.deepEqual([unavailable.status, unavailable.code, unavailable.viduMessage, unavailable.retryable], [503, 'ServiceUnavailable', 'try again', true]);
+  assert.equal(sim.counters().tasksCreated.ad, 0);
+
+  const busy = await failure(client.edit({ ad_one_click_task_id: 'main-1', type: 'generate_bgm', prompt: 'jazz' }));
+  assert.ok(busy instanceof ViduApiError, String(busy));
+  assert.deepEqual([busy.status, busy.code, busy.retryable], [400, 'OperationInProcess', true]);
+
+  // Each fault fired once: the retries go through.
+  assert.ok((await client.getCredits()).remains.length > 0);
+  assert.ok((await client.createAd({ images: [IMAGE] })).task_id);
+  assert.equal(sim.counters().tasksCreated.ad, 1);
+});
+
+test('401 Unauthorized: a wrong key is a non-retryable ViduApiError, and a create with it costs nothing', async () => {
+  const wrongKey = new ViduClient({ baseUrl: sim.url, apiKey: 'not-the-key' });
+  try {
+    for (const call of [wrongKey.getCredits(), wrongKey.createAd({ images: [IMAGE] })]) {
+      const err = await failure(call);
+      assert.ok(err instanceof ViduApiError, String(err));
+      assert.deepEqual([err.status, err.code, err.retryable], [401, 'Unauthorized', false]);
+      assert.ok(!err.message.includes('not-the-key'));
+    }
+    assert.equal(sim.counters().tasksCreated.ad, 0);
+  } finally {
+    await wrongKey.close();
+  }
 });
