@@ -17,6 +17,7 @@ import {
   type SelectTakeInput,
 } from '../workflows/messages';
 import { AdNotFoundError, AdRequestRejectedError } from './errors';
+import { awaitSelection, selectionProblem } from './takeSelection';
 
 export interface AdHandle {
   readonly adId: string;
@@ -27,7 +28,12 @@ export interface AdHandle {
   status(): Promise<AdStatus>;
   /** Requests an edit; answers Vidu's sub-task id once the workflow accepted it. */
   edit(request: EditRequestInput): Promise<EditAccepted>;
-  /** Chooses an existing take for a storyboard, the narration or the background music. */
+  /**
+   * Chooses an existing take for a storyboard, the narration or the background music.
+   * Answers once the status shows the take selected; rejects with AdRequestRejectedError
+   * when the ad is not in review or the take is not a finished take of that part,
+   * or when the workflow refuses the selection. Needs a running worker.
+   */
   select(take: SelectTakeInput): Promise<void>;
   /** Ends the review: the workflow composes what is selected. */
   approve(): Promise<void>;
@@ -69,7 +75,16 @@ export function getAdHandle(client: Client, adId: string): AdHandle {
     workflow,
     status: () => guard(() => workflow.query(statusQuery)),
     edit: (request) => guard(() => workflow.executeUpdate(editUpdate, { args: [request] })),
-    select: (take) => guard(() => workflow.signal(selectTakeSignal, take)),
+    select: (take) =>
+      guard(async () => {
+        const readStatus = () => workflow.query(statusQuery);
+        const before = await readStatus();
+        const problem = selectionProblem(before, take);
+        if (problem) throw new AdRequestRejectedError(adId, problem);
+        await workflow.signal(selectTakeSignal, take);
+        const refusal = await awaitSelection(readStatus, take, before.lastError);
+        if (refusal) throw new AdRequestRejectedError(adId, refusal);
+      }),
     approve: () => guard(() => workflow.signal(approveSignal, {})),
     cancel: (reason) => guard(() => workflow.signal(cancelAdSignal, reason ? { reason } : {})),
     result: () => guard(() => workflow.result() as Promise<AdFilmResult>),

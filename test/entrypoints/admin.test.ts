@@ -120,21 +120,28 @@ describe('admin tool', () => {
     assert.match(usage.stderr, /exactly one of/);
   });
 
-  it('select chooses an existing take; an unknown take is refused', async () => {
-    const original = review.storyboards[0]!.selectedTakeId;
-    const [selected, unknown] = await Promise.all([
-      admin('select', adId, '--storyboard', '0', '--take', original),
+  it('select chooses an existing take once the ad shows it selected; a take it cannot have is refused', async () => {
+    const before = await showAd(rig.env.client, adId);
+    // The edit test's new take is selected now; going back to another finished take is a real change.
+    const unselected = before.storyboards[0]!.takes.find((t) => t.id !== before.storyboards[0]!.selectedTakeId && t.state === 'success');
+    assert.ok(unselected, `the test needs a finished take that is not selected: ${JSON.stringify(before.storyboards[0])}`);
+    const elsewhere = before.storyboards[1]!.takes[0]!.id;
+    const [selected, unknown, otherStoryboard] = await Promise.all([
+      admin('select', adId, '--storyboard', '0', '--take', unselected.id),
       admin('select', adId, '--storyboard', '0', '--take', 'no-such-take'),
+      admin('select', adId, '--storyboard', '0', '--take', elsewhere),
     ]);
     assert.equal(selected.code, 0, selected.stderr);
-    assert.match(selected.stdout, new RegExp(`Selected take ${original} for storyboard 0`));
-    const status = await waitFor(adId, (s) => s.storyboards[0]!.selectedTakeId === original);
-    assert.equal(status.storyboards[0]!.selectedTakeId, original);
+    assert.match(selected.stdout, new RegExp(`Selected take ${unselected.id} for storyboard 0`));
+    // No waiting here: the command answers only once the status shows the selection.
+    assert.equal((await showAd(rig.env.client, adId)).storyboards[0]!.selectedTakeId, unselected.id);
     assert.equal(unknown.code, 1);
     assert.match(oneLine(unknown.stderr), /take no-such-take is not one of/);
+    assert.equal(otherStoryboard.code, 1);
+    assert.match(oneLine(otherStoryboard.stderr), new RegExp(`take ${elsewhere} is not one of .*\\(storyboard 0\\)`));
   });
 
-  it('watch follows the ad to the end after approve; approving a finished ad is refused', async () => {
+  it('watch follows the ad to the end after approve; approving or selecting in a finished ad is refused', async () => {
     const watching = admin('watch', adId, '--interval', '100ms');
     const approved = await admin('approve', adId);
     assert.equal(approved.code, 0, approved.stderr);
@@ -144,10 +151,15 @@ describe('admin tool', () => {
     assert.equal(final.stage, 'done');
     assert.match(watched.stdout, new RegExp(`Done: video ${final.result!.video.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
     assert.ok(existsSync(final.result!.video.path));
-    const again = await admin('approve', adId, '--json');
+    const [again, lateSelect] = await Promise.all([
+      admin('approve', adId, '--json'),
+      admin('select', adId, '--storyboard', '0', '--take', final.storyboards[0]!.takes[0]!.id),
+    ]);
     assert.equal(again.code, 1);
     assert.match(oneLine(again.stderr), /already finished/);
     assert.match(JSON.parse(again.stdout).error, /already finished/);
+    assert.equal(lateSelect.code, 1, 'a take cannot be selected once the ad is out of review');
+    assert.match(oneLine(lateSelect.stderr), /already finished \(done\)/);
   });
 
   it('cancel ends another ad as cancelled', async () => {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, ServiceError } from '@temporalio/client';
 import { signCallback } from '../../src/vidu/callbackSignature';
 import { AD_WORKFLOW_TYPE } from '../../src/workflows/messages';
 import { createCallbackReceiver, type CallbackReceiver } from '../../src/entrypoints/receiver/callbackReceiver';
@@ -183,6 +183,34 @@ describe('webhook receiver', () => {
     assert.match(text, /vidu_callback_signature_failures_total\{reason="stale-date"\} 1/);
     assert.equal((await fetch(`${baseUrl}${PATH}`)).status, 405);
     assert.equal((await fetch(`${baseUrl}/elsewhere`, { method: 'POST', body: '{}' })).status, 404);
+  });
+
+  it('answers 202 when Temporal refuses the signal for good, so Vidu stops retrying', async () => {
+    // Temporal's refusal is stood in for by an interceptor throwing what the client throws for PERMISSION_DENIED.
+    const refusal = Object.assign(new Error('7 PERMISSION_DENIED: caller may not signal'), { code: 7, details: 'caller may not signal' });
+    const refusing = createCallbackReceiver({
+      client: new Client({
+        connection: env.client.connection,
+        namespace: env.namespace,
+        interceptors: { workflow: [{ signal: () => Promise.reject(new ServiceError('Failed to signal Workflow', { cause: refusal })) }] },
+      }),
+      apiKey: API_KEY,
+      publicUrl: PUBLIC_URL,
+      maxSkewSeconds: 300,
+      maxBodyBytes: MAX_BODY,
+      log: () => undefined,
+    });
+    try {
+      const { url } = await refusing.listen(0, '127.0.0.1');
+      const req = signedCallback(`workflowId=${workflowId}`);
+      const res = await fetch(`${url}${PATH}?${req.query}`, { method: 'POST', headers: req.headers, body: req.body });
+      assert.equal(res.status, 202);
+      assert.equal(((await res.json()) as { ignored: string }).ignored, 'temporal rejected the signal: caller may not signal');
+      assert.equal(refusing.metrics.count('rejected_by_temporal'), 1);
+      assert.equal(refusing.metrics.count('temporal_unavailable'), 0);
+    } finally {
+      await refusing.close();
+    }
   });
 
   it('answers 503 when Temporal cannot be reached, and reports not ready', async () => {

@@ -14,6 +14,7 @@ import { AdInputError, AdNotFoundError, getAdHandle, startAd, type StartAdReques
 import { AD_ID, AD_STAGE } from '../../src/workflows/searchAttributes';
 import type { AdFilmInput } from '../../src/workflows/messages';
 import type { TemporalTestEnv } from '../support/temporalTestEnv';
+import { historyPayloadTexts } from './historyPayloads';
 import { openLiveRig, type LiveRig } from './liveRig';
 
 const SAMPLE = path.resolve(__dirname, '..', '..', 'samples', 'sneaker.png');
@@ -87,8 +88,13 @@ describe('starter', () => {
     assert.match(input.images[0]!, /^stored:images\/[0-9a-f]{64}\.png$/);
     assert.equal(input.images[2], input.images[0], 'the same bytes are stored once under one reference');
     assert.equal(await artifacts.readImageAsDataUri(input.images[0]!), request.images[0]);
-    const history = JSON.stringify(await ad.workflow.fetchHistory());
-    assert.ok(!history.includes(bytes.toString('base64').slice(0, 100)), 'no base64 image may enter the history');
+    // Decoded payloads (the raw history holds them base64-encoded, which would hide the image's base64).
+    const { workflowInput, activityInputs } = historyPayloadTexts(await ad.workflow.fetchHistory());
+    assert.ok(workflowInput.some((text) => text.includes(input.images[0]!)), 'the decoded input holds the stored reference');
+    for (const text of [...workflowInput, ...activityInputs]) {
+      assert.ok(!text.includes('data:image'), 'no data URI may enter the history');
+      assert.ok(!text.includes(bytes.toString('base64').slice(0, 100)), 'no base64 image may enter the history');
+    }
     const attributes = (await ad.workflow.describe()).typedSearchAttributes;
     assert.equal(attributes.get(AD_ID), adId);
     assert.equal(attributes.get(AD_STAGE), 'creating');

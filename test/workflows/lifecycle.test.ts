@@ -10,6 +10,9 @@ import { AD_ID, AD_STAGE, VIDU_TASK_ID } from '../../src/workflows/searchAttribu
 import { FAILURE_TYPES } from '../../src/workflows/failures';
 import { statusQuery } from '../../src/workflows/messages';
 import { tinyPng } from '../vidu/tinyImages';
+import { historyPayloadTexts } from '../entrypoints/historyPayloads';
+import { signalsOf } from '../entrypoints/signalHistory';
+import { isFinalState } from '../../src/vidu/apiTypes';
 import { CALLBACKS_ONLY, FAST_POLLING, openAdHarness, uniqueAdId, type AdHarness } from './harness';
 
 async function sha256Of(file: string): Promise<string> {
@@ -27,7 +30,8 @@ describe('ad lifecycle', () => {
 
   it('makes an ad with no edits from a stored image, carried by callbacks alone', async () => {
     h.sim.setFaults({});
-    const imageRef = await h.artifacts.putImage(tinyPng(64, 48), 'image/png');
+    const image = tinyPng(64, 48);
+    const imageRef = await h.artifacts.putImage(image, 'image/png');
     const adId = uniqueAdId('plain');
     await h.withWorker(async (taskQueue) => {
       const relayedBefore = h.relay.stats().signalled;
@@ -70,9 +74,14 @@ describe('ad lifecycle', () => {
       assert.equal(description.typedSearchAttributes.get(VIDU_TASK_ID), result.mainTaskId);
       assert.equal(description.typedSearchAttributes.get(AD_ID), adId);
 
-      const history = await handle.fetchHistory();
-      const inputPayload = JSON.stringify(history.events?.[0]?.workflowExecutionStartedEventAttributes?.input);
-      assert.ok(!inputPayload.includes('base64'), 'no image bytes in the workflow input');
+      // Decoded payloads: the reference must be visible in them, the image bytes must not.
+      const { workflowInput, activityInputs } = historyPayloadTexts(await handle.fetchHistory());
+      assert.ok(workflowInput.some((text) => text.includes(imageRef)), 'the workflow input holds the stored reference');
+      assert.ok(activityInputs.some((text) => text.includes(imageRef)), 'the create activity gets the stored reference');
+      for (const text of [...workflowInput, ...activityInputs]) {
+        assert.ok(!text.includes('data:image'), `no data URI in a history payload: ${text.slice(0, 200)}`);
+        assert.ok(!text.includes(image.toString('base64').slice(0, 40)), `no image base64 in a history payload: ${text.slice(0, 200)}`);
+      }
     });
   });
 
@@ -152,6 +161,21 @@ describe('ad lifecycle', () => {
         const perAd = h.sim.counters().perAd[result.mainTaskId]!;
         assert.deepEqual({ creates: perAd.creates, edits: perAd.edits, composes: perAd.composes }, { creates: 1, edits: 1, composes: 1 });
         assert.equal(result.creditsSpent, perAd.creditsCharged);
+
+        // The faults really happened: the workflow got more callbacks than there were state
+        // changes, and the main task's final state reached it before its earlier states.
+        const callbacks = (await signalsOf(h.env.client, handle.workflowId))
+          .filter((s) => s.name === 'viduCallback')
+          .map((s) => (s.args[0] as { body: { id?: string; state?: string; progress?: number } }).body);
+        const stateChanges = new Set(callbacks.map((b) => JSON.stringify(b)));
+        assert.ok(callbacks.length > stateChanges.size, `duplicates reached the workflow: ${callbacks.length} callbacks, ${stateChanges.size} distinct`);
+        const mainStates = callbacks.filter((b) => b.id === result.mainTaskId).map((b) => b.state ?? '');
+        const firstFinal = mainStates.findIndex((state) => isFinalState(state));
+        assert.ok(firstFinal >= 0, `the main task's final callback arrived: ${mainStates.join(', ')}`);
+        assert.ok(
+          mainStates.slice(firstFinal + 1).some((state) => !isFinalState(state)),
+          `an earlier state arrived after the final one: ${mainStates.join(', ')}`,
+        );
       });
     } finally {
       h.sim.setFaults({});

@@ -5,7 +5,6 @@
 // one-line message.
 import { isGrpcDeadlineError, type Client } from '@temporalio/client';
 import { getAdHandle } from '../../starter/adHandle';
-import { AdRequestRejectedError } from '../../starter/errors';
 import { AD_ID, AD_STAGE, VIDU_TASK_ID } from '../../workflows/searchAttributes';
 import { AD_WORKFLOW_TYPE, type AdStage, type AdStatus, type EditAccepted, type EditRequestInput, type SelectTakeInput } from '../../workflows/messages';
 
@@ -80,22 +79,10 @@ export async function requestEdit(client: Client, adId: string, edit: EditReques
   return withTimeout(client, 'the edit request', options.timeoutMs ?? 60_000, () => getAdHandle(client, adId).edit(edit));
 }
 
-/** Picks an existing take. Signals carry no answer, so the take is checked against the current status first. */
+/** Picks an existing take; refused (AdRequestRejectedError) unless the ad is in review and the take is a finished one of that part. */
 export async function selectTake(client: Client, adId: string, take: SelectTakeInput, options: AdminOptions = {}): Promise<void> {
-  const status = await showAd(client, adId, options);
-  if (FINAL_STAGES.includes(status.stage)) throw new AdRequestRejectedError(adId, `the ad has already finished (${status.stage})`);
-  const takes =
-    take.kind === 'video'
-      ? status.storyboards.find((s) => s.index === take.storyboardIndex)?.takes
-      : (take.kind === 'narration' ? status.narration : status.bgm)?.takes;
-  if (!takes) {
-    const known = status.storyboards.map((s) => s.index).join(', ') || 'none yet';
-    throw new AdRequestRejectedError(adId, take.kind === 'video' ? `there is no storyboard ${take.storyboardIndex} (storyboards: ${known})` : `the ad has no ${take.kind} takes yet`);
-  }
-  if (!takes.some((t) => t.id === take.takeId)) {
-    throw new AdRequestRejectedError(adId, `take ${take.takeId} is not one of ${takes.map((t) => t.id).join(', ')}`);
-  }
-  await withTimeout(client, 'the select signal', options.timeoutMs ?? 15_000, () => getAdHandle(client, adId).select(take));
+  // Checked against the status before the signal and confirmed by it afterwards: see starter/takeSelection.
+  await withTimeout(client, 'the select request', options.timeoutMs ?? 15_000, () => getAdHandle(client, adId).select(take));
 }
 
 export async function approveAd(client: Client, adId: string, options: AdminOptions = {}): Promise<void> {

@@ -2,10 +2,11 @@
 // verified, to the ad workflow named in the callback URL's (signed) query.
 // Per request, in this order: size limit (413), signature and Date window
 // (401), nonce not seen recently (a replay is acknowledged with 200 and
-// dropped), body parse (400), then the signal. It answers 2xx only once
-// Temporal has accepted the signal, 503 when Temporal cannot be reached (so
-// Vidu retries), and 202 for a workflow that does not exist or has finished
-// (retrying could never succeed, so Vidu is told to stop).
+// dropped), body parse (400), then the signal. It answers 200 once Temporal
+// has accepted the signal, 503 when Temporal is unreachable, slow or
+// overloaded (so Vidu retries), and 202 when retrying could never succeed (so
+// Vidu is told to stop): a workflow that does not exist or has finished, or
+// any other refusal from Temporal (see signalFailure.ts).
 //
 // It keeps no state that matters: run as many copies as you like behind a
 // load balancer. Each copy's nonce cache is its own; a replay that lands on
@@ -19,6 +20,7 @@ import { viduCallbackSignal, type ViduCallbackSignal } from '../../workflows/mes
 import { ReceiverMetrics, type CallbackOutcome } from './metrics';
 import { NonceCache } from './nonceCache';
 import { readBody } from './readBody';
+import { classifySignalFailure } from './signalFailure';
 
 export interface CallbackReceiverOptions {
   client: Client;
@@ -89,15 +91,6 @@ function parseCallbackBody(body: Buffer): { ok: true; value: ViduCallbackSignal[
   return { ok: true, value: value as ViduCallbackSignal['body'] };
 }
 
-function isTemporalUnreachable(err: unknown): boolean {
-  // The client wraps gRPC failures (UNAVAILABLE, DEADLINE_EXCEEDED, ...) in ServiceError; anything
-  // carrying a numeric gRPC code came from the connection rather than from our own code.
-  for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause) {
-    if (e.name === 'ServiceError' || typeof (e as { code?: unknown }).code === 'number') return true;
-  }
-  return false;
-}
-
 export function createCallbackReceiver(options: CallbackReceiverOptions): CallbackReceiver {
   const publicUrl = new URL(options.publicUrl);
   const signedBase = `${publicUrl.origin}${publicUrl.pathname}`;
@@ -151,9 +144,14 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Callba
         nonces.remember(verified.nonce);
         return { status: 202, outcome: 'workflow_not_found', body: { ignored: 'workflow not found or already finished', workflowId } };
       }
-      const message = (err as Error).message;
-      if (isTemporalUnreachable(err)) {
-        return { status: 503, outcome: 'temporal_unavailable', body: { error: 'temporal unavailable', detail: message }, headers: { 'retry-after': '5' } };
+      const failure = classifySignalFailure(err);
+      if (failure.kind === 'transient') {
+        const detail = (err as Error).message;
+        return { status: 503, outcome: 'temporal_unavailable', body: { error: 'temporal unavailable', detail }, headers: { 'retry-after': '5' } };
+      }
+      if (failure.kind === 'rejected') {
+        nonces.remember(verified.nonce);
+        return { status: 202, outcome: 'rejected_by_temporal', body: { ignored: `temporal rejected the signal: ${failure.reason}`, workflowId } };
       }
       throw err;
     }

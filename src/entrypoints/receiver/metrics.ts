@@ -10,6 +10,7 @@ export const CALLBACK_OUTCOMES = [
   'unauthorized',
   'bad_request',
   'temporal_unavailable',
+  'rejected_by_temporal',
   'error',
 ] as const;
 export type CallbackOutcome = (typeof CALLBACK_OUTCOMES)[number];
