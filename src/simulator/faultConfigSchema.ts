@@ -31,6 +31,7 @@ const taskFailureFault = z.strictObject({
   errCode: z.string().min(1),
   times: z.number().int().min(1).optional(),
   editType: z.enum(['generate_video', 'generate_narration', 'generate_bgm']).optional(),
+  adId: z.string().min(1).optional(),
 });
 
 const faultConfig = z.strictObject({
@@ -49,5 +50,10 @@ export function checkFaultConfig(input: unknown): FaultConfigCheck {
   if (pointless >= 0) return { ok: false, reason: `http[${pointless}] has no effect: give it error, latencyMs or applyThenDrop` };
   const both = http.findIndex((rule) => rule.error && rule.applyThenDrop);
   if (both >= 0) return { ok: false, reason: `http[${both}] has both error and applyThenDrop: an error means the request has no effect` };
+  const failures = parsed.data.taskFailures ?? [];
+  const adOfAd = failures.findIndex((rule) => rule.kind === 'ad' && rule.adId !== undefined);
+  if (adOfAd >= 0) return { ok: false, reason: `taskFailures[${adOfAd}] has adId with kind ad: adId picks the ad whose edits or composes fail` };
+  const editTypeOfNonEdit = failures.findIndex((rule) => rule.kind !== 'edit' && rule.editType !== undefined);
+  if (editTypeOfNonEdit >= 0) return { ok: false, reason: `taskFailures[${editTypeOfNonEdit}] has editType but kind is not edit` };
   return { ok: true, config: parsed.data as FaultConfig };
 }

@@ -48,6 +48,8 @@ export interface TaskFailureFault {
   /** The next N tasks of this kind fail (default 1). */
   times?: number;
   editType?: EditType;
+  /** Only edits or composes of this ad (its main task id); an ad's own id is unknown before it is created. */
+  adId?: string;
 }
 
 /** What the HTTP faults decide for one request. */
@@ -110,11 +112,12 @@ export class FaultPlan {
   }
 
   /** Called once per created task: the err_code it is doomed to end with, if any. */
-  failureFor(kind: TaskFailureFault['kind'], editType?: EditType): string | undefined {
+  failureFor(kind: TaskFailureFault['kind'], task: { editType?: EditType; adId?: string } = {}): string | undefined {
     for (const entry of this.taskFailures) {
       const { rule } = entry;
       if (entry.remaining <= 0 || rule.kind !== kind) continue;
-      if (rule.editType !== undefined && rule.editType !== editType) continue;
+      if (rule.editType !== undefined && rule.editType !== task.editType) continue;
+      if (rule.adId !== undefined && rule.adId !== task.adId) continue;
       entry.remaining -= 1;
       return rule.errCode;
     }

@@ -1,27 +1,63 @@
 // Reading request bodies and writing JSON answers.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { VIDU_LIMITS } from '../vidu/requestValidation';
 import { ApiError, badRequest, errorBody } from './errors';
 
-/** Vidu: "The post body of the HTTP request should not exceed 20MB". */
-export const MAX_BODY_BYTES = 20 * 1024 * 1024;
+/** Vidu: "The post body of the HTTP request should not exceed 20MB"; the same figure as the client's. */
+export const MAX_BODY_BYTES: number = VIDU_LIMITS.maxBodyBytes;
 
 /**
- * Reads the whole body. An oversized body is still read to its end (and
- * discarded) so that the client gets our 400 instead of a broken pipe.
+ * A body over the limit. It is left unread from the limit on, so its answer
+ * closes the connection: what is still on the wire cannot be taken for the
+ * next request.
  */
-export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<{ text: string; tooLarge: boolean }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size <= limit) chunks.push(chunk);
+export class BodyTooLargeError extends ApiError {
+  constructor(limit: number) {
+    super(400, 'BadRequest', `the request body exceeds ${limit} bytes (${limit / 1_000_000} MB)`);
+    this.name = 'BodyTooLargeError';
   }
-  return { text: size > limit ? '' : Buffer.concat(chunks).toString('utf8'), tooLarge: size > limit };
+}
+
+/**
+ * Reads the body as text. Past `limit` bytes it stops reading (a huge or
+ * endless upload costs neither memory nor time) and rejects with a
+ * BodyTooLargeError.
+ */
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      stop();
+      req.pause();
+      reject(new BodyTooLargeError(limit));
+    };
+    const onEnd = () => {
+      stop();
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    const onError = (error: Error) => {
+      stop();
+      reject(error);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
 }
 
 /** Parses a body read by readBody; an empty body is `undefined`. */
-export function parseJson({ text, tooLarge }: { text: string; tooLarge: boolean }): unknown {
-  if (tooLarge) throw badRequest(`the request body exceeds ${MAX_BODY_BYTES} bytes (20 MB)`);
+export function parseJson(text: string): unknown {
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text) as unknown;
@@ -30,16 +66,21 @@ export function parseJson({ text, tooLarge }: { text: string; tooLarge: boolean 
   }
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+/** `closeConnection`: node ends the connection once the answer is sent (`Connection: close`). */
+export function sendJson(res: ServerResponse, status: number, body: unknown, closeConnection = false): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    ...(closeConnection ? { Connection: 'close' } : {}),
+  });
   res.end(text);
 }
 
 export function sendError(res: ServerResponse, error: unknown): void {
   if (res.headersSent || res.destroyed) return;
   if (error instanceof ApiError) {
-    sendJson(res, error.status, errorBody(error.status, error.code, error.message));
+    sendJson(res, error.status, errorBody(error.status, error.code, error.message), error instanceof BodyTooLargeError);
     return;
   }
   const message = error instanceof Error ? error.message : String(error);

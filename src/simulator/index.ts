@@ -7,7 +7,14 @@
 // - cancel answers the task's /creations body (state 'canceled');
 // - an edit's record and a compose's entry in completed_creation_records appear at once, with their running state;
 // - narration and bgm creations are MP3 audio (audio/mpeg), videos MP4, covers PNG;
-// - apiCalls counts every request routed to an endpoint, including rejected ones.
+// - apiCalls counts every request routed to an endpoint, including rejected ones;
+// - limits are the client's (VIDU_LIMITS): characters are code points; "20MB" of body is
+//   20,000,000 bytes, and a bigger body is answered 400 BadRequest as soon as the limit is
+//   passed, without reading the rest, on a connection that is then closed;
+// - a data-URI image whose bytes are not a png/jpeg/webp of its declared type is
+//   400 ImageFormatInvalid; one over 50 MB or outside 1:4..4:1 is 400 FieldInvalid;
+// - a request held by a latency fault when reset() or close() ends the simulation gets no
+//   answer: its socket is destroyed.
 export { startViduSimulator } from './server';
 export type { ViduSimulator } from './server';
 export type { SimulatorOptions } from './options';

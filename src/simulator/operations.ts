@@ -71,7 +71,7 @@ export class ViduOperations {
       callbackUrl: input.callbackUrl,
       recordType: input.type,
       storyboardIndex: input.storyboardIndex,
-      doomedTo: this.sim.shared.faults.failureFor('edit', input.type),
+      doomedTo: this.sim.shared.faults.failureFor('edit', { editType: input.type, adId: ad.id }),
     });
     // The record shows up in the ad's lists at once, with its running state.
     if (input.type === 'generate_video') details.storyboards[input.storyboardIndex!]!.push(task.id);
@@ -106,7 +106,7 @@ export class ViduOperations {
       payload: input.payload,
       callbackUrl: input.callbackUrl,
       composeParams: { video_task_ids: input.videoTaskIds, bgm_task_id: input.bgmTaskId, narration_task_id: input.narrationTaskId },
-      doomedTo: this.sim.shared.faults.failureFor('compose'),
+      doomedTo: this.sim.shared.faults.failureFor('compose', { adId: ad.id }),
     });
     // Like an edit's record, the compose shows up in completed_creation_records at once, with its running state.
     details.composed.push(task.id);

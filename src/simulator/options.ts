@@ -18,6 +18,12 @@ export interface SimulatorOptions {
   mediaTtlMs?: number;
   /** Delay between callback retries, default 200. */
   callbackRetryDelayMs?: number;
+  /**
+   * Seeds the rolls of fault rates between 0 and 1 (HTTP rules, callback drop
+   * and duplicate), so they fire on the same requests every run; reset()
+   * starts the sequence again. Default: Math.random.
+   */
+  seed?: number;
   log?: (line: string) => void;
 }
 
@@ -30,6 +36,7 @@ export interface ResolvedOptions {
   initialCredits: number;
   mediaTtlMs: number;
   callbackRetryDelayMs: number;
+  seed: number | undefined;
   log: (line: string) => void;
 }
 
@@ -52,6 +59,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     initialCredits: check('initialCredits', options.initialCredits ?? 100_000, 0),
     mediaTtlMs: check('mediaTtlMs', options.mediaTtlMs ?? 3_600_000, 0),
     callbackRetryDelayMs: check('callbackRetryDelayMs', options.callbackRetryDelayMs ?? 200, 0),
+    seed: options.seed === undefined ? undefined : Math.floor(check('seed', options.seed, 0)),
     log: options.log ?? (() => undefined),
   };
 }

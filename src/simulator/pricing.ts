@@ -1,5 +1,7 @@
 // Credit prices from NOTES.md ("Limits and cost"): charged when a task is
 // created and refunded when it fails or is cancelled.
+import { charCount } from './charCount';
+
 export const AD_CREDITS_PER_SECOND = 40;
 export const STORYBOARD_CREDITS_PER_SECOND = 40;
 export const NARRATION_CREDITS_PER_500_CHARS = 10;
@@ -20,7 +22,7 @@ export function storyboardEditCredits(adDurationSeconds: number): number {
 }
 
 export function narrationEditCredits(prompt: string): number {
-  return NARRATION_CREDITS_PER_500_CHARS * Math.max(1, Math.ceil(prompt.length / 500));
+  return NARRATION_CREDITS_PER_500_CHARS * Math.max(1, Math.ceil(charCount(prompt) / 500));
 }
 
 export function bgmEditCredits(adDurationSeconds: number): number {

@@ -11,6 +11,7 @@ import { sendError } from './httpIo';
 import { MediaSigner } from './media';
 import { resolveOptions, type SimulatorOptions } from './options';
 import { handleApiRequest } from './routes';
+import { seededRandom } from './seededRandom';
 import { Simulation } from './simulation';
 import { TaskIdGenerator } from './taskIds';
 
@@ -21,7 +22,10 @@ export interface ViduSimulator {
   /** Replaces the fault config; throws a TypeError naming the problem if it is malformed. */
   setFaults(faults: FaultConfig): void;
   counters(): SimulatorCounters;
-  /** Clears tasks, faults, counters and credits back to initial; stops pending timers and callbacks. */
+  /**
+   * Clears tasks, faults, counters and credits back to initial (and restarts a
+   * seeded fault-roll sequence); stops pending timers and callbacks.
+   */
   reset(): void;
   /** Stops timers and pending callbacks, closes the server and its sockets. */
   close(): Promise<void>;
@@ -35,7 +39,10 @@ function baseUrl(address: AddressInfo): string {
 
 export async function startViduSimulator(options?: SimulatorOptions): Promise<ViduSimulator> {
   const opts = resolveOptions(options);
-  const faults = new FaultPlan();
+  const { seed } = opts;
+  const newRandom = () => (seed === undefined ? Math.random : seededRandom(seed));
+  let random = newRandom();
+  const faults = new FaultPlan(() => random());
   const ids = new TaskIdGenerator();
   const dispatcher = new Agent({ connect: { timeout: 2_000 }, keepAliveTimeout: 1_000 });
   // Filled once the server listens (the media URLs need its address).
@@ -81,6 +88,7 @@ export async function startViduSimulator(options?: SimulatorOptions): Promise<Vi
     reset() {
       live.simulation!.dispose();
       faults.clear();
+      random = newRandom();
       live.simulation = new Simulation(shared);
     },
     close() {

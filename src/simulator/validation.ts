@@ -1,16 +1,24 @@
 // Request bodies checked with the documented rules, answering Vidu's 400 codes:
 // FieldLacking (missing), FieldInvalid (bad value), FieldItemCountOutOfRange,
 // FieldUnwanted (payload on create), ImageFormatInvalid (data URI not an image).
+// The limits and the image header reader are the client's own, so that the
+// simulator and the client cannot drift apart on what Vidu accepts.
 import type { AspectRatio, EditType, Language } from '../vidu/apiTypes';
+import { readImageHeader, type ImageFormat } from '../vidu/imageHeader';
+import { VIDU_LIMITS } from '../vidu/requestValidation';
+import { charCount } from './charCount';
 import { ApiError, badRequest, fieldInvalid, fieldLacking } from './errors';
 
 const ASPECT_RATIOS: readonly AspectRatio[] = ['16:9', '9:16', '1:1'];
 const LANGUAGES: readonly Language[] = ['zh', 'en'];
 const EDIT_TYPES: readonly EditType[] = ['generate_video', 'generate_narration', 'generate_bgm'];
-const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/jpg', 'image/webp'];
-const MAX_IMAGES = 7;
-const MAX_PROMPT = 2000;
-const MAX_PAYLOAD = 1_048_576;
+/** Declared data-URI type -> the format its bytes must have. */
+const IMAGE_TYPES: Readonly<Record<string, ImageFormat>> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpeg',
+  'image/jpg': 'jpeg',
+  'image/webp': 'webp',
+};
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 export interface CreateInput {
@@ -59,12 +67,17 @@ function requiredString(body: Body, field: string): string {
   return value;
 }
 
+function limitLength(field: string, value: string, maxLength: number): string {
+  const length = charCount(value);
+  if (length > maxLength) throw fieldInvalid(field, `must be at most ${maxLength} characters (got ${length})`);
+  return value;
+}
+
 function optionalString(body: Body, field: string, maxLength: number): string | undefined {
   if (!has(body, field)) return undefined;
   const value = body[field];
   if (typeof value !== 'string') throw fieldInvalid(field, 'must be a string');
-  if (value.length > maxLength) throw fieldInvalid(field, `must be at most ${maxLength} characters (got ${value.length})`);
-  return value;
+  return limitLength(field, value, maxLength);
 }
 
 function oneOf<T extends string>(body: Body, field: string, allowed: readonly T[], fallback: T): T {
@@ -90,18 +103,39 @@ function callbackUrl(body: Body): string | undefined {
   return value === undefined || value === '' ? undefined : httpUrl('callback_url', value);
 }
 
+const imageFormatInvalid = (field: string, why: string) => new ApiError(400, 'ImageFormatInvalid', `${field} ${why}`);
+
+/** Bytes that base64 text decodes to, from its length alone (nothing is decoded). */
+function decodedSize(base64: string): number {
+  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  return Math.floor((base64.length * 3) / 4) - padding;
+}
+
+/**
+ * A data URI must hold a png, jpeg or webp image whose bytes match its declared
+ * type, within the size and aspect-ratio rules. URL images are accepted as they
+ * are: Vidu only finds out about them when it downloads them.
+ */
 function checkImage(field: string, value: unknown): string {
   if (typeof value !== 'string' || value === '') throw fieldInvalid(field, 'must be a public URL or a base64 data URI');
   if (!value.startsWith('data:')) return httpUrl(field, value);
   const comma = value.indexOf(',');
   const header = value.slice(5, comma < 0 ? undefined : comma).toLowerCase();
   const [mime = '', ...params] = header.split(';');
-  if (!IMAGE_TYPES.includes(mime)) {
-    throw new ApiError(400, 'ImageFormatInvalid', `${field} is a data URI of type "${mime}"; accepted: png, jpeg, jpg, webp`);
-  }
+  const declared = IMAGE_TYPES[mime];
+  if (declared === undefined) throw imageFormatInvalid(field, `is a data URI of type "${mime}"; accepted: png, jpeg, jpg, webp`);
   const data = comma < 0 ? '' : value.slice(comma + 1);
-  if (!params.includes('base64') || !BASE64.test(data)) {
-    throw new ApiError(400, 'ImageFormatInvalid', `${field} must carry base64 data, e.g. data:image/png;base64,...`);
+  if (!params.includes('base64') || !BASE64.test(data)) throw imageFormatInvalid(field, 'must carry base64 data, e.g. data:image/png;base64,...');
+  const size = decodedSize(data);
+  if (size > VIDU_LIMITS.maxImageBytes) {
+    throw fieldInvalid(field, `must be at most ${VIDU_LIMITS.maxImageBytes} bytes (50 MB) once decoded (got ${size})`);
+  }
+  const image = readImageHeader(Buffer.from(data, 'base64'));
+  if (!image.ok) throw imageFormatInvalid(field, `is not a readable png, jpeg or webp image: ${image.reason}`);
+  if (image.format !== declared) throw imageFormatInvalid(field, `is declared ${mime} but holds a ${image.format} image`);
+  const ratio = Math.max(image.width, image.height) / Math.min(image.width, image.height);
+  if (ratio > VIDU_LIMITS.maxImageSideRatio) {
+    throw fieldInvalid(field, `must have an aspect ratio between 1:4 and 4:1 (got ${image.width}x${image.height})`);
   }
   return value;
 }
@@ -112,21 +146,23 @@ export function parseCreate(raw: unknown): CreateInput {
   if (!has(body, 'images')) throw fieldLacking('images');
   if (!Array.isArray(body.images)) throw fieldInvalid('images', 'must be an array of image URLs or data URIs');
   const count = body.images.length;
-  if (count < 1 || count > MAX_IMAGES) {
-    throw new ApiError(400, 'FieldItemCountOutOfRange', `images must hold 1 to ${MAX_IMAGES} items (got ${count})`);
+  if (count < VIDU_LIMITS.minImages || count > VIDU_LIMITS.maxImages) {
+    const range = `${VIDU_LIMITS.minImages} to ${VIDU_LIMITS.maxImages}`;
+    throw new ApiError(400, 'FieldItemCountOutOfRange', `images must hold ${range} items (got ${count})`);
   }
   const images = body.images.map((image, i) => checkImage(`images[${i}]`, image));
   let duration = 15;
   if (has(body, 'duration')) {
     const value = body.duration;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 10 || value > 60) {
-      throw fieldInvalid('duration', `must be an integer from 10 to 60 (got ${JSON.stringify(value)})`);
+    const { minDuration, maxDuration } = VIDU_LIMITS;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < minDuration || value > maxDuration) {
+      throw fieldInvalid('duration', `must be an integer from ${minDuration} to ${maxDuration} (got ${JSON.stringify(value)})`);
     }
     duration = value;
   }
   return {
     images,
-    prompt: optionalString(body, 'prompt', MAX_PROMPT) ?? '',
+    prompt: optionalString(body, 'prompt', VIDU_LIMITS.maxPromptChars) ?? '',
     duration,
     aspectRatio: oneOf(body, 'aspect_ratio', ASPECT_RATIOS, '16:9'),
     language: oneOf(body, 'language', LANGUAGES, 'zh'),
@@ -152,8 +188,8 @@ export function parseEdit(raw: unknown): EditInput {
     adId,
     type,
     storyboardIndex,
-    prompt: requiredString(body, 'prompt'),
-    payload: optionalString(body, 'payload', MAX_PAYLOAD) ?? '',
+    prompt: limitLength('prompt', requiredString(body, 'prompt'), VIDU_LIMITS.maxPromptChars),
+    payload: optionalString(body, 'payload', VIDU_LIMITS.maxPayloadChars) ?? '',
     callbackUrl: callbackUrl(body),
   };
 }
@@ -171,7 +207,7 @@ export function parseCompose(raw: unknown): ComposeInput {
     videoTaskIds: ids as string[],
     bgmTaskId: requiredString(body, 'bgm_task_id'),
     narrationTaskId: requiredString(body, 'narration_task_id'),
-    payload: optionalString(body, 'payload', MAX_PAYLOAD) ?? '',
+    payload: optionalString(body, 'payload', VIDU_LIMITS.maxPayloadChars) ?? '',
     callbackUrl: callbackUrl(body),
   };
 }

@@ -1,6 +1,7 @@
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ViduSimulator } from '../../src/simulator/index';
+import { seededRandom } from '../../src/simulator/seededRandom';
 import { api, createAd, createSucceededAd, creations, SAMPLE_IMAGE, startFastSimulator, startReceiver, waitFor, waitForState } from './helpers';
 
 let sim: ViduSimulator;
@@ -162,23 +163,45 @@ test('callback delay: callbacks wait the delay while the task runs on, then arri
   }
 });
 
-test('callback reorder: a task`s callbacks arrive newest first; taskId limits a callback fault to one task', async () => {
+test('callback reorder: a task`s callbacks arrive newest first', async () => {
   const receiver = await startReceiver(sim.apiKey);
-  const other = await startReceiver(sim.apiKey);
   try {
     sim.setFaults({ callbacks: { reorder: true } });
     await createAd(sim, { callback_url: receiver.url });
     await waitFor('three callbacks', () => receiver.received.length === 3);
     assert.deepEqual(receiver.received.map((c) => c.body.state), ['success', 'processing', 'queueing']);
-
-    const target = await createAd(sim, { callback_url: receiver.url });
-    sim.setFaults({ callbacks: { taskId: target, drop: 1 } });
-    await createAd(sim, { callback_url: other.url });
-    await waitFor('other task callbacks', () => other.received.length === 3);
-    await waitForState(sim, target, 'success');
-    assert.ok(receiver.received.slice(3).every((c) => c.body.id === target && c.body.state === 'queueing'), 'only its pre-fault callback');
-    assert.ok(sim.counters().callbacks.dropped >= 2);
   } finally {
+    await receiver.close();
+  }
+});
+
+test('a callback fault with taskId touches only that task`s callbacks', async () => {
+  // Tasks that stay processing until cancelled, so the callbacks before and
+  // after the fault is set are known exactly.
+  const slow = await startFastSimulator({ timing: { queueMs: 0, processingMs: 60_000, progressSteps: 1 } });
+  const receiver = await startReceiver(slow.apiKey);
+  const other = await startReceiver(slow.apiKey);
+  try {
+    const target = await createAd(slow, { callback_url: receiver.url });
+    await waitFor('the target`s queueing and processing callbacks', () => receiver.received.length === 2);
+    slow.setFaults({ callbacks: { taskId: target, drop: 1 } });
+    const bystander = await createAd(slow, { callback_url: other.url });
+    await waitFor('the bystander`s queueing and processing callbacks', () => other.received.length === 2);
+    assert.equal((await api(slow, 'POST', `/ent/v2/tasks/${target}/cancel`)).status, 200);
+    assert.equal((await api(slow, 'POST', `/ent/v2/tasks/${bystander}/cancel`)).status, 200);
+    await waitFor('the bystander`s canceled callback', () => other.received.length === 3);
+    assert.equal(slow.counters().callbacks.dropped, 1, 'the target`s canceled callback');
+    assert.deepEqual(receiver.received.map((c) => [c.body.id, c.body.state]), [
+      [target, 'queueing'],
+      [target, 'processing'],
+    ]);
+    assert.deepEqual(other.received.map((c) => [c.body.id, c.body.state]), [
+      [bystander, 'queueing'],
+      [bystander, 'processing'],
+      [bystander, 'canceled'],
+    ]);
+  } finally {
+    await slow.close();
     await receiver.close();
     await other.close();
   }
@@ -240,4 +263,83 @@ test('setFaults rejects a malformed config; reset clears faults', async () => {
   assert.equal((await api(sim, 'GET', '/ent/v2/credits')).status, 500);
   sim.reset();
   assert.equal((await api(sim, 'GET', '/ent/v2/credits')).status, 200);
+});
+
+test('task failure faults with adId fail only that ad`s edits and composes', async () => {
+  const spared = await createSucceededAd(sim);
+  const doomed = await createSucceededAd(sim);
+  sim.setFaults({
+    taskFailures: [
+      { kind: 'edit', adId: doomed, errCode: 'TaskPromptPolicyViolation' },
+      { kind: 'compose', adId: doomed, errCode: 'InternalServiceFailure' },
+    ],
+  });
+  const editOf = async (adId: string) => {
+    const answer = await api(sim, 'POST', '/ent/v2/ad-one-click/edit', { ad_one_click_task_id: adId, type: 'generate_bgm', prompt: 'calm' });
+    assert.equal(answer.status, 200);
+    return String(answer.body.sub_task_id);
+  };
+  const composeOf = async (adId: string) => {
+    const r = (await api<{ data_records: { storyboards: Array<{ records: Array<{ id: string }> }>; bgm_records: Array<{ id: string }>; narration_records: Array<{ id: string }> } }>(sim, 'GET', `/ent/v2/ad-one-click/${adId}`)).body.data_records;
+    const answer = await api(sim, 'POST', '/ent/v2/ad-one-click/compose', {
+      ad_one_click_task_id: adId,
+      video_task_ids: r.storyboards.map((s) => s.records[0]!.id),
+      bgm_task_id: r.bgm_records[0]!.id,
+      narration_task_id: r.narration_records[0]!.id,
+    });
+    assert.equal(answer.status, 200);
+    return String(answer.body.compose_sub_task_id);
+  };
+  // The other ad first: a rule that matched it would be spent before the doomed ad's turn.
+  await waitForState(sim, await editOf(spared), 'success');
+  await waitForState(sim, await composeOf(spared), 'success');
+  assert.equal((await waitForState(sim, await editOf(doomed), 'failed')).err_code, 'TaskPromptPolicyViolation');
+  assert.equal((await waitForState(sim, await composeOf(doomed), 'failed')).err_code, 'InternalServiceFailure');
+  // Each rule fires once (times defaults to 1).
+  await waitForState(sim, await editOf(doomed), 'success');
+});
+
+test('setFaults checks a task failure`s adId', () => {
+  assert.throws(() => sim.setFaults({ taskFailures: [{ kind: 'edit', adId: '', errCode: 'X' }] }), /adId/);
+  assert.throws(() => sim.setFaults({ taskFailures: [{ kind: 'ad', adId: '123', errCode: 'X' }] }), /adId with kind ad/);
+  assert.throws(() => sim.setFaults({ taskFailures: [{ kind: 'compose', adId: 42 as never, errCode: 'X' }] }), /adId/);
+  assert.throws(() => sim.setFaults({ taskFailures: [{ kind: 'compose', editType: 'generate_bgm', errCode: 'X' }] }), /editType/);
+  sim.setFaults({ taskFailures: [{ kind: 'compose', adId: '123', errCode: 'X' }] });
+});
+
+test('a request held by a latency fault gets no answer when reset() ends its simulation', async () => {
+  sim.setFaults({ http: [{ endpoint: 'credits', latencyMs: 60_000 }] });
+  const held = fetch(`${sim.url}/ent/v2/credits`, { headers: { Authorization: `Token ${sim.apiKey}` } });
+  await waitFor('the request to arrive', () => sim.counters().apiCalls.credits === 1);
+  sim.reset();
+  // Before the fix this resolved with a 500 "This operation was aborted".
+  await assert.rejects(held, (error: unknown) => error instanceof TypeError && /fetch failed/.test(error.message));
+  assert.equal((await api(sim, 'GET', '/ent/v2/credits')).status, 200, 'the fresh simulation answers');
+});
+
+test('with a seed, a fault rate between 0 and 1 fires on the requests its seeded rolls pick, again after reset()', async () => {
+  const SEED = 20_240_601;
+  const N = 40;
+  const seeded = await startFastSimulator({ seed: SEED });
+  try {
+    const roll = seededRandom(SEED);
+    const expected = Array.from({ length: N }, (_, i) => i).filter(() => roll() < 0.5);
+    const failedRequests = async () => {
+      seeded.setFaults({ http: [{ endpoint: 'credits', rate: 0.5, error: { status: 500, code: 'InternalServiceFailure' } }] });
+      const failed: number[] = [];
+      for (let i = 0; i < N; i++) {
+        const answer = await api(seeded, 'GET', '/ent/v2/credits');
+        if (answer.status === 500) failed.push(i);
+        else assert.equal(answer.status, 200);
+      }
+      return failed;
+    };
+    const first = await failedRequests();
+    assert.ok(first.length > 0 && first.length < N, `some but not all of ${N} fail (got ${first.length})`);
+    assert.deepEqual(first, expected);
+    seeded.reset();
+    assert.deepEqual(await failedRequests(), expected, 'reset() restarts the seeded sequence');
+  } finally {
+    await seeded.close();
+  }
 });

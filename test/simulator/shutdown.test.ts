@@ -23,3 +23,16 @@ test('close() stops running tasks, delayed callbacks and unanswered requests, an
     await receiver.close();
   }
 });
+
+test('close() drops a request held by a latency fault without answering it', async () => {
+  const sim = await startFastSimulator();
+  try {
+    sim.setFaults({ http: [{ endpoint: 'credits', latencyMs: 60_000 }] });
+    const held = fetch(`${sim.url}/ent/v2/credits`, { headers: { Authorization: `Token ${sim.apiKey}` } });
+    await waitFor('the request to arrive', () => sim.counters().apiCalls.credits === 1);
+    await sim.close();
+    await assert.rejects(held, (error: unknown) => error instanceof TypeError && /fetch failed/.test(error.message));
+  } finally {
+    await sim.close();
+  }
+});
