@@ -3,6 +3,7 @@
 // cover. Enough for a downloader to check type, size and integrity.
 import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
+import { PNG_SIGNATURE, pngChunk } from './png';
 
 /** `length` pseudo-random bytes derived from `seed`. */
 function seededBytes(seed: string, length: number): Buffer {
@@ -41,29 +42,6 @@ export function mp3Bytes(seed: string): Buffer {
   }
   return Buffer.concat([id3, ...frames]);
 }
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(data: Buffer): number {
-  let crc = 0xffffffff;
-  for (const byte of data) crc = CRC_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-function pngChunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const typeAndData = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(typeAndData));
-  return Buffer.concat([length, typeAndData, crc]);
-}
-
-export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** A 16x9 RGB image of one colour picked from the seed. */
 export function pngBytes(seed: string): Buffer {

@@ -2,27 +2,7 @@
 // so the header reader and the aspect-ratio rule are tested on real images
 // rather than on hand-written header fragments. Each is a single flat colour.
 import { deflateSync } from 'node:zlib';
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Buffer): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function pngChunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const typed = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(typed));
-  return Buffer.concat([length, typed, crc]);
-}
+import { PNG_SIGNATURE, pngChunk } from '../../src/simulator/png';
 
 /**
  * An 8-bit greyscale PNG of the given rows (each: a filter byte, then one byte
@@ -35,7 +15,7 @@ export function greyscalePng(width: number, height: number, rows: Buffer, level 
   ihdr[8] = 8; // bit depth
   ihdr[9] = 0; // greyscale
   return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    PNG_SIGNATURE,
     pngChunk('IHDR', ihdr),
     pngChunk('IDAT', deflateSync(rows, { level })),
     pngChunk('IEND', Buffer.alloc(0)),
