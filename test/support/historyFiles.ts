@@ -4,12 +4,14 @@
 // historyFromJSON fail in this install, whose @temporalio packages each nest
 // their own copy of protobufjs ("type must be a Type").
 import { temporal } from '@temporalio/proto';
+import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
 
 const History = temporal.api.history.v1.History;
 
 export function historyToFileText(history: temporal.api.history.v1.IHistory): string {
   const plain = History.toObject(History.fromObject(history), { longs: String, enums: String, bytes: String });
-  return JSON.stringify(plain, null, 1) + '\n';
+  // Stack traces name the files of the machine that recorded them: keep the project's own path out.
+  return JSON.stringify(plain, null, 1).split(PROJECT_ROOT).join('<project>') + '\n';
 }
 
 export function historyFromFileText(text: string): temporal.api.history.v1.History {
