@@ -8,8 +8,8 @@ import { loadConfig, runMain } from '../config';
 import { AdInputError, startAd, type StartAdRequest } from '../starter';
 import { connectClient } from '../temporal/connection';
 import type { AspectRatio, Language } from '../vidu/apiTypes';
-import type { ReviewTimeoutOutcome } from '../workflows/messages';
-import { FINAL_STAGES, watchAd } from './admin/adminActions';
+import { isFinishedStage, type ReviewTimeoutOutcome } from '../workflows/messages';
+import { watchAd } from './admin/adminActions';
 import { parseDurationMs, parseWholeNumber, UsageError } from './admin/cliSupport';
 import { renderProgressLine } from './admin/render';
 
@@ -105,7 +105,7 @@ runMain(async () => {
     });
     if (values.json) console.log(JSON.stringify(final));
     else if (final.result) console.log(`Video saved to ${final.result.video.path}\nCover saved to ${final.result.cover.path}`);
-    if (FINAL_STAGES.includes(final.stage) && final.stage !== 'done') {
+    if (isFinishedStage(final.stage) && final.stage !== 'done') {
       console.error(`ad ${adId} ${final.stage}${final.lastError ? `: ${final.lastError}` : ''}`);
       process.exitCode = 1;
     }

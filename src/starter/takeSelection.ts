@@ -2,13 +2,8 @@
 // refuses a bad one silently (it only records lastError). So the client checks
 // the request against the status first, and afterwards reads the status again
 // until the selection shows, or the workflow's refusal does.
-import type { AdStatus, SelectTakeInput, TakeStatus } from '../workflows/messages';
-
-const FINISHED_STAGES: readonly string[] = ['done', 'failed', 'cancelled'];
-
-function describeSlot(take: SelectTakeInput): string {
-  return take.kind === 'video' ? `storyboard ${take.storyboardIndex}` : take.kind === 'narration' ? 'the narration' : 'the background music';
-}
+import { isFinishedStage, type AdStatus, type SelectTakeInput, type TakeStatus } from '../workflows/messages';
+import { describeSlot } from '../workflows/selection';
 
 function slotOf(status: AdStatus, take: SelectTakeInput): { takes: TakeStatus[]; selectedTakeId: string } | undefined {
   if (take.kind === 'video') return status.storyboards.find((s) => s.index === take.storyboardIndex);
@@ -17,7 +12,7 @@ function slotOf(status: AdStatus, take: SelectTakeInput): { takes: TakeStatus[];
 
 /** Why the workflow would refuse this selection now, judged from its status; undefined when it would not. */
 export function selectionProblem(status: AdStatus, take: SelectTakeInput): string | undefined {
-  if (FINISHED_STAGES.includes(status.stage)) return `the ad has already finished (${status.stage})`;
+  if (isFinishedStage(status.stage)) return `the ad has already finished (${status.stage})`;
   if (status.stage !== 'review') return `takes are selected during review only (the ad is ${status.stage})`;
   if (take.kind === 'video' && take.storyboardIndex === undefined) return 'storyboardIndex is required to select a video take';
   const slot = slotOf(status, take);
@@ -26,8 +21,8 @@ export function selectionProblem(status: AdStatus, take: SelectTakeInput): strin
     return take.kind === 'video' ? `there is no storyboard ${take.storyboardIndex} (storyboards: ${known})` : `the ad has no ${take.kind} takes yet`;
   }
   const found = slot.takes.find((t) => t.id === take.takeId);
-  if (!found) return `take ${take.takeId} is not one of ${slot.takes.map((t) => t.id).join(', ')} (${describeSlot(take)})`;
-  if (found.state !== 'success') return `take ${take.takeId} is ${found.state}, not success (${describeSlot(take)})`;
+  if (!found) return `take ${take.takeId} is not one of ${slot.takes.map((t) => t.id).join(', ')} (${describeSlot(take.kind, take.storyboardIndex)})`;
+  if (found.state !== 'success') return `take ${take.takeId} is ${found.state}, not success (${describeSlot(take.kind, take.storyboardIndex)})`;
   return undefined;
 }
 

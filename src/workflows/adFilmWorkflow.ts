@@ -36,6 +36,7 @@ import {
   cancelAdSignal,
   DEFAULT_MAX_EDITS,
   editUpdate,
+  isFinishedStage,
   requestEditSignal,
   selectTakeSignal,
   statusQuery,
@@ -97,7 +98,6 @@ const saves = proxyActivities<AdActivities>({
 const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 2_000;
 /** Create attempts when the activity reports that nothing was sent. */
 const CREATE_TRIES = 5;
-const TERMINAL_STAGES: readonly AdStage[] = ['done', 'failed', 'cancelled'];
 
 export async function adFilmWorkflow(input: AdFilmInput): Promise<AdFilmResult> {
   return new AdFilmRun(input).run();
@@ -329,7 +329,7 @@ class AdFilmRun {
 
   private editProblem(request: unknown, fromInput: boolean): string | undefined {
     let closedBecause: string | undefined;
-    if (TERMINAL_STAGES.includes(this.state.stage) || this.cancelReason !== undefined) closedBecause = `the ad is ${this.state.stage}`;
+    if (isFinishedStage(this.state.stage) || this.cancelReason !== undefined) closedBecause = `the ad is ${this.state.stage}`;
     else if (!fromInput && !this.reviewOpen) closedBecause = `edits are accepted during review only (the ad is ${this.state.stage})`;
     else if (!fromInput && this.state.approved) closedBecause = 'the ad is approved: no more edits';
     return editRequestProblem(request, {
@@ -441,13 +441,13 @@ class AdFilmRun {
     });
     setHandler(selectTakeSignal, (request) => this.selectTake(request));
     setHandler(approveSignal, () => {
-      if (TERMINAL_STAGES.includes(this.state.stage)) return;
+      if (isFinishedStage(this.state.stage)) return;
       // Remembered even before review starts: an early approval means "approve what comes out".
       this.state.approved = true;
       this.refresh();
     });
     setHandler(cancelAdSignal, (request?: CancelInput) => {
-      if (TERMINAL_STAGES.includes(this.state.stage) || this.cancelReason !== undefined) return;
+      if (isFinishedStage(this.state.stage) || this.cancelReason !== undefined) return;
       const reason = typeof request?.reason === 'string' && request.reason.trim() ? request.reason.trim().slice(0, 500) : 'cancelled by an operator';
       this.cancelReason = reason;
       this.body.cancel();

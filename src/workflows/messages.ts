@@ -14,17 +14,14 @@ export function workflowIdForAd(adId: string): string {
   return `ad-${adId}`;
 }
 
-export type AdStage =
-  | 'creating'
-  | 'generating'
-  | 'reading'
-  | 'editing'
-  | 'review'
-  | 'composing'
-  | 'saving'
-  | 'done'
-  | 'failed'
-  | 'cancelled';
+export const AD_STAGES = ['creating', 'generating', 'reading', 'editing', 'review', 'composing', 'saving', 'done', 'failed', 'cancelled'] as const;
+export type AdStage = (typeof AD_STAGES)[number];
+
+/** The stages an ad ends in: nothing changes it any more. */
+export const FINISHED_AD_STAGES: readonly AdStage[] = ['done', 'failed', 'cancelled'];
+export function isFinishedStage(stage: string): boolean {
+  return (FINISHED_AD_STAGES as readonly string[]).includes(stage);
+}
 
 /** What an edit changes: one storyboard's video, the narration, or the background music. */
 export type EditKind = 'video' | 'narration' | 'bgm';

@@ -6,10 +6,8 @@
 import { isGrpcDeadlineError, type Client } from '@temporalio/client';
 import { getAdHandle } from '../../starter/adHandle';
 import { AD_ID, AD_STAGE, VIDU_TASK_ID } from '../../workflows/searchAttributes';
-import { AD_WORKFLOW_TYPE, type AdStage, type AdStatus, type EditAccepted, type EditRequestInput, type SelectTakeInput } from '../../workflows/messages';
+import { AD_STAGES, AD_WORKFLOW_TYPE, isFinishedStage, type AdStatus, type EditAccepted, type EditRequestInput, type SelectTakeInput } from '../../workflows/messages';
 
-export const AD_STAGES: readonly AdStage[] = ['creating', 'generating', 'reading', 'editing', 'review', 'composing', 'saving', 'done', 'failed', 'cancelled'];
-export const FINAL_STAGES: readonly AdStage[] = ['done', 'failed', 'cancelled'];
 
 /** A failure that is neither a missing ad nor a rejection: Temporal slow, no worker, bad filter. */
 export class AdminError extends Error {
@@ -46,7 +44,7 @@ export interface AdListing {
 
 /** Ads from Temporal's visibility store, newest first, optionally only those in one stage. */
 export async function listAds(client: Client, filter: { stage?: string; limit?: number } = {}): Promise<AdListing[]> {
-  if (filter.stage !== undefined && !AD_STAGES.includes(filter.stage as AdStage)) {
+  if (filter.stage !== undefined && !(AD_STAGES as readonly string[]).includes(filter.stage)) {
     throw new AdminError(`unknown stage "${filter.stage}": use one of ${AD_STAGES.join(', ')}`);
   }
   const clauses = [`WorkflowType = '${AD_WORKFLOW_TYPE}'`];
@@ -103,7 +101,7 @@ export interface WatchOptions extends AdminOptions {
 
 /** Polls the status until the ad finishes (or `until` says so); `onStatus` sees every status that differs from the last. */
 export async function watchAd(client: Client, adId: string, onStatus: (status: AdStatus) => void, options: WatchOptions = {}): Promise<AdStatus> {
-  const until = options.until ?? ((s: AdStatus) => FINAL_STAGES.includes(s.stage));
+  const until = options.until ?? ((s: AdStatus) => isFinishedStage(s.stage));
   const intervalMs = options.intervalMs ?? 1_000;
   let last = '';
   for (;;) {

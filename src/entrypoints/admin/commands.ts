@@ -6,8 +6,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { ConfigError } from '../../config';
 import { AdNotFoundError, AdRequestRejectedError } from '../../starter/errors';
-import type { EditKind, EditRequestInput, SelectTakeInput } from '../../workflows/messages';
-import { AdminError, AD_STAGES, approveAd, cancelAd, listAds, requestEdit, selectTake, showAd, watchAd } from './adminActions';
+import { AD_STAGES, type EditKind, type EditRequestInput, type SelectTakeInput } from '../../workflows/messages';
+import { AdminError, approveAd, cancelAd, listAds, requestEdit, selectTake, showAd, watchAd } from './adminActions';
 import { parseDurationMs, parseWholeNumber, UsageError } from './cliSupport';
 import { renderAdList, renderProgressLine, renderStatus } from './render';
 

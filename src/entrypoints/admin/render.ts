@@ -1,6 +1,6 @@
 // How ads read on a terminal: the list, the detailed status with its
 // storyboard table, and the one-line progress display of `watch`.
-import type { AdStatus, TakeStatus } from '../../workflows/messages';
+import { isFinishedStage, type AdStatus, type TakeStatus } from '../../workflows/messages';
 import type { AdListing } from './adminActions';
 import { formatDurationMs, formatTable, truncate } from './cliSupport';
 
@@ -29,7 +29,7 @@ export function renderStoryboardTable(status: AdStatus): string {
 export function renderStatus(status: AdStatus, now = Date.now()): string {
   const lines = [
     `Ad ${status.adId}`,
-    `  stage      ${status.stage}${FINAL.has(status.stage) ? '' : ` (${status.progress}%)`}`,
+    `  stage      ${status.stage}${isFinishedStage(status.stage) ? '' : ` (${status.progress}%)`}`,
     `  main task  ${status.mainTaskId ?? '-'}${status.composeTaskId ? `   compose task ${status.composeTaskId}` : ''}`,
     `  edits      ${status.editsUsed} of ${status.maxEdits} used`,
     `  credits    ${status.creditsSpent} spent`,
@@ -58,7 +58,6 @@ export function renderStatus(status: AdStatus, now = Date.now()): string {
   return lines.join('\n');
 }
 
-const FINAL = new Set(['done', 'failed', 'cancelled']);
 const BAR_WIDTH = 20;
 
 /** One line: stage, a progress bar, edits in flight, credits. */
@@ -66,7 +65,7 @@ export function renderProgressLine(status: AdStatus): string {
   const filled = Math.round((Math.min(100, Math.max(0, status.progress)) / 100) * BAR_WIDTH);
   const bar = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`;
   const running = status.edits.filter((e) => e.state === 'pending' || e.state === 'running').length;
-  const parts = [`ad ${status.adId}`, status.stage.padEnd(10), FINAL.has(status.stage) ? '' : `${bar} ${String(status.progress).padStart(3)}%`];
+  const parts = [`ad ${status.adId}`, status.stage.padEnd(10), isFinishedStage(status.stage) ? '' : `${bar} ${String(status.progress).padStart(3)}%`];
   if (running > 0) parts.push(`${running} edit(s) running`);
   parts.push(`credits ${status.creditsSpent}`);
   return parts.filter(Boolean).join('  ');
