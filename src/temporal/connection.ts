@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection } from '@temporalio/worker';
 import { ConfigError, type Env } from '../config';
+import { GRPC_STATUS } from './grpcStatus';
 
 export const DEFAULT_TEMPORAL_ADDRESS = '127.0.0.1:7233';
 
@@ -21,11 +22,6 @@ export function temporalConnectConfig(env: Env = process.env) {
   return { connectionOptions, namespace: loaded.namespace ?? 'default' };
 }
 
-const GRPC_DEADLINE_EXCEEDED = 4;
-const GRPC_NOT_FOUND = 5;
-const GRPC_UNAVAILABLE = 14;
-const GRPC_UNAUTHENTICATED = 16;
-
 type WorkflowServiceLike = { describeNamespace(request: { namespace: string }): Promise<unknown> };
 
 /** A namespace that does not exist fails start-up here, naming the setting, rather than at the first call. */
@@ -34,9 +30,9 @@ async function requireNamespace(service: WorkflowServiceLike, namespace: string,
     await service.describeNamespace({ namespace });
   } catch (err) {
     const code = (err as { code?: unknown }).code;
-    if (code === GRPC_NOT_FOUND) throw new ConfigError('TEMPORAL_NAMESPACE', `namespace "${namespace}" does not exist on ${address}`);
-    if (code === GRPC_UNAUTHENTICATED) throw new ConfigError('TEMPORAL_API_KEY / TEMPORAL_TLS_*', `Temporal at ${address} refused the credentials (${(err as Error).message})`);
-    if (code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED) throw unreachable(address, err);
+    if (code === GRPC_STATUS.NOT_FOUND) throw new ConfigError('TEMPORAL_NAMESPACE', `namespace "${namespace}" does not exist on ${address}`);
+    if (code === GRPC_STATUS.UNAUTHENTICATED) throw new ConfigError('TEMPORAL_API_KEY / TEMPORAL_TLS_*', `Temporal at ${address} refused the credentials (${(err as Error).message})`);
+    if (code === GRPC_STATUS.UNAVAILABLE || code === GRPC_STATUS.DEADLINE_EXCEEDED) throw unreachable(address, err);
     // Anything else (say, no permission to describe namespaces) is not proof of a wrong setting.
   }
 }

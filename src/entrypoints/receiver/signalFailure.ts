@@ -4,12 +4,10 @@
 // FAILED_PRECONDITION...) would fail the same way on every retry, so Vidu is
 // told to stop; the workflow still learns the task's state by polling.
 
+import { GRPC_STATUS } from '../../temporal/grpcStatus';
+
 /** gRPC codes that describe the connection or the server's load, not the request. */
-const TRANSIENT_GRPC_CODES: ReadonlyMap<number, string> = new Map([
-  [4, 'DEADLINE_EXCEEDED'],
-  [8, 'RESOURCE_EXHAUSTED'],
-  [14, 'UNAVAILABLE'],
-]);
+const TRANSIENT_GRPC_CODES: ReadonlySet<number> = new Set([GRPC_STATUS.DEADLINE_EXCEEDED, GRPC_STATUS.RESOURCE_EXHAUSTED, GRPC_STATUS.UNAVAILABLE]);
 
 export type SignalFailure =
   /** Temporal could not take the signal now; a retry may succeed. */
