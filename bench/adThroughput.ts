@@ -17,7 +17,7 @@ import { getAdHandle, startAd, type AdHandle } from '../src/starter';
 import { dataUri, tinyPng } from '../test/vidu/tinyImages';
 import type { FromWorker, ToWorker, WorkerMemory } from './support/adWorkerProcess';
 import type { BenchContext, Benchmark } from './support/benchmark';
-import { freePort } from './support/freePort';
+import { freePort } from '../src/entrypoints/demo/ports';
 import { busyPercent, machineCpu } from './support/machineCpu';
 import { mib, perSecond, summarise } from './support/stats';
 

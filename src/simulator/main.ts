@@ -1,5 +1,6 @@
 // Runs the simulator as its own process: `npm run simulator -- --port 8089`.
 import { parseArgs } from 'node:util';
+import { untilStopSignal } from '../entrypoints/untilStopSignal';
 import { startViduSimulator, type SimulatorOptions } from './index';
 
 const USAGE = `usage: tsx src/simulator/main.ts [--port 8089] [--host 127.0.0.1] [--api-key sim-key]
@@ -68,18 +69,10 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   console.log(`Vidu simulator ready at ${simulator.url} (api key "${simulator.apiKey}")`);
-  const stop = (signal: string) => {
-    console.log(`[simulator] ${signal}: shutting down`);
-    simulator.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  const signal = await untilStopSignal();
+  console.log(`[simulator] ${signal}: shutting down`);
+  await simulator.close();
+  process.exit(0);
 }
 
 main().catch((error: unknown) => {
