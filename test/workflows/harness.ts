@@ -1,5 +1,5 @@
 // What each workflow test file shares: the Temporal test environment, one
-// in-process Vidu simulator with millisecond timings, the callback relay, a
+// in-process Vidu simulator with millisecond timings, the webhook receiver, a
 // Vidu client, an artifact folder, and helpers to run a worker and start ads.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
