@@ -12,6 +12,12 @@ export interface CreateAdTaskInput {
   duration?: number;
   aspectRatio?: '16:9' | '9:16' | '1:1';
   language?: 'zh' | 'en';
+  /**
+   * Unique per create attempt; put in the callback URL's (signed) query, so
+   * that after an unclear outcome the workflow can recognise the callback of
+   * the task this attempt made and adopt it.
+   */
+  attemptMarker?: string;
 }
 
 export interface CreatedTask {

@@ -7,14 +7,22 @@ export const FAILURE_TYPES = {
   adCancelled: 'AdCancelled',
   /** A Vidu task ended `failed` or `canceled`. */
   taskFailed: 'ViduTaskFailed',
-  /** A Vidu task did not finish within `taskDeadlineMs`. */
+  /** A Vidu task did not finish within `taskDeadlineMs` of starting to process. */
   taskDeadline: 'ViduTaskDeadlineExceeded',
+  /** A Vidu task waited in Vidu's queue longer than `queueDeadlineMs`. */
+  queueDeadline: 'ViduQueueDeadlineExceeded',
+  /** Vidu stayed unreachable (or kept rate-limiting) for longer than `outageBudgetMs`. */
+  outageBudgetExhausted: 'ViduOutageBudgetExhausted',
+  /** Vidu refused a request for now (429, QuotaExceeded, OperationInProcess): nothing was created; the workflow waits and tries again. */
+  rateLimited: 'ViduRateLimited',
   /** The create request may or may not have reached Vidu: a task may exist and be billed. Check before starting again. */
   createOutcomeUnknown: 'ViduCreateOutcomeUnknown',
   /** The review window closed and the input said `onTimeout: 'fail'`. */
   reviewTimedOut: 'ReviewTimedOut',
   /** An edit request broke a rule (stage, storyboard index, prompt, limit). */
   editRejected: 'EditRejected',
+  /** A select, approve or cancel request broke a rule. */
+  requestRejected: 'RequestRejected',
   /** The workflow input broke a rule. */
   invalidInput: 'InvalidAdInput',
   /** The request broke one of Vidu's documented rules; nothing was sent. */

@@ -26,7 +26,17 @@ export function isFinishedStage(stage: string): boolean {
 /** What an edit changes: one storyboard's video, the narration, or the background music. */
 export type EditKind = 'video' | 'narration' | 'bgm';
 
-export interface EditRequestInput {
+/**
+ * Every operator request may carry a request id (1-128 letters, digits, "-",
+ * "_", ".", ":"). The workflow remembers it: a request repeated with the same
+ * id (a retried update, a signal sent twice) gets the first answer and spends
+ * nothing more. Clients that use the updates pass it as the update id too.
+ */
+export interface OperatorRequest {
+  requestId?: string;
+}
+
+export interface EditRequestInput extends OperatorRequest {
   kind: EditKind;
   /** 0-based storyboard index; required when kind is 'video'. */
   storyboardIndex?: number;
@@ -57,10 +67,32 @@ export interface AdFilmInput {
   };
   /** Most edits (from input, update and signal together) this ad may spend credits on. Default 10. */
   maxEdits?: number;
-  /** How long one Vidu task may take before the wait fails, in milliseconds. Default 30 minutes. */
+  /**
+   * How long one Vidu task may run once Vidu reports it processing, in
+   * milliseconds (time spent queueing does not count). Default 30 minutes; 5 s to 24 h.
+   */
   taskDeadlineMs?: number;
-  /** Polling safety net: first check after `initialMs`, growing to `maxMs`. Defaults 10 s and 2 min. */
+  /** How long one Vidu task may wait in Vidu's queue before it starts. Default 6 hours; 5 s to 7 days. */
+  queueDeadlineMs?: number;
+  /** Polling safety net: first check after `initialMs`, growing to `maxMs`. Defaults 10 s and 2 min; 1 s to 1 h. */
   polling?: { initialMs: number; maxMs: number };
+  /**
+   * How long the ad keeps retrying while Vidu is unreachable or rate-limits it
+   * (reads, downloads, saves, cancels, and creates, edits and composes refused
+   * with 429 / QuotaExceeded / OperationInProcess) before it fails. Default 6 hours; 10 s to 7 days.
+   */
+  outageBudgetMs?: number;
+  /**
+   * With callbacks on: after a create whose outcome is unclear, how long to
+   * wait for a callback that carries the attempt's marker before the ad fails
+   * with ViduCreateOutcomeUnknown. Default 2 hours; 1 s to 24 h.
+   */
+  createAdoptWindowMs?: number;
+  /**
+   * Resume from this existing Vidu ad task instead of creating one (set by
+   * the starter's `retryAd` when a failed ad's main task had succeeded).
+   */
+  resumeFromTaskId?: string;
   /**
    * A review continues as new once the run's history holds this many events
    * (or when Temporal suggests it), so many review rounds never grow one
@@ -110,6 +142,7 @@ export interface StoryboardStatus {
 }
 
 export interface EditStatus {
+  requestId?: string;
   kind: EditKind;
   storyboardIndex?: number;
   prompt: string;
@@ -139,41 +172,88 @@ export interface AdStatus {
   reviewDeadline?: number;
   result?: AdFilmResult;
   lastError?: string;
+  /** What the ad is waiting for when it is not simply progressing, e.g. "Vidu unreachable for 3m (ServiceUnavailable), retrying in 40s". */
+  waitingFor?: string;
+  /** The latest operator requests (at most 100) and how each was answered. */
+  requests: RequestRecord[];
+  /** 1 for the first run; grows each time the ad continues as new. */
+  runNumber: number;
 }
 
-/** A Vidu callback that the receiver verified; the body is a hint, confirmed with the query API. */
+export type OperatorRequestKind = 'edit' | 'select' | 'approve' | 'cancel';
+
+/** How the workflow answered one operator request (signals cannot answer, so this is where a rejection shows). */
+export interface RequestRecord {
+  requestId: string;
+  kind: OperatorRequestKind;
+  via: 'signal' | 'update' | 'input';
+  outcome: 'accepted' | 'rejected';
+  /** Why it was rejected ("field: rule"). */
+  reason?: string;
+  /** Workflow time, epoch milliseconds. */
+  at: number;
+}
+
+/**
+ * A Vidu callback that the receiver verified, reduced to what the workflow
+ * needs: no media URL from a callback body ever enters history. The body is
+ * not signed, so its fields are hints, confirmed with the query API.
+ */
 export interface ViduCallbackSignal {
-  /** The callback body as Vidu sent it (the shape of GET /tasks/{id}/creations). */
-  body: { id?: string; task_id?: string; state?: string; progress?: number; [extra: string]: unknown };
+  taskId: string;
+  state?: string;
+  progress?: number;
+  errCode?: string;
+  /** The create attempt marker from the callback URL's signed query (create callbacks only). */
+  createAttempt?: string;
+  /** The callback's x-request-nonce: the workflow ignores a nonce it has seen (replays across receiver copies). */
   nonce: string;
 }
 
-export interface SelectTakeInput {
+/** Query parameters of the callback URL (both are covered by Vidu's signature). */
+export const CALLBACK_QUERY = { workflowId: 'workflowId', createAttempt: 'createAttempt' } as const;
+
+export interface SelectTakeInput extends OperatorRequest {
   kind: EditKind;
   /** Required when kind is 'video'. */
   storyboardIndex?: number;
   takeId: string;
 }
 
-export interface CancelInput {
+export type ApproveInput = OperatorRequest;
+
+export interface CancelInput extends OperatorRequest {
   reason?: string;
 }
 
 export interface EditAccepted {
+  requestId: string;
   subTaskId: string;
+}
+
+export interface RequestAccepted {
+  requestId: string;
 }
 
 export const viduCallbackSignal = defineSignal<[ViduCallbackSignal]>('viduCallback');
 export const requestEditSignal = defineSignal<[EditRequestInput]>('requestEdit');
 export const selectTakeSignal = defineSignal<[SelectTakeInput]>('selectTake');
-export const approveSignal = defineSignal<[Record<string, never>?]>('approve');
+export const approveSignal = defineSignal<[ApproveInput?]>('approve');
 export const cancelAdSignal = defineSignal<[CancelInput?]>('cancelAd');
 
-/** Edit with an answer: the validator rejects bad requests before they reach history. */
+/**
+ * The same operator messages as updates, for callers that want the answer:
+ * each validator rejects a bad request before it reaches history, and a
+ * request id used as the update id makes a retried call return the first result.
+ */
 export const editUpdate = defineUpdate<EditAccepted, [EditRequestInput]>('edit');
+export const selectTakeUpdate = defineUpdate<RequestAccepted, [SelectTakeInput]>('select');
+export const approveUpdate = defineUpdate<RequestAccepted, [ApproveInput?]>('approveAd');
+export const cancelUpdate = defineUpdate<RequestAccepted, [CancelInput?]>('cancel');
 
 export const statusQuery = defineQuery<AdStatus>('status');
 
 /** Limits shared by the update validator and the clients' own checks. */
 export const EDIT_PROMPT_MAX_CHARS = 2000;
 export const DEFAULT_MAX_EDITS = 10;
+export const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;

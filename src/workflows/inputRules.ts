@@ -1,0 +1,78 @@
+// The bounds of the workflow input's numbers and the checks the workflow runs
+// on its input before it spends anything. The starter checks the same bounds
+// (src/starter/adRequest.ts) so callers hear about a bad value before a
+// workflow exists; these checks are the last line for callers that start the
+// workflow directly. Plain checks, no schema library: this runs in the sandbox.
+import type { AdFilmInput } from './messages';
+
+const SECOND = 1_000;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** [min, max, default] in milliseconds. */
+export const INPUT_LIMITS = {
+  taskDeadlineMs: { min: 5 * SECOND, max: DAY, fallback: 30 * 60 * SECOND },
+  queueDeadlineMs: { min: 5 * SECOND, max: 7 * DAY, fallback: 6 * HOUR },
+  outageBudgetMs: { min: 10 * SECOND, max: 7 * DAY, fallback: 6 * HOUR },
+  createAdoptWindowMs: { min: SECOND, max: DAY, fallback: 2 * HOUR },
+  pollingInitialMs: { min: SECOND, max: HOUR, fallback: 10 * SECOND },
+  pollingMaxMs: { min: SECOND, max: HOUR, fallback: 120 * SECOND },
+  reviewWindowMs: { min: SECOND, max: 30 * DAY },
+  continueAsNewAfterEvents: { min: 100, max: 40_000, fallback: 2_000 },
+} as const;
+
+type Limit = { min: number; max: number };
+
+function wholeIn(value: unknown, limit: Limit): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= limit.min && value <= limit.max;
+}
+
+function rangeRule(field: string, limit: Limit): string {
+  return `${field}: must be a whole number from ${limit.min} to ${limit.max}`;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const OPTIONAL_DURATIONS = ['taskDeadlineMs', 'queueDeadlineMs', 'outageBudgetMs', 'createAdoptWindowMs', 'continueAsNewAfterEvents'] as const;
+
+/** Every rule the input breaks, each as "field: rule"; empty when it may run. */
+export function adInputProblems(input: unknown): string[] {
+  if (!isObject(input)) return ['input: must be an object'];
+  const problems: string[] = [];
+  const adId = input.adId;
+  if (typeof adId !== 'string' || !/^[\w.-]{1,128}$/.test(adId) || /^\.+$/.test(adId)) {
+    problems.push('adId: must be 1-128 letters, digits, "-", "_" or "." (and not only dots)');
+  }
+  const images = input.images;
+  if (!Array.isArray(images) || images.length < 1 || images.length > 7) problems.push('images: must hold 1 to 7 images');
+  else if (images.some((i) => typeof i !== 'string' || !/^(https?:\/\/|stored:)/.test(i))) {
+    problems.push('images: each must be an http(s) URL or a stored: reference (base64 never travels in workflow input)');
+  }
+  const review = input.review;
+  if (review !== undefined && (!isObject(review) || (review.enabled && !wholeIn(review.windowMs, INPUT_LIMITS.reviewWindowMs)))) {
+    problems.push(rangeRule('review.windowMs', INPUT_LIMITS.reviewWindowMs));
+  }
+  for (const field of OPTIONAL_DURATIONS) {
+    if (input[field] !== undefined && !wholeIn(input[field], INPUT_LIMITS[field])) problems.push(rangeRule(field, INPUT_LIMITS[field]));
+  }
+  const polling = input.polling;
+  if (polling !== undefined) {
+    if (!isObject(polling) || !wholeIn(polling.initialMs, INPUT_LIMITS.pollingInitialMs) || !wholeIn(polling.maxMs, INPUT_LIMITS.pollingMaxMs)) {
+      problems.push(`polling: must be { initialMs, maxMs }, whole numbers of milliseconds from ${INPUT_LIMITS.pollingInitialMs.min} to ${INPUT_LIMITS.pollingInitialMs.max}`);
+    } else if ((polling.maxMs as number) < (polling.initialMs as number)) {
+      problems.push('polling.maxMs: must not be less than polling.initialMs');
+    }
+  }
+  const resume = input.resumeFromTaskId;
+  if (resume !== undefined && (typeof resume !== 'string' || !/^[\w-]{1,64}$/.test(resume))) {
+    problems.push('resumeFromTaskId: must be a Vidu task id (1-64 letters, digits, "-" or "_")');
+  }
+  return problems;
+}
+
+/** The value of an optional duration, or its default. */
+export function limitOrDefault(value: number | undefined, limit: { fallback: number }): number {
+  return value ?? limit.fallback;
+}
