@@ -15,6 +15,7 @@ export const INPUT_LIMITS = {
   queueDeadlineMs: { min: 5 * SECOND, max: 7 * DAY, fallback: 6 * HOUR },
   outageBudgetMs: { min: 10 * SECOND, max: 7 * DAY, fallback: 6 * HOUR },
   createAdoptWindowMs: { min: SECOND, max: DAY, fallback: 2 * HOUR },
+  heartbeatTimeoutMs: { min: 10 * SECOND, max: 10 * 60 * SECOND, fallback: 60 * SECOND },
   pollingInitialMs: { min: SECOND, max: HOUR, fallback: 10 * SECOND },
   pollingMaxMs: { min: SECOND, max: HOUR, fallback: 120 * SECOND },
   reviewWindowMs: { min: SECOND, max: 30 * DAY },
@@ -35,7 +36,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-const OPTIONAL_DURATIONS = ['taskDeadlineMs', 'queueDeadlineMs', 'outageBudgetMs', 'createAdoptWindowMs', 'continueAsNewAfterEvents'] as const;
+const OPTIONAL_DURATIONS = ['taskDeadlineMs', 'queueDeadlineMs', 'outageBudgetMs', 'createAdoptWindowMs', 'heartbeatTimeoutMs', 'continueAsNewAfterEvents'] as const;
 
 /** Every rule the input breaks, each as "field: rule"; empty when it may run. */
 export function adInputProblems(input: unknown): string[] {

@@ -89,6 +89,11 @@ export interface AdFilmInput {
    */
   createAdoptWindowMs?: number;
   /**
+   * How soon Temporal notices that a worker died in the middle of an activity
+   * (activities heartbeat every 5 s). Default 60 s; 10 s to 10 min.
+   */
+  heartbeatTimeoutMs?: number;
+  /**
    * Resume from this existing Vidu ad task instead of creating one (set by
    * the starter's `retryAd` when a failed ad's main task had succeeded).
    */
