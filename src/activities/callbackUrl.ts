@@ -1,10 +1,14 @@
 // The callback URL Vidu gets: the public callback endpoint with the workflow
-// id in its query string, which Vidu's signature covers, so the receiver knows
-// which workflow to signal and a forger cannot redirect a callback.
-export function callbackUrlFor(callbackPublicUrl: string | undefined, workflowId: string): string | undefined {
+// id (and, for a create, the attempt's marker) in its query string, which
+// Vidu's signature covers, so the receiver knows which workflow to signal and
+// a forger cannot redirect a callback or claim another attempt's task.
+import { CALLBACK_QUERY } from '../workflows/messages';
+
+export function callbackUrlFor(callbackPublicUrl: string | undefined, workflowId: string, createAttempt?: string): string | undefined {
   if (!callbackPublicUrl) return undefined;
   const url = new URL(callbackPublicUrl);
-  url.searchParams.set('workflowId', workflowId);
+  url.searchParams.set(CALLBACK_QUERY.workflowId, workflowId);
+  if (createAttempt) url.searchParams.set(CALLBACK_QUERY.createAttempt, createAttempt);
   return url.toString();
 }
 

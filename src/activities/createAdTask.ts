@@ -1,8 +1,9 @@
 // Creates the ad's main Vidu task. Create spends credits and Vidu offers no
 // way to find a task by anything we send, so this activity is never retried
 // by Temporal (the workflow gives it one attempt): inside the attempt it only
-// repeats rejections that prove nothing was created, and an unclear outcome
-// fails with ViduCreateOutcomeUnknown. The HTTP call is not aborted when the
+// repeats rejections that prove nothing was created, a longer refusal goes
+// back to the workflow (ViduRateLimited), and an unclear outcome fails with
+// ViduCreateOutcomeUnknown. The attempt's marker goes into the callback URL. The HTTP call is not aborted when the
 // activity is cancelled: letting it finish tells the workflow the id of a
 // task that was created, so that it can cancel it instead of losing track.
 import { ApplicationFailure } from '@temporalio/common';
@@ -40,17 +41,20 @@ export function createAdTaskActivity(deps: ActivityDeps) {
       duration: input.duration,
       aspect_ratio: input.aspectRatio,
       language: input.language,
-      callback_url: callbackUrlFor(deps.callbackPublicUrl, currentWorkflowId(context.info)),
+      callback_url: callbackUrlFor(deps.callbackPublicUrl, currentWorkflowId(context.info), input.attemptMarker),
     };
+    // If this worker dies mid-request, the workflow reads this from the heartbeat: can a callback still tell it the outcome?
+    const callbacks = request.callback_url !== undefined;
     try {
       const created = await retryDefinitiveRejections(
         () => deps.vidu.createAd(request),
         isDefinitiveRejection,
         deps.rejectionBackoff ?? DEFAULT_REJECTION_BACKOFF,
+        { callbacks },
       );
       return { taskId: created.task_id, state: created.state, credits: created.credits };
     } catch (err) {
-      throw createFailure(err);
+      throw createFailure(err, callbacks);
     }
   };
 }

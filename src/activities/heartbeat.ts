@@ -4,11 +4,15 @@ import { Context } from '@temporalio/activity';
 
 const INTERVAL_MS = 5_000;
 
-/** Heartbeats every few seconds while `work` runs (one HTTP call can take longer than the heartbeat timeout). */
-export async function whileHeartbeating<T>(work: Promise<T>): Promise<T> {
+/**
+ * Heartbeats every few seconds while `work` runs (one HTTP call can take
+ * longer than the heartbeat timeout). `details` ride along with each beat, so
+ * the workflow reads them if the worker dies (TimeoutFailure.lastHeartbeatDetails).
+ */
+export async function whileHeartbeating<T>(work: Promise<T>, details?: unknown): Promise<T> {
   const context = Context.current();
-  context.heartbeat();
-  const timer = setInterval(() => context.heartbeat(), INTERVAL_MS);
+  context.heartbeat(details);
+  const timer = setInterval(() => context.heartbeat(details), INTERVAL_MS);
   try {
     return await work;
   } finally {
@@ -32,23 +36,29 @@ export interface Backoff {
   tries: number;
 }
 
-export const DEFAULT_REJECTION_BACKOFF: Backoff = { initialMs: 1_000, maxMs: 60_000, tries: 10 };
+/** A few quick tries inside the activity; longer refusals are waited out by the workflow, visibly. */
+export const DEFAULT_REJECTION_BACKOFF: Backoff = { initialMs: 1_000, maxMs: 4_000, tries: 3 };
 
 /**
  * Runs `send` and repeats it, with exponential backoff and heartbeats, only
  * while `isDefinitiveRejection` says the failure proves nothing happened.
  * Any other failure, or the last try's, is thrown as it is.
  */
-export async function retryDefinitiveRejections<T>(send: () => Promise<T>, isDefinitiveRejection: (err: unknown) => boolean, backoff: Backoff): Promise<T> {
+export async function retryDefinitiveRejections<T>(
+  send: () => Promise<T>,
+  isDefinitiveRejection: (err: unknown) => boolean,
+  backoff: Backoff,
+  heartbeatDetails?: unknown,
+): Promise<T> {
   const context = Context.current();
   let delay = backoff.initialMs;
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await whileHeartbeating(send());
+      return await whileHeartbeating(send(), heartbeatDetails);
     } catch (err) {
       if (attempt >= backoff.tries || !isDefinitiveRejection(err)) throw err;
       context.log.info(`Vidu rejected the request for now, retrying in ${delay} ms`, { error: err instanceof Error ? err.message : String(err) });
-      context.heartbeat();
+      context.heartbeat(heartbeatDetails);
       await context.sleep(delay);
       delay = Math.min(delay * 2, backoff.maxMs);
     }

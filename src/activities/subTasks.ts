@@ -99,7 +99,7 @@ export function subTaskActivities(deps: ActivityDeps) {
         );
         return { subTaskId: edited.sub_task_id, state: edited.state, credits: edited.credits, recovered: false };
       } catch (err) {
-        throw subTaskFailure(err, 'edit');
+        throw subTaskFailure(err, 'edit', context.info.attempt);
       }
     },
 
@@ -131,7 +131,7 @@ export function subTaskActivities(deps: ActivityDeps) {
         );
         return { subTaskId: composed.compose_sub_task_id, state: composed.state, credits: composed.credits, recovered: false };
       } catch (err) {
-        throw subTaskFailure(err, 'compose');
+        throw subTaskFailure(err, 'compose', context.info.attempt);
       }
     },
   };

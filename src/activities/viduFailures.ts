@@ -50,12 +50,24 @@ export function readFailure(err: unknown): unknown {
 }
 
 /**
- * For edit and compose, after the in-attempt retries of definitive rejections:
- * an unclear outcome is retryable (the next attempt looks for the record
- * before sending again); everything else is final.
+ * A refusal that outlasted the activity's quick tries. On a first attempt
+ * the workflow waits it out (visibly) and calls again; on a later attempt an
+ * earlier one may have had an unclear outcome, so Temporal retries it and the
+ * retry looks for the record before it sends.
  */
-export function subTaskFailure(err: unknown, what: 'edit' | 'compose'): unknown {
+function rateLimited(err: Error, firstAttempt: boolean): ApplicationFailure {
+  return ApplicationFailure.create({ type: FAILURE_TYPES.rateLimited, message: err.message, details: [failureDetails(err)], nonRetryable: firstAttempt });
+}
+
+/**
+ * For edit and compose, after the in-attempt retries of definitive rejections:
+ * a refusal for now goes back to the workflow (see rateLimited), an unclear
+ * outcome is retryable (the next attempt looks for the record before sending
+ * again); everything else is final.
+ */
+export function subTaskFailure(err: unknown, what: 'edit' | 'compose', attempt: number): unknown {
   if (err instanceof ViduAbortError || !isViduError(err)) return err;
+  if (isDefinitiveRejection(err)) return rateLimited(err, attempt === 1);
   if (isUnclearOutcome(err)) {
     return ApplicationFailure.create({
       type: FAILURE_TYPES.outcomeUnknown,
@@ -67,14 +79,20 @@ export function subTaskFailure(err: unknown, what: 'edit' | 'compose'): unknown 
   return ApplicationFailure.create({ type: failureType(err), message: err.message, details: [failureDetails(err)], nonRetryable: true });
 }
 
-/** For create, which cannot be checked afterwards: an unclear outcome ends the ad with a type that says so. */
-export function createFailure(err: unknown): unknown {
+/**
+ * For create, which cannot be looked up afterwards: a refusal for now goes
+ * back to the workflow, which waits and tries again; an unclear outcome says
+ * whether callbacks were on, since then the workflow can still recognise the
+ * task by the attempt marker in its callback URL.
+ */
+export function createFailure(err: unknown, callbacks: boolean): unknown {
   if (err instanceof ViduAbortError || !isViduError(err)) return err;
+  if (isDefinitiveRejection(err)) return rateLimited(err, true);
   if (isUnclearOutcome(err)) {
     return ApplicationFailure.create({
       type: FAILURE_TYPES.createOutcomeUnknown,
-      message: `the create request may have reached Vidu (${err.message}): a task may exist and be billed; check Vidu before starting this ad again`,
-      details: [failureDetails(err)],
+      message: `the create request may have reached Vidu (${err.message}): a task may exist and be billed`,
+      details: [{ ...failureDetails(err), callbacks }],
       nonRetryable: true,
     });
   }

@@ -1,6 +1,6 @@
 // The ad workflow's state: everything the status query shows and everything a
 // long review carries into its next run when it continues as new.
-import type { AdFilmResult, AdSelection, AdStage, AdStatus, EditStatus, TakeStatus } from './messages';
+import type { AdFilmResult, AdSelection, AdStage, AdStatus, EditStatus, RequestRecord, TakeStatus } from './messages';
 
 /** One choice the selection makes: a storyboard's video, the narration or the bgm. */
 export interface SlotState {
@@ -16,6 +16,7 @@ export interface SlotState {
 }
 
 export interface EditEntry extends EditStatus {
+  requestId: string;
   seq: number;
   /** Sent as Vidu's `payload`, so a retry after an unclear outcome can find this edit's record. */
   marker: string;
@@ -46,15 +47,47 @@ export interface AdState {
   /** Last sequence number handed out to an edit request or a selection. */
   seq: number;
   lastError?: string;
+  waitingFor?: string;
   result?: AdFilmResult;
+  /** True once Vidu confirmed the main task's success. */
+  mainTaskSucceeded?: boolean;
+  /** True once the input's edits were started (they are started once, whatever the runs). */
+  inputEditsStarted?: boolean;
+  /** How the review ended, once it has. */
+  reviewOutcome?: 'approved' | 'timed-out';
+  /** True once Vidu confirmed the compose task's success. */
+  composeSucceeded?: boolean;
+  /** Marker sent with the compose request (kept so that a later run looks for the same record). */
+  composeMarker?: string;
+  /**
+   * A create whose outcome is unclear, with callbacks on: the workflow waits
+   * for a callback carrying the attempt marker, then adopts the task it names.
+   */
+  pendingCreate?: { marker: string; since: number; candidateTaskIds: string[] };
+  /** When each awaited Vidu task was first awaited, and first confirmed processing. */
+  taskClocks: Record<string, TaskClock>;
+  /** The latest operator requests and their answers (bounded). */
+  requests: RequestRecord[];
+  /** Nonces of the latest callbacks: a replay through any receiver copy is ignored. */
+  recentNonces: string[];
 }
 
-/** What a review that continues as new hands to its next run. */
+export interface TaskClock {
+  /** Workflow time when the wait began. */
+  since: number;
+  /** When the query API first showed the task past the queue. */
+  processingSince?: number;
+}
+
+/** What a run that continues as new hands to the next one. */
 export interface AdFilmContinuation {
   state: AdState;
   /** 1 for the first run; grows with each continue-as-new. */
   run: number;
 }
+
+export const MAX_REQUEST_RECORDS = 100;
+export const MAX_NONCES_KEPT = 64;
 
 export function newAdState(adId: string, maxEdits: number): AdState {
   return {
@@ -69,6 +102,9 @@ export function newAdState(adId: string, maxEdits: number): AdState {
     taskCredits: {},
     approved: false,
     seq: 0,
+    taskClocks: {},
+    requests: [],
+    recentNonces: [],
   };
 }
 
@@ -81,15 +117,15 @@ export function editsInFlight(state: AdState): EditEntry[] {
 }
 
 function publicEdit(entry: EditEntry): EditStatus {
-  const { kind, storyboardIndex, prompt, subTaskId, state, progress, error } = entry;
-  return { kind, storyboardIndex, prompt, subTaskId, state, progress, error };
+  const { requestId, kind, storyboardIndex, prompt, subTaskId, state, progress, error } = entry;
+  return { requestId, kind, storyboardIndex, prompt, subTaskId, state, progress, error };
 }
 
 function publicSlot(slot: SlotState | undefined): { takes: TakeStatus[]; selectedTakeId: string } | undefined {
   return slot && { takes: slot.takes, selectedTakeId: slot.selectedTakeId };
 }
 
-export function statusOf(state: AdState): AdStatus {
+export function statusOf(state: AdState, runNumber: number): AdStatus {
   return {
     adId: state.adId,
     stage: state.stage,
@@ -106,5 +142,8 @@ export function statusOf(state: AdState): AdStatus {
     reviewDeadline: state.stage === 'review' ? state.reviewDeadline : undefined,
     result: state.result,
     lastError: state.lastError,
+    waitingFor: state.waitingFor,
+    requests: state.requests,
+    runNumber,
   };
 }

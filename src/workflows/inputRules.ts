@@ -3,7 +3,6 @@
 // (src/starter/adRequest.ts) so callers hear about a bad value before a
 // workflow exists; these checks are the last line for callers that start the
 // workflow directly. Plain checks, no schema library: this runs in the sandbox.
-import type { AdFilmInput } from './messages';
 
 const SECOND = 1_000;
 const HOUR = 3_600_000;

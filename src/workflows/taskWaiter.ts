@@ -4,11 +4,20 @@
 // are not signed. Polling on a backoff schedule is the safety net for
 // callbacks that never come. Duplicate, late and out-of-order callbacks are
 // harmless: they can only raise progress or trigger one more query.
+//
+// Two clocks, both confirmed by the query API before they end a wait: time
+// in Vidu's queue (queueDeadlineMs) and time processing (deadlineMs), so a
+// burst that fills the account's five slots does not cancel queued ads. A
+// query that fails is "no news" until the outage budget is spent. Whatever
+// ends a wait early (cancel, a deadline, a failure) cancels the Vidu task, so
+// it does not keep running and billing.
 import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, log } from '@temporalio/workflow';
 import { isFinalState } from '../vidu/apiTypes';
 import type { CancelOutcome, TaskSnapshot } from './activityTypes';
+import type { TaskClock } from './adState';
 import { FAILURE_TYPES } from './failures';
 import type { ViduCallbackSignal } from './messages';
+import { failureCause } from './outageRetry';
 import { nextPollDelay, type PollingSchedule } from './pollingSchedule';
 
 export interface WaiterActivities {
@@ -20,42 +29,56 @@ export interface WaitOptions {
   /** What the task is, for messages: "ad", "edit of storyboard 1", "compose". */
   label: string;
   polling: PollingSchedule;
+  /** Longest processing time, counted from when Vidu reports the task past its queue. */
   deadlineMs: number;
+  /** Longest time in Vidu's queue. */
+  queueDeadlineMs: number;
+  /** Longest run of failing queries. */
+  outageBudgetMs: number;
   onProgress(progress: number): void;
-  /** Called when the wait ends early (cancel, deadline) and Vidu confirms the task was cancelled. */
+  /** Called when the wait ends early and Vidu confirms the task was cancelled. */
   onViduCancelled?(taskId: string): void;
-  /** Called when a query fails for a reason a later query may not have (the wait goes on). */
-  onTransientError?(message: string): void;
+  /** What the wait is held up by (failing queries); undefined once it is not. */
+  onWaiting?(message: string | undefined): void;
 }
 
 interface Watch {
   finalHinted: boolean;
   progress: number;
+  /** When a callback first said the task is processing (confirmed by the next query). */
+  processingHintedAt?: number;
+  /** Set when a hint moved the next deadline: the waiter recomputes when to wake. */
+  rescheduled?: boolean;
   /** Set while the task is watched: progress from callbacks goes straight to the status. */
   report?(progress: number): void;
 }
 
 const UNCONFIRMED_PROGRESS_CAP = 99;
-
 /** Callbacks for tasks not (yet) watched: a callback can overtake the activity that created its task. */
 const EARLY_HINTS_KEPT = 16;
+const QUEUE_STATES = new Set(['created', 'queueing', 'preparation', 'scheduling']);
 
 function clampProgress(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? Math.max(0, Math.min(100, value)) : undefined;
+}
+
+function deadlineFailure(type: string, message: string, taskId: string): ApplicationFailure {
+  return ApplicationFailure.create({ type, message, details: [{ taskId }], nonRetryable: true });
 }
 
 export class ViduTaskWaiter {
   private readonly watches = new Map<string, Watch>();
   private readonly earlyHints = new Map<string, Watch>();
 
-  constructor(private readonly activities: WaiterActivities) {}
+  /** `clocks` lives in the ad's state, so a run that continues as new keeps counting. */
+  constructor(
+    private readonly activities: WaiterActivities,
+    private readonly clocks: Record<string, TaskClock>,
+  ) {}
 
-  /** Routes one callback signal; never throws (a bad body is ignored). */
-  onCallback(signal: ViduCallbackSignal): void {
-    const body = signal?.body;
-    if (!body || typeof body !== 'object') return;
-    const taskId = typeof body.id === 'string' && body.id ? body.id : typeof body.task_id === 'string' ? body.task_id : undefined;
-    if (!taskId) return;
+  /** Routes one callback; never throws (a bad one is ignored). */
+  onCallback(signal: ViduCallbackSignal, now: number): void {
+    const taskId = signal.taskId;
     let watch = this.watches.get(taskId);
     if (!watch) {
       watch = this.earlyHints.get(taskId) ?? { finalHinted: false, progress: 0 };
@@ -63,64 +86,97 @@ export class ViduTaskWaiter {
       this.earlyHints.set(taskId, watch);
       if (this.earlyHints.size > EARLY_HINTS_KEPT) this.earlyHints.delete(this.earlyHints.keys().next().value!);
     }
-    // Callback bodies are not signed: until the query API confirms a final state, a callback moves progress to 99 at most.
-    const claimed = clampProgress(body.progress);
+    // Unsigned bodies: until the query API confirms a final state, a callback moves progress to 99 at most.
+    const claimed = clampProgress(signal.progress);
     const progress = claimed === undefined ? undefined : Math.min(claimed, UNCONFIRMED_PROGRESS_CAP);
     if (progress !== undefined && progress > watch.progress) {
       watch.progress = progress;
       watch.report?.(progress);
     }
-    if (typeof body.state === 'string' && isFinalState(body.state)) watch.finalHinted = true;
+    const state = signal.state;
+    if (typeof state !== 'string') return;
+    if (isFinalState(state)) watch.finalHinted = true;
+    else if (!QUEUE_STATES.has(state) && watch.processingHintedAt === undefined) {
+      watch.processingHintedAt = now;
+      watch.rescheduled = true;
+    }
   }
 
   /**
-   * Resolves with the task's snapshot once the query API reports a final state
-   * (success, failed or canceled). If the wait is cancelled, or the deadline
-   * passes, the Vidu task is cancelled too (so it stops spending credits).
+   * Resolves with the task's snapshot once the query API reports a final
+   * state (success, failed or canceled).
    */
   async wait(taskId: string, options: WaitOptions): Promise<TaskSnapshot> {
     const watch = this.earlyHints.get(taskId) ?? { finalHinted: false, progress: 0 };
     this.earlyHints.delete(taskId);
     this.watches.set(taskId, watch);
     let reported = -1;
-    const report = (progress: number) => {
-      if (progress > reported) {
-        reported = progress;
-        options.onProgress(progress);
-      }
+    watch.report = (progress: number) => {
+      if (progress <= reported) return;
+      reported = progress;
+      options.onProgress(progress);
     };
-    watch.report = report;
-    report(watch.progress);
-    const deadline = Date.now() + options.deadlineMs;
+    watch.report(watch.progress);
+    const clock = (this.clocks[taskId] ??= { since: Date.now() });
     let delay = options.polling.initialMs;
+    let failingSince: number | undefined;
     try {
       for (;;) {
-        const remaining = deadline - Date.now();
-        if (remaining <= 0) {
-          await this.cancelQuietly(taskId, options);
-          throw ApplicationFailure.create({
-            type: FAILURE_TYPES.taskDeadline,
-            message: `Vidu ${options.label} task ${taskId} did not finish within ${options.deadlineMs} ms`,
-            details: [{ taskId }],
-            nonRetryable: true,
-          });
+        const timeout = Math.max(1, Math.min(delay, this.nextDeadline(clock, watch, options) - Date.now()));
+        const hinted = await condition(() => watch.finalHinted || watch.rescheduled === true, timeout);
+        if (hinted && !watch.finalHinted) {
+          watch.rescheduled = false;
+          continue;
         }
-        const hinted = await condition(() => watch.finalHinted, Math.max(1, Math.min(delay, remaining)));
         watch.finalHinted = false;
         const snapshot = await this.query(taskId, options);
-        if (snapshot) {
-          if (isFinalState(snapshot.state)) return snapshot;
+        if (snapshot === undefined) {
+          failingSince ??= Date.now();
+          if (Date.now() - failingSince >= options.outageBudgetMs) {
+            throw deadlineFailure(FAILURE_TYPES.outageBudgetExhausted, `querying Vidu ${options.label} task ${taskId} kept failing for longer than the outage budget (${options.outageBudgetMs} ms)`, taskId);
+          }
+        } else {
+          if (failingSince !== undefined) options.onWaiting?.(undefined);
+          failingSince = undefined;
+          if (isFinalState(snapshot.state)) {
+            delete this.clocks[taskId];
+            return snapshot;
+          }
+          this.checkDeadlines(taskId, snapshot, clock, watch, options);
           watch.progress = Math.max(watch.progress, snapshot.progress);
-          report(watch.progress);
+          watch.report(watch.progress);
         }
         // A hint the query did not confirm does not count as a poll: the schedule stays where it was.
         if (!hinted) delay = nextPollDelay(delay, options.polling);
       }
     } catch (err) {
-      if (isCancellation(err)) await this.cancelQuietly(taskId, options);
+      await this.cancelQuietly(taskId, options);
+      delete this.clocks[taskId];
       throw err;
     } finally {
       this.watches.delete(taskId);
+    }
+  }
+
+  /** When the next deadline would pass, so the waiter wakes to check it with a query. */
+  private nextDeadline(clock: TaskClock, watch: Watch, options: WaitOptions): number {
+    const processingSince = clock.processingSince ?? watch.processingHintedAt;
+    return processingSince !== undefined ? processingSince + options.deadlineMs : clock.since + options.queueDeadlineMs;
+  }
+
+  /** Ends the wait when the query just confirmed that the task is over one of its limits. */
+  private checkDeadlines(taskId: string, snapshot: TaskSnapshot, clock: TaskClock, watch: Watch, options: WaitOptions): void {
+    const now = Date.now();
+    if (QUEUE_STATES.has(snapshot.state)) {
+      watch.processingHintedAt = undefined;
+      if (now - clock.since >= options.queueDeadlineMs) {
+        throw deadlineFailure(FAILURE_TYPES.queueDeadline, `Vidu ${options.label} task ${taskId} waited in Vidu's queue longer than ${options.queueDeadlineMs} ms`, taskId);
+      }
+      return;
+    }
+    clock.processingSince ??= Math.min(now, watch.processingHintedAt ?? now);
+    if (now - clock.processingSince >= options.deadlineMs) {
+      throw deadlineFailure(FAILURE_TYPES.taskDeadline, `Vidu ${options.label} task ${taskId} did not finish within ${options.deadlineMs} ms of starting to process`, taskId);
     }
   }
 
@@ -130,11 +186,11 @@ export class ViduTaskWaiter {
       return await this.activities.getTaskState(taskId);
     } catch (err) {
       if (isCancellation(err)) throw err;
-      const cause = err instanceof ActivityFailure ? err.cause : err;
-      if (cause instanceof ApplicationFailure && cause.nonRetryable) throw err;
-      const message = `querying Vidu ${options.label} task ${taskId} failed: ${cause instanceof Error ? cause.message : String(cause)}`;
+      const cause = failureCause(err);
+      if (!(err instanceof ActivityFailure) || (cause.nonRetryable && !cause.timeout)) throw err;
+      const message = `querying Vidu ${options.label} task ${taskId} failed, retrying: ${cause.message}`;
       log.warn(message);
-      options.onTransientError?.(message);
+      options.onWaiting?.(message);
       return undefined;
     }
   }

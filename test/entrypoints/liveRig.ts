@@ -23,7 +23,7 @@ export interface LiveRig {
 }
 
 export const FAST_TIMING = { queueMs: 20, processingMs: 300, progressSteps: 2 };
-export const FAST_POLLING = { initialMs: 200, maxMs: 500 };
+export const FAST_POLLING = { initialMs: 1_000, maxMs: 1_000 };
 
 export async function openLiveRig(): Promise<LiveRig> {
   const env = await openTemporalTestEnv();

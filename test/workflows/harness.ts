@@ -19,7 +19,7 @@ export const PRODUCT_IMAGE = 'https://example.com/products/bottle.png';
 /** Polling so slow that an ad finishing in a test proves the callbacks carried it. */
 export const CALLBACKS_ONLY = { initialMs: 120_000, maxMs: 120_000 };
 /** Polling fast enough to finish an ad in a test on its own. */
-export const FAST_POLLING = { initialMs: 100, maxMs: 400 };
+export const FAST_POLLING = { initialMs: 1_000, maxMs: 1_000 };
 
 export interface HarnessOptions {
   timing?: { queueMs?: number; processingMs?: number; progressSteps?: number };

@@ -1,0 +1,143 @@
+// The edit machinery: accepting an edit request (input, update or signal),
+// creating its Vidu sub-task, awaiting it and selecting its take. Edits run in
+// parallel, each in its own cancellation scope under the ad's body (so one
+// cancel stops them all). A failed edit is reported and changes nothing else.
+// Every entry lives in the ad's state, so a run that continues as new picks
+// up the edits that were still running.
+import { ApplicationFailure, CancellationScope, condition, isCancellation, uuid4 } from '@temporalio/workflow';
+import type { AdActivities, TaskSnapshot } from './activityTypes';
+import { editsInFlight, type AdState, type EditEntry } from './adState';
+import { editRequestProblem, normaliseEdit } from './editRules';
+import { FAILURE_TYPES } from './failures';
+import type { EditAccepted, EditRequestInput } from './messages';
+import { failureCause, retryThroughOutages } from './outageRetry';
+import { applyTake, describeSlot, slotOf } from './selection';
+
+export interface EditRunnerContext {
+  state: AdState;
+  /** The ad's body scope: edits run under it. */
+  body: CancellationScope;
+  spends: AdActivities;
+  outageBudgetMs: number;
+  awaitTask(taskId: string, label: string, onProgress: (progress: number) => void): Promise<TaskSnapshot>;
+  /** Why edits are not accepted now, or undefined when they are (input edits skip the review rule). */
+  closedBecause(fromInput: boolean): string | undefined;
+  setWaiting(message: string | undefined): void;
+  refresh(): void;
+}
+
+export class EditRunner {
+  private readonly scopes = new Map<number, CancellationScope>();
+
+  constructor(private readonly ctx: EditRunnerContext) {}
+
+  problem(request: unknown, fromInput: boolean): string | undefined {
+    const { state } = this.ctx;
+    return editRequestProblem(request, {
+      closedBecause: this.ctx.closedBecause(fromInput),
+      storyboardCount: state.storyboards.length,
+      editsUsed: state.editsUsed,
+      maxEdits: state.maxEdits,
+    });
+  }
+
+  byRequestId(requestId: string): EditEntry | undefined {
+    return this.ctx.state.edits.find((e) => e.requestId === requestId);
+  }
+
+  /** Reserves an edit slot and starts the edit. */
+  accept(request: EditRequestInput, requestId: string): EditEntry {
+    const { state } = this.ctx;
+    const entry: EditEntry = { ...normaliseEdit(request), requestId, state: 'pending', seq: ++state.seq, marker: uuid4() };
+    state.edits.push(entry);
+    state.editsUsed += 1;
+    this.start(entry);
+    this.ctx.refresh();
+    return entry;
+  }
+
+  /** A bad edit in the input is reported like a failed edit; it spends nothing and the ad goes on. */
+  rejectFromInput(request: EditRequestInput, requestId: string, problem: string): void {
+    const { state } = this.ctx;
+    state.edits.push({ ...normaliseEdit(request), requestId, state: 'failed', error: problem, errorType: FAILURE_TYPES.editRejected, seq: ++state.seq, marker: '' });
+    state.lastError = `edit from input rejected: ${problem}`;
+  }
+
+  /** After continue-as-new: picks up every edit the previous run left in flight. */
+  resumeInFlight(): void {
+    for (const entry of editsInFlight(this.ctx.state)) this.start(entry);
+  }
+
+  /** The update's answer: Vidu's sub-task id once the edit was created, or its failure. */
+  async answer(entry: EditEntry): Promise<EditAccepted> {
+    await condition(() => entry.subTaskId !== undefined || entry.state === 'failed');
+    if (entry.subTaskId) return { requestId: entry.requestId, subTaskId: entry.subTaskId };
+    throw ApplicationFailure.create({ type: entry.errorType ?? FAILURE_TYPES.editRejected, message: entry.error ?? 'the edit failed', nonRetryable: true });
+  }
+
+  cancelRunning(): void {
+    for (const scope of this.scopes.values()) scope.cancel();
+  }
+
+  async settled(): Promise<void> {
+    await condition(() => editsInFlight(this.ctx.state).length === 0);
+  }
+
+  private start(entry: EditEntry): void {
+    const scope = new CancellationScope({ cancellable: true, parent: this.ctx.body });
+    this.scopes.set(entry.seq, scope);
+    const forget = () => void this.scopes.delete(entry.seq);
+    scope.run(() => this.run(entry)).then(forget, forget);
+  }
+
+  /** Creates the edit's sub-task (unless a previous run did), awaits it, and selects its take; never throws. */
+  private async run(entry: EditEntry): Promise<void> {
+    const { state } = this.ctx;
+    const where = describeSlot(entry.kind, entry.storyboardIndex);
+    const target = slotOf(state, entry.kind, entry.storyboardIndex)!;
+    try {
+      if (!entry.subTaskId) {
+        const started = await retryThroughOutages(
+          () =>
+            this.ctx.spends.startEdit({
+              mainTaskId: state.mainTaskId!,
+              kind: entry.kind,
+              storyboardIndex: entry.storyboardIndex,
+              prompt: entry.prompt,
+              marker: entry.marker,
+              knownRecordIds: target.takes.map((t) => t.id),
+            }),
+          { what: `creating the edit of ${where}`, budgetMs: this.ctx.outageBudgetMs, idempotent: false, onWaiting: (m) => this.ctx.setWaiting(m) },
+        );
+        entry.subTaskId = started.subTaskId;
+        entry.state = 'running';
+        entry.progress = 0;
+        state.taskCredits[started.subTaskId] = started.credits;
+        this.ctx.refresh();
+      }
+      const final = await this.ctx.awaitTask(entry.subTaskId, `edit of ${where}`, (p) => (entry.progress = p));
+      applyTake(target, { id: entry.subTaskId, prompt: entry.prompt, state: final.state }, entry.seq);
+      if (final.state === 'success') {
+        entry.state = 'succeeded';
+        entry.progress = 100;
+      } else {
+        entry.state = 'failed';
+        entry.errorType = FAILURE_TYPES.taskFailed;
+        entry.error = `Vidu sub-task ${final.taskId} ended ${final.state}${final.errCode ? ` (${final.errCode})` : ''}`;
+        state.lastError = `edit of ${where} failed: ${entry.error}; the previous take stays selected`;
+      }
+    } catch (err) {
+      entry.state = 'failed';
+      if (isCancellation(err)) {
+        entry.error = 'cancelled';
+      } else {
+        const cause = failureCause(err);
+        entry.error = cause.message;
+        entry.errorType = cause.type;
+        state.lastError = `edit of ${where} failed: ${cause.message}`;
+      }
+    } finally {
+      this.ctx.refresh();
+    }
+  }
+}

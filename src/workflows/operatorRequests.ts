@@ -1,0 +1,45 @@
+// The operator requests an ad has answered, by request id. A request that
+// comes again with the same id (a retried update, a signal sent twice, an
+// update after the signal) gets the first answer and spends nothing more.
+// Signals cannot answer, so this log is also where a rejected signal shows.
+import { log } from '@temporalio/workflow';
+import { MAX_REQUEST_RECORDS, type AdState } from './adState';
+import { REQUEST_ID_PATTERN, type OperatorRequestKind, type RequestRecord } from './messages';
+
+export class RequestLog {
+  constructor(private readonly state: AdState) {}
+
+  /** The caller's request id when it is a valid one; otherwise a fresh one for this request. */
+  idFor(request: unknown, kind: OperatorRequestKind): string {
+    const given = (request as { requestId?: unknown } | undefined)?.requestId;
+    if (typeof given === 'string' && REQUEST_ID_PATTERN.test(given)) return given;
+    return `${kind}-${++this.state.seq}`;
+  }
+
+  /** "requestId: ..." when the request carries an id that breaks the rule. */
+  idProblem(request: unknown): string | undefined {
+    const given = (request as { requestId?: unknown } | undefined)?.requestId;
+    if (given === undefined || (typeof given === 'string' && REQUEST_ID_PATTERN.test(given))) return undefined;
+    return 'requestId: must be 1-128 letters, digits, "-", "_", "." or ":"';
+  }
+
+  find(requestId: string): RequestRecord | undefined {
+    return this.state.requests.find((r) => r.requestId === requestId);
+  }
+
+  accepted(requestId: string, kind: OperatorRequestKind, via: RequestRecord['via']): void {
+    this.add({ requestId, kind, via, outcome: 'accepted', at: Date.now() });
+  }
+
+  rejected(requestId: string, kind: OperatorRequestKind, via: RequestRecord['via'], reason: string): void {
+    log.warn(`${kind} request ${requestId} rejected: ${reason}`);
+    this.add({ requestId, kind, via, outcome: 'rejected', reason, at: Date.now() });
+    this.state.lastError = `${kind} request ${requestId} rejected: ${reason}`;
+  }
+
+  private add(record: RequestRecord): void {
+    const requests = this.state.requests;
+    requests.push(record);
+    if (requests.length > MAX_REQUEST_RECORDS) requests.splice(0, requests.length - MAX_REQUEST_RECORDS);
+  }
+}
