@@ -34,6 +34,7 @@ const KNOWN_FIELDS = new Set([
   'queueDeadlineMs',
   'outageBudgetMs',
   'createAdoptWindowMs',
+  'heartbeatTimeoutMs',
   'polling',
   'continueAsNewAfterEvents',
 ]);
@@ -43,7 +44,7 @@ const NOT_THE_CALLERS: Record<string, string> = {
   continued: 'is set only by the workflow when it continues as new; leave it unset',
 };
 /** The optional whole-number fields bounded by INPUT_LIMITS under the same name. */
-const BOUNDED_FIELDS = ['taskDeadlineMs', 'queueDeadlineMs', 'outageBudgetMs', 'createAdoptWindowMs', 'continueAsNewAfterEvents'] as const;
+export const BOUNDED_FIELDS = ['taskDeadlineMs', 'queueDeadlineMs', 'outageBudgetMs', 'createAdoptWindowMs', 'heartbeatTimeoutMs', 'continueAsNewAfterEvents'] as const;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);

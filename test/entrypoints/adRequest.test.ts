@@ -4,7 +4,7 @@
 // workflow are refused with a word on whose they are.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { adRequestIssues } from '../../src/starter/adRequest';
+import { adRequestIssues, BOUNDED_FIELDS } from '../../src/starter/adRequest';
 import { adInputProblems, INPUT_LIMITS } from '../../src/workflows/inputRules';
 
 const BASE = { adId: 'spring-42', images: ['https://example.com/a.png'] };
@@ -14,9 +14,14 @@ function issuesFor(extra: Record<string, unknown>) {
 }
 
 describe('adRequestIssues', () => {
+  it('bounds every top-level field the workflow bounds', () => {
+    // The nested limits (polling, review) are checked under their own names.
+    const nested = ['pollingInitialMs', 'pollingMaxMs', 'reviewWindowMs'];
+    assert.deepEqual([...BOUNDED_FIELDS].sort(), Object.keys(INPUT_LIMITS).filter((k) => !nested.includes(k)).sort());
+  });
+
   it('accepts every bounded field at both ends of its range', () => {
-    const fields = ['taskDeadlineMs', 'queueDeadlineMs', 'outageBudgetMs', 'createAdoptWindowMs', 'continueAsNewAfterEvents'] as const;
-    for (const field of fields) {
+    for (const field of BOUNDED_FIELDS) {
       for (const value of [INPUT_LIMITS[field].min, INPUT_LIMITS[field].max]) assert.deepEqual(issuesFor({ [field]: value }), [], `${field} = ${value}`);
     }
     assert.deepEqual(issuesFor({ polling: { initialMs: INPUT_LIMITS.pollingInitialMs.min, maxMs: INPUT_LIMITS.pollingMaxMs.max } }), []);
@@ -42,7 +47,7 @@ describe('adRequestIssues', () => {
   });
 
   it('agrees with the workflow on what is out of bounds', () => {
-    const bad = { taskDeadlineMs: 4_999, queueDeadlineMs: 8 * 86_400_000, outageBudgetMs: 9_999, createAdoptWindowMs: 999, review: { enabled: true, windowMs: 999, onTimeout: 'fail' } };
+    const bad = { taskDeadlineMs: 4_999, queueDeadlineMs: 8 * 86_400_000, outageBudgetMs: 9_999, createAdoptWindowMs: 999, heartbeatTimeoutMs: 601_000, review: { enabled: true, windowMs: 999, onTimeout: 'fail' } };
     const starter = issuesFor(bad).map((i) => i.field).sort();
     const workflow = adInputProblems({ ...BASE, ...bad }).map((p) => p.split(':')[0]).sort();
     assert.deepEqual(starter, workflow);
