@@ -1,48 +1,85 @@
 // A typed handle on one ad: what other services (and the admin tool) do with
 // an ad after starting it. Failures come back as the starter's own errors:
 // AdNotFoundError for an unknown ad, AdRequestRejectedError when the workflow
-// says no (an edit's validator, or an ad that has already finished).
+// says no (an update's validator, or an ad that has already finished),
+// AdInputError for a malformed request id.
+//
+// Operator requests go two ways. The updates (edit, select, approve, cancel)
+// answer: they resolve once the workflow has accepted the request, or reject
+// with its reason. Each carries a request id, also used as the Temporal update
+// id, so calling again with the same id (after a timeout, from a retried job)
+// returns the first answer and spends nothing more. The signals (signalEdit,
+// ...) are fire-and-forget: they return the request id at once, and the
+// workflow's answer shows later in the status, in `requests`, under that id.
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import {
   approveSignal,
+  approveUpdate,
   cancelAdSignal,
+  cancelUpdate,
   editUpdate,
+  requestEditSignal,
   selectTakeSignal,
+  selectTakeUpdate,
   statusQuery,
   workflowIdForAd,
   type AdFilmResult,
   type AdStatus,
+  type ApproveInput,
+  type CancelInput,
   type EditAccepted,
   type EditRequestInput,
+  type OperatorRequest,
+  type RequestAccepted,
   type SelectTakeInput,
 } from '../workflows/messages';
 import { AdNotFoundError, AdRequestRejectedError } from './errors';
-import { awaitSelection, selectionProblem } from './takeSelection';
+import { requestIdFor } from './requestIds';
+import { selectionRefusal } from './takeSelection';
 
 export interface AdHandle {
   readonly adId: string;
   readonly workflowId: string;
   /** The underlying Temporal handle, for anything this interface does not cover. */
   readonly workflow: WorkflowHandle;
-  /** The whole status (stage, progress, storyboards, edits, credits). Needs a running worker. */
+  /** The whole status (stage, progress, storyboards, edits, credits, answered requests). Needs a running worker. */
   status(): Promise<AdStatus>;
-  /** Requests an edit; answers Vidu's sub-task id once the workflow accepted it. */
+  /**
+   * Requests an edit (the `edit` update). Answers the request id and Vidu's
+   * sub-task id once Vidu has accepted the sub-task; rejects with
+   * AdRequestRejectedError when the validator refuses (stage, storyboard
+   * index, prompt, edit limit). `request.requestId` names the request; without
+   * it a fresh id is made up. Repeating a call with the same id answers the
+   * first sub-task id and creates no second edit.
+   */
   edit(request: EditRequestInput): Promise<EditAccepted>;
   /**
-   * Chooses an existing take for a storyboard, the narration or the background music.
-   * Answers once the status shows the take selected; rejects with AdRequestRejectedError
-   * when the ad is not in review or the take is not a finished take of that part,
-   * or when the workflow refuses the selection. Needs a running worker.
+   * Chooses an existing take for a storyboard, the narration or the background
+   * music (the `select` update). Resolves once the workflow has selected it;
+   * rejects with AdRequestRejectedError when the ad is not in review or the
+   * take is not a finished take of that part. The status is checked first,
+   * for a reason that names the takes there are (a request id the ad has
+   * already answered skips that check and gets its first answer). Needs a running worker.
    */
-  select(take: SelectTakeInput): Promise<void>;
-  /** Ends the review: the workflow composes what is selected. */
-  approve(): Promise<void>;
-  cancel(reason?: string): Promise<void>;
+  select(take: SelectTakeInput): Promise<RequestAccepted>;
+  /** Ends the review (the `approveAd` update): the workflow composes what is selected. Same request-id rules as `edit`. */
+  approve(request?: ApproveInput): Promise<RequestAccepted>;
+  /** Cancels the ad and its Vidu task in flight (the `cancel` update). Same request-id rules as `edit`. */
+  cancel(request?: CancelInput): Promise<RequestAccepted>;
+  /** The `requestEdit` signal: answers its request id at once; the outcome shows in `status().requests`. */
+  signalEdit(request: EditRequestInput): Promise<string>;
+  /** The `selectTake` signal: answers its request id at once; the outcome shows in `status().requests`. */
+  signalSelect(take: SelectTakeInput): Promise<string>;
+  /** The `approve` signal: answers its request id at once; the outcome shows in `status().requests`. */
+  signalApprove(request?: ApproveInput): Promise<string>;
+  /** The `cancelAd` signal: answers its request id at once; the outcome shows in `status().requests`. */
+  signalCancel(request?: CancelInput): Promise<string>;
   /** Waits for the ad to finish; a failed or cancelled ad rejects with WorkflowFailedError. */
   result(): Promise<AdFilmResult>;
 }
 
-/** The message inside an update or signal failure (the validator's own words, not the SDK's wrapper). */
+/** The message inside an update failure (the validator's own words, not the SDK's wrapper). */
 function innermostMessage(err: Error): string {
   let e: Error = err;
   while (e.cause instanceof Error) e = e.cause;
@@ -69,24 +106,37 @@ export function getAdHandle(client: Client, adId: string): AdHandle {
       translate(adId, err);
     }
   };
+  // The id is fixed before the first RPC, so the SDK's own retries and a caller's repeat carry the same one.
+  const update = async <Ret, Req extends OperatorRequest>(definition: UpdateDefinition<Ret, [Req]>, request: Req, knownId?: string): Promise<Ret> => {
+    const requestId = knownId ?? requestIdFor(request.requestId);
+    return guard(() => workflow.executeUpdate(definition, { args: [{ ...request, requestId }], updateId: requestId }));
+  };
+  const signal = async <Req extends OperatorRequest>(definition: SignalDefinition<[Req]>, request: Req): Promise<string> => {
+    const requestId = requestIdFor(request.requestId);
+    await guard(() => workflow.signal(definition, { ...request, requestId }));
+    return requestId;
+  };
+
   return {
     adId,
     workflowId,
     workflow,
     status: () => guard(() => workflow.query(statusQuery)),
-    edit: (request) => guard(() => workflow.executeUpdate(editUpdate, { args: [request] })),
-    select: (take) =>
-      guard(async () => {
-        const readStatus = () => workflow.query(statusQuery);
-        const before = await readStatus();
-        const problem = selectionProblem(before, take);
-        if (problem) throw new AdRequestRejectedError(adId, problem);
-        await workflow.signal(selectTakeSignal, take);
-        const refusal = await awaitSelection(readStatus, take, before.lastError);
-        if (refusal) throw new AdRequestRejectedError(adId, refusal);
-      }),
-    approve: () => guard(() => workflow.signal(approveSignal, {})),
-    cancel: (reason) => guard(() => workflow.signal(cancelAdSignal, reason ? { reason } : {})),
+    edit: (request) => update(editUpdate, request),
+    select: async (take) => {
+      const requestId = requestIdFor(take.requestId);
+      const status = await guard(() => workflow.query(statusQuery));
+      const problem = selectionRefusal(status, take, requestId);
+      if (problem) throw new AdRequestRejectedError(adId, problem);
+      return update(selectTakeUpdate, take, requestId);
+    },
+    // approve and cancel declare their argument optional (for `temporal workflow update` without input); this handle always sends one.
+    approve: (request = {}) => update(approveUpdate as UpdateDefinition<RequestAccepted, [ApproveInput]>, request),
+    cancel: (request = {}) => update(cancelUpdate as UpdateDefinition<RequestAccepted, [CancelInput]>, request),
+    signalEdit: (request) => signal(requestEditSignal, request),
+    signalSelect: (take) => signal(selectTakeSignal, take),
+    signalApprove: (request = {}) => signal(approveSignal as SignalDefinition<[ApproveInput]>, request),
+    signalCancel: (request = {}) => signal(cancelAdSignal as SignalDefinition<[CancelInput]>, request),
     result: () => guard(() => workflow.result() as Promise<AdFilmResult>),
   };
 }

@@ -33,3 +33,22 @@ export class AdRequestRejectedError extends Error {
     super(`ad "${adId}" rejected the request: ${reason}`);
   }
 }
+
+/** Why `retryAd` would not start the ad again. */
+export type RetryRefusal = 'running' | 'done' | 'unknown-create-unacknowledged' | 'task-id-unknown';
+
+/**
+ * `retryAd` did not start anything: the ad is running or done, its last create
+ * may have made a task that Vidu bills (and the caller did not acknowledge
+ * that), or its earlier task succeeded but cannot be named.
+ */
+export class AdRetryRefusedError extends Error {
+  override readonly name = 'AdRetryRefusedError';
+  constructor(
+    readonly adId: string,
+    readonly refusal: RetryRefusal,
+    readonly reason: string,
+  ) {
+    super(`ad "${adId}" was not retried: ${reason}`);
+  }
+}

@@ -1,7 +1,7 @@
-// Choosing a take is a signal, and signals carry no answer: the workflow
-// refuses a bad one silently (it only records lastError). So the client checks
-// the request against the status first, and afterwards reads the status again
-// until the selection shows, or the workflow's refusal does.
+// The client's own check of a take selection against the ad's status, made
+// before the `select` update is sent. The update's validator has the last
+// word; this check exists for its answer: it names the takes a part has, so an
+// operator who mistyped a take id sees which ones there are.
 import { isFinishedStage, type AdStatus, type SelectTakeInput, type TakeStatus } from '../workflows/messages';
 import { describeSlot } from '../workflows/selection';
 
@@ -26,38 +26,12 @@ export function selectionProblem(status: AdStatus, take: SelectTakeInput): strin
   return undefined;
 }
 
-export interface AwaitSelectionOptions {
-  /** How long to wait for the selection to show. Default 5 s. */
-  timeoutMs?: number;
-  intervalMs?: number;
-}
-
 /**
- * After the signal: reads the status until the requested take is selected
- * (answers undefined) or the workflow recorded a refusal (answers its words).
- * `lastErrorBefore` is lastError as it was before the signal, so an old error
- * is not taken for this request's refusal.
+ * The client's verdict before sending the select update. A request id the ad
+ * has already answered is not judged again: the update returns its first
+ * answer, even if the ad has moved on since (e.g. approved after it).
  */
-export async function awaitSelection(
-  readStatus: () => Promise<AdStatus>,
-  take: SelectTakeInput,
-  lastErrorBefore: string | undefined,
-  options: AwaitSelectionOptions = {},
-): Promise<string | undefined> {
-  const timeoutMs = options.timeoutMs ?? 5_000;
-  const intervalMs = options.intervalMs ?? 100;
-  const giveUpAt = Date.now() + timeoutMs;
-  for (;;) {
-    const status = await readStatus();
-    // The refusal is checked first: re-selecting the selected take is refused too once the ad is approved.
-    if (status.lastError !== undefined && status.lastError !== lastErrorBefore && /select take rejected/.test(status.lastError)) {
-      return status.lastError;
-    }
-    if (slotOf(status, take)?.selectedTakeId === take.takeId) return undefined;
-    if (Date.now() >= giveUpAt) {
-      const changed = status.lastError !== undefined && status.lastError !== lastErrorBefore;
-      return changed ? status.lastError : `the workflow did not apply the selection within ${timeoutMs / 1000} s (the ad is ${status.stage})`;
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
+export function selectionRefusal(status: AdStatus, take: SelectTakeInput, requestId: string): string | undefined {
+  const answered = (status.requests ?? []).some((r) => r.requestId === requestId);
+  return answered ? undefined : selectionProblem(status, take);
 }

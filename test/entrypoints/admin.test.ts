@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { listAds, showAd, watchAd } from '../../src/entrypoints/admin/adminActions';
 import { runAdminCli, type CliIo } from '../../src/entrypoints/admin/commands';
-import { startAd } from '../../src/starter';
+import { getAdHandle, startAd } from '../../src/starter';
 import type { AdStatus } from '../../src/workflows/messages';
 import { FAST_POLLING, openLiveRig, type LiveRig } from './liveRig';
 
@@ -116,6 +116,12 @@ describe('admin tool', () => {
     assert.equal(rejected.code, 1);
     assert.match(oneLine(rejected.stderr), /storyboard/);
     assert.equal(status.edits.length, 1, 'the rejected edit must not be recorded');
+    // The same command again (as after a timeout) derives the same request id and gets the first answer.
+    const again = await admin('edit', adId, '--storyboard', '0', '--prompt', 'closer on the bottle', '--json');
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal((JSON.parse(again.stdout) as { subTaskId: string }).subTaskId, subTaskId);
+    assert.equal((await showAd(rig.env.client, adId)).edits.length, 1, 'the repeated command must not make a second edit');
+    assert.equal(rig.simulator.counters().perAd[review.mainTaskId!]?.edits, 1);
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /exactly one of/);
   });
@@ -139,6 +145,17 @@ describe('admin tool', () => {
     assert.match(oneLine(unknown.stderr), /take no-such-take is not one of/);
     assert.equal(otherStoryboard.code, 1);
     assert.match(oneLine(otherStoryboard.stderr), new RegExp(`take ${elsewhere} is not one of .*\\(storyboard 0\\)`));
+  });
+
+  it('show lists rejected requests by their request id', async () => {
+    // Signals cannot answer: their rejection shows in the status under the request id.
+    const requestId = `bad-select-${process.pid}`;
+    await getAdHandle(rig.env.client, adId).signalSelect({ kind: 'video', storyboardIndex: 0, takeId: 'no-such-take', requestId });
+    await waitFor(adId, (s) => (s.requests ?? []).some((r) => r.requestId === requestId));
+    const shown = await admin('show', adId);
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, /Rejected requests/);
+    assert.match(shown.stdout, new RegExp(`${requestId}\\s+select\\s+signal\\s+\\S`));
   });
 
   it('watch follows the ad to the end after approve; approving or selecting in a finished ad is refused', async () => {
@@ -166,8 +183,32 @@ describe('admin tool', () => {
     const other = await startReviewAd('admin-cancel');
     const cancelled = await admin('cancel', other, '--reason', 'changed our mind');
     assert.equal(cancelled.code, 0, cancelled.stderr);
-    assert.match(cancelled.stdout, new RegExp(`Cancellation sent to ad ${other}`));
+    assert.match(cancelled.stdout, new RegExp(`Ad ${other} is being cancelled`));
     assert.equal((await waitFor(other, () => false)).stage, 'cancelled');
+  });
+
+  it('retry refuses a done ad, and resumes an ad cancelled in review from its Vidu task', async () => {
+    const done = await admin('retry', adId);
+    assert.equal(done.code, 1);
+    assert.match(oneLine(done.stderr), /is done/);
+
+    const other = await startReviewAd('admin-retry');
+    const inReview = await waitFor(other, (s) => s.stage === 'review');
+    assert.equal(inReview.stage, 'review', inReview.lastError);
+    const running = await admin('retry', other);
+    assert.equal(running.code, 1);
+    assert.match(oneLine(running.stderr), /still running/);
+    assert.equal((await admin('cancel', other)).code, 0);
+    assert.equal((await waitFor(other, () => false)).stage, 'cancelled');
+    const createdBefore = rig.simulator.counters().tasksCreated.ad;
+
+    const retried = await admin('retry', other);
+    assert.equal(retried.code, 0, retried.stderr);
+    assert.match(oneLine(retried.stdout), new RegExp(`resumed from its existing Vidu task ${inReview.mainTaskId}: no new task`));
+    assert.equal((await waitFor(other, (s) => s.stage === 'review')).stage, 'review');
+    assert.equal((await admin('approve', other)).code, 0);
+    assert.equal((await waitFor(other, () => false)).stage, 'done');
+    assert.equal(rig.simulator.counters().tasksCreated.ad, createdBefore, 'resuming must create no Vidu task');
   });
 
   it('an unknown ad or command prints one line and exits non-zero', async () => {
@@ -182,7 +223,7 @@ describe('admin tool', () => {
     const bin = await admin('--help');
     assert.equal(bin.code, 0);
     const commands = [...bin.stdout.matchAll(/^ {2}(\w+) {2,}/gm)].map((m) => m[1]!);
-    assert.deepEqual(commands, ['list', 'show', 'edit', 'select', 'approve', 'cancel', 'watch']);
+    assert.deepEqual(commands, ['list', 'show', 'edit', 'select', 'approve', 'cancel', 'retry', 'watch']);
     for (const command of commands) {
       const out: string[] = [];
       const io: CliIo = { out: (l) => out.push(l), err: (l) => out.push(l), write: (t) => out.push(t), isTTY: false };

@@ -9,6 +9,7 @@ import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
 import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
 import { ViduClient } from '../../src/vidu/viduClient';
 import { createAdWorker } from '../../src/worker';
+import { INPUT_LIMITS } from '../../src/workflows/inputRules';
 import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
 
 export interface LiveRig {
@@ -23,7 +24,8 @@ export interface LiveRig {
 }
 
 export const FAST_TIMING = { queueMs: 20, processingMs: 300, progressSteps: 2 };
-export const FAST_POLLING = { initialMs: 1_000, maxMs: 1_000 };
+/** As fast as the workflow lets an ad poll (INPUT_LIMITS: 1 s at least); the rig's worker has no callbacks. */
+export const FAST_POLLING = { initialMs: INPUT_LIMITS.pollingInitialMs.min, maxMs: INPUT_LIMITS.pollingInitialMs.min };
 
 export async function openLiveRig(): Promise<LiveRig> {
   const env = await openTemporalTestEnv();

@@ -1,8 +1,9 @@
-// The client-side checks around selecting a take: what is refused before the
-// signal, and how the answer is read back from the status afterwards.
+// The client-side check before the select update: what is refused, in words
+// that name the takes there are, and that a request the ad already answered
+// is not judged again.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { awaitSelection, selectionProblem } from '../../src/starter/takeSelection';
+import { selectionProblem, selectionRefusal } from '../../src/starter/takeSelection';
 import type { AdStatus, SelectTakeInput } from '../../src/workflows/messages';
 
 function statusWith(overrides: Partial<AdStatus> = {}): AdStatus {
@@ -19,6 +20,8 @@ function statusWith(overrides: Partial<AdStatus> = {}): AdStatus {
     editsUsed: 0,
     maxEdits: 10,
     creditsSpent: 0,
+    requests: [],
+    runNumber: 1,
     ...overrides,
   };
 }
@@ -43,26 +46,21 @@ describe('selectionProblem', () => {
   });
 });
 
-describe('awaitSelection', () => {
+describe('selectionRefusal', () => {
   const take: SelectTakeInput = { kind: 'video', storyboardIndex: 1, takeId: 'b1' };
-  const fast = { timeoutMs: 200, intervalMs: 5 };
 
-  /** A status reader answering `statuses` in turn, then repeating the last. */
-  function reader(...statuses: AdStatus[]): () => Promise<AdStatus> {
-    let i = 0;
-    return () => Promise.resolve(statuses[Math.min(i++, statuses.length - 1)]!);
-  }
-
-  it('answers undefined once the take shows as selected', async () => {
-    const selected = statusWith();
-    selected.storyboards[1]!.selectedTakeId = 'b1';
-    assert.equal(await awaitSelection(reader(statusWith(), selected), take, undefined, fast), undefined);
+  it('judges a new request by the status', () => {
+    assert.match(selectionRefusal(statusWith({ stage: 'composing' }), take, 'req-new') ?? '', /during review only/);
+    assert.equal(selectionRefusal(statusWith(), take, 'req-new'), undefined);
   });
 
-  it("answers the workflow's refusal, and not an older error", async () => {
-    const refusal = 'select take rejected: stage: takes are selected during review only (the ad is review, approved)';
-    assert.equal(await awaitSelection(reader(statusWith({ lastError: refusal })), take, 'an earlier edit failed', fast), refusal);
-    const unchanged = await awaitSelection(reader(statusWith({ lastError: refusal })), take, refusal, fast);
-    assert.match(unchanged ?? '', /did not apply the selection within 0.2 s/);
+  it('lets a request the ad already answered through, so the update returns its first answer', () => {
+    // The select was accepted, then the ad was approved: a retry must not be told "not in review".
+    const answered = statusWith({
+      stage: 'composing',
+      requests: [{ requestId: 'req-1', kind: 'select', via: 'update', outcome: 'accepted', at: 1 }],
+    });
+    assert.equal(selectionRefusal(answered, take, 'req-1'), undefined);
+    assert.match(selectionRefusal(answered, take, 'req-2') ?? '', /during review only/);
   });
 });

@@ -5,11 +5,12 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { ConfigError } from '../../config';
-import { AdNotFoundError, AdRequestRejectedError } from '../../starter/errors';
+import { AdInputError, AdNotFoundError, AdRequestRejectedError, AdRetryRefusedError } from '../../starter/errors';
 import { AD_STAGES, type EditKind, type EditRequestInput, type SelectTakeInput } from '../../workflows/messages';
-import { AdminError, approveAd, cancelAd, listAds, requestEdit, selectTake, showAd, watchAd } from './adminActions';
+import { AdminError, AdminTimeoutError, approveAd, cancelAd, listAds, requestEdit, retryClosedAd, selectTake, showAd, watchAd } from './adminActions';
 import { parseDurationMs, parseWholeNumber, UsageError } from './cliSupport';
-import { renderAdList, renderProgressLine, renderStatus } from './render';
+import { renderAdList, renderProgressLine, renderRetry, renderStatus } from './render';
+import { commandRequestId } from './requestIds';
 
 export const ADMIN_BIN = 'vidu-ad-admin';
 
@@ -64,6 +65,20 @@ function describeTarget(t: { kind: EditKind; storyboardIndex?: number }): string
   return t.kind === 'video' ? `storyboard ${t.storyboardIndex}` : t.kind === 'bgm' ? 'the background music' : 'the narration';
 }
 
+/** Every operator request takes --request-id; without it the id comes from the command itself (see ./requestIds). */
+const REQUEST_ID_OPTION = { 'request-id': { type: 'string' } } as const;
+
+const REQUEST_ID_HELP = [
+  '--request-id ID  names this request (1-128 letters, digits, "-", "_", ".", ":"). Default: derived from',
+  '                 the ad id, the command and its arguments, so running the same command again (e.g.',
+  '                 after a timeout) returns the first answer instead of making a second request.',
+  '                 To make a deliberately identical second request, pass a new --request-id.',
+];
+
+function requestIdOf(ctx: CommandContext, command: string, args: Record<string, string | number | boolean | undefined>): string {
+  return commandRequestId(ctx.values['request-id'], ctx.adId, command, args);
+}
+
 function requiredText(values: CommandContext['values'], option: string): string {
   const value = values[option];
   if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`--${option} is required`);
@@ -97,51 +112,89 @@ const COMMANDS: Record<string, Command> = {
   },
   edit: {
     summary: 'regenerate a storyboard, the narration or the background music with a new prompt',
-    usage: 'edit <adId> (--storyboard N | --narration | --bgm) --prompt TEXT [--json]',
-    details: ['--storyboard N  the storyboard to regenerate (from 0)', '--narration     new narration text', '--bgm           new background-music prompt', 'The ad answers with the Vidu sub-task id, or says why it refuses.'],
-    options: { ...TARGET_OPTIONS, prompt: { type: 'string' } },
+    usage: 'edit <adId> (--storyboard N | --narration | --bgm) --prompt TEXT [--request-id ID] [--json]',
+    details: [
+      '--storyboard N  the storyboard to regenerate (from 0)',
+      '--narration     new narration text',
+      '--bgm           new background-music prompt',
+      ...REQUEST_ID_HELP,
+      'The ad answers with the Vidu sub-task id, or says why it refuses.',
+    ],
+    options: { ...TARGET_OPTIONS, prompt: { type: 'string' }, ...REQUEST_ID_OPTION },
     takesAdId: true,
-    async run({ client, adId, values, json, io }) {
+    async run(ctx) {
+      const { client, adId, values, json, io } = ctx;
       const edit: EditRequestInput = { ...target(values), prompt: requiredText(values, 'prompt') };
+      edit.requestId = requestIdOf(ctx, 'edit', { kind: edit.kind, storyboardIndex: edit.storyboardIndex, prompt: edit.prompt });
       const accepted = await requestEdit(client, adId, edit);
-      io.out(json ? JSON.stringify({ adId, ...edit, ...accepted }) : `Edit of ${describeTarget(edit)} accepted: Vidu sub-task ${accepted.subTaskId}.`);
+      io.out(
+        json
+          ? JSON.stringify({ adId, ...edit, ...accepted })
+          : `Edit of ${describeTarget(edit)} accepted: Vidu sub-task ${accepted.subTaskId} (request id ${accepted.requestId}).`,
+      );
       return 0;
     },
   },
   select: {
     summary: 'choose an existing take for a storyboard, the narration or the background music',
-    usage: 'select <adId> (--storyboard N | --narration | --bgm) --take ID [--json]',
-    details: ['--take ID  one of the take ids that `show` lists for that part'],
-    options: { ...TARGET_OPTIONS, take: { type: 'string' } },
+    usage: 'select <adId> (--storyboard N | --narration | --bgm) --take ID [--request-id ID] [--json]',
+    details: ['--take ID        one of the take ids that `show` lists for that part', ...REQUEST_ID_HELP],
+    options: { ...TARGET_OPTIONS, take: { type: 'string' }, ...REQUEST_ID_OPTION },
     takesAdId: true,
-    async run({ client, adId, values, json, io }) {
+    async run(ctx) {
+      const { client, adId, values, json, io } = ctx;
       const take: SelectTakeInput = { ...target(values), takeId: requiredText(values, 'take') };
-      await selectTake(client, adId, take);
-      io.out(json ? JSON.stringify({ adId, ...take, sent: true }) : `Selected take ${take.takeId} for ${describeTarget(take)}.`);
+      take.requestId = requestIdOf(ctx, 'select', { kind: take.kind, storyboardIndex: take.storyboardIndex, takeId: take.takeId });
+      const accepted = await selectTake(client, adId, take);
+      io.out(json ? JSON.stringify({ adId, ...take, ...accepted, selected: true }) : `Selected take ${take.takeId} for ${describeTarget(take)} (request id ${accepted.requestId}).`);
       return 0;
     },
   },
   approve: {
     summary: 'end the review: the ad composes the selected takes and is saved',
-    usage: 'approve <adId> [--json]',
-    details: [],
-    options: {},
+    usage: 'approve <adId> [--request-id ID] [--json]',
+    details: [...REQUEST_ID_HELP],
+    options: { ...REQUEST_ID_OPTION },
     takesAdId: true,
-    async run({ client, adId, json, io }) {
-      await approveAd(client, adId);
-      io.out(json ? JSON.stringify({ adId, approved: true }) : `Approval sent to ad ${adId}.`);
+    async run(ctx) {
+      const { client, adId, json, io } = ctx;
+      const accepted = await approveAd(client, adId, { requestId: requestIdOf(ctx, 'approve', {}) });
+      io.out(json ? JSON.stringify({ adId, approved: true, ...accepted }) : `Ad ${adId} approved: it composes the selection and saves the result (request id ${accepted.requestId}).`);
       return 0;
     },
   },
   cancel: {
     summary: 'cancel an ad: the Vidu task in flight is cancelled and the ad ends as cancelled',
-    usage: 'cancel <adId> [--reason TEXT] [--json]',
-    details: ['--reason TEXT  recorded with the cancellation'],
-    options: { reason: { type: 'string' } },
+    usage: 'cancel <adId> [--reason TEXT] [--request-id ID] [--json]',
+    details: ['--reason TEXT    recorded with the cancellation', ...REQUEST_ID_HELP],
+    options: { reason: { type: 'string' }, ...REQUEST_ID_OPTION },
+    takesAdId: true,
+    async run(ctx) {
+      const { client, adId, values, json, io } = ctx;
+      const reason = values.reason as string | undefined;
+      const accepted = await cancelAd(client, adId, { reason, requestId: requestIdOf(ctx, 'cancel', { reason }) });
+      io.out(json ? JSON.stringify({ adId, cancelled: true, ...accepted }) : `Ad ${adId} is being cancelled (request id ${accepted.requestId}).`);
+      return 0;
+    },
+  },
+  retry: {
+    summary: 'start a failed, cancelled, terminated or timed-out ad again under its id',
+    usage: 'retry <adId> [--acknowledge-unknown-create] [--json]',
+    details: [
+      'If the ad\'s Vidu task had succeeded, the new run resumes from that task: nothing is created',
+      'or paid for again. Otherwise the new run creates a new Vidu task.',
+      'A running or finished (done) ad is refused.',
+      '--acknowledge-unknown-create  create a new task even though the last create ended with',
+      '                              ViduCreateOutcomeUnknown: the first request may have reached Vidu,',
+      '                              so a task may exist and be billed. Check at Vidu first; without',
+      '                              this flag such an ad is refused.',
+    ],
+    options: { 'acknowledge-unknown-create': { type: 'boolean' } },
     takesAdId: true,
     async run({ client, adId, values, json, io }) {
-      await cancelAd(client, adId, values.reason as string | undefined);
-      io.out(json ? JSON.stringify({ adId, cancelled: true }) : `Cancellation sent to ad ${adId}.`);
+      const retried = await retryClosedAd(client, adId, { acknowledgeUnknownCreate: values['acknowledge-unknown-create'] === true });
+      const { ad: _handle, ...outcome } = retried;
+      io.out(json ? JSON.stringify({ adId, ...outcome }) : renderRetry(adId, retried));
       return 0;
     },
   },
@@ -199,10 +252,14 @@ function commandHelp(name: string, command: Command): string {
   return [`Usage: ${ADMIN_BIN} ${command.usage}`, '', `${name}: ${command.summary}.`, ...(command.details.length ? ['', ...command.details.map((d) => `  ${d}`)] : [])].join('\n');
 }
 
-/** The one line an operator sees when a request is refused; undefined for an unexpected error. */
+/** The one line an operator sees when a request is refused or went unanswered; undefined for an unexpected error. */
 function refusal(err: unknown): string | undefined {
-  if (err instanceof AdNotFoundError || err instanceof AdRequestRejectedError || err instanceof AdminError) return err.message;
-  return undefined;
+  if (err instanceof AdminTimeoutError && err.requestId) {
+    // The command line derives the id from the command, so the operator need not copy it.
+    return `${err.what} got no answer within ${err.timeoutMs / 1000} s: it may still be in progress (is a worker running for the ads' task queue?). Running this same command again is safe: it reuses request id ${err.requestId} and returns the first answer.`;
+  }
+  const known = [AdNotFoundError, AdRequestRejectedError, AdRetryRefusedError, AdInputError, AdminError];
+  return known.some((type) => err instanceof type) ? (err as Error).message : undefined;
 }
 
 export interface AdminCliDeps {
@@ -246,6 +303,8 @@ export async function runAdminCli(argv: string[], deps: AdminCliDeps): Promise<n
   const json = values.json === true;
   let client: Client | undefined;
   try {
+    // A malformed --request-id is a typing mistake: say so before connecting.
+    if (values['request-id'] !== undefined) commandRequestId(values['request-id'], positionals[0] ?? '', name, {});
     client = await deps.connect();
     return await command.run({ client, adId: positionals[0] ?? '', values, json, io });
   } catch (err) {

@@ -1,5 +1,7 @@
 // How ads read on a terminal: the list, the detailed status with its
-// storyboard table, and the one-line progress display of `watch`.
+// storyboard table, the one-line progress display of `watch`, and what a
+// retry did.
+import type { RetriedAd } from '../../starter/retryAd';
 import { isFinishedStage, type AdStatus, type TakeStatus } from '../../workflows/messages';
 import type { AdListing } from './adminActions';
 import { formatDurationMs, formatTable, truncate } from './cliSupport';
@@ -26,6 +28,9 @@ export function renderStoryboardTable(status: AdStatus): string {
   return formatTable(['PART', 'TAKE', 'STATE', 'SELECTED', 'PROMPT'], rows);
 }
 
+/** How many rejected requests `show` lists (the status keeps the latest 100 requests). */
+const REJECTED_SHOWN = 5;
+
 export function renderStatus(status: AdStatus, now = Date.now()): string {
   const lines = [
     `Ad ${status.adId}`,
@@ -35,8 +40,21 @@ export function renderStatus(status: AdStatus, now = Date.now()): string {
     `  credits    ${status.creditsSpent} spent`,
   ];
   if (status.reviewDeadline !== undefined) lines.push(`  review     closes in ${formatDurationMs(status.reviewDeadline - now)}`);
+  if (status.runNumber > 1) lines.push(`  run        ${status.runNumber} (continued as new)`);
+  if (status.waitingFor) lines.push(`  waiting    ${status.waitingFor}`);
   if (status.lastError) lines.push(`  last error ${status.lastError}`);
   lines.push('', renderStoryboardTable(status));
+  const rejected = (status.requests ?? []).filter((r) => r.outcome === 'rejected').slice(-REJECTED_SHOWN);
+  if (rejected.length > 0) {
+    lines.push(
+      '',
+      `Rejected requests (latest ${rejected.length}):`,
+      formatTable(
+        ['REQUEST ID', 'KIND', 'VIA', 'REASON'],
+        rejected.map((r) => [r.requestId, r.kind, r.via, truncate(r.reason ?? '-', 80)]),
+      ),
+    );
+  }
   if (status.edits.length > 0) {
     lines.push(
       '',
@@ -69,4 +87,14 @@ export function renderProgressLine(status: AdStatus): string {
   if (running > 0) parts.push(`${running} edit(s) running`);
   parts.push(`credits ${status.creditsSpent}`);
   return parts.filter(Boolean).join('  ');
+}
+
+/** What `retry` did, in a sentence or two. */
+export function renderRetry(adId: string, retried: Omit<RetriedAd, 'ad'>): string {
+  const before = `${retried.previous.status}${retried.previous.failure?.type ? `: ${retried.previous.failure.type}` : ''}`;
+  if (retried.action === 'resumed') {
+    const dropped = retried.droppedEdits > 0 ? ` The ${retried.droppedEdits} edit(s) of its input were sent by an earlier run and are not sent again (their takes remain among the ad's takes).` : '';
+    return `Ad ${adId} resumed from its existing Vidu task ${retried.resumedFromTaskId}: no new task is created (the last run ended ${before}; new run ${retried.runId}).${dropped}`;
+  }
+  return `Ad ${adId} retried: the new run creates a new Vidu task (the last run ended ${before}; new run ${retried.runId}).`;
 }
