@@ -105,6 +105,8 @@ export function verifyCallbackSignature(input: VerifyCallbackInput): VerifyResul
   if (algorithm !== undefined && algorithm.toLowerCase() !== ALGORITHM) {
     return { ok: false, reason: 'bad-algorithm', detail: `algorithm ${algorithm} is not ${ALGORITHM}` };
   }
+  // A caller's mistake rather than a forgery, but either way nothing signed can match it (and `new URL` would throw).
+  if (!URL.canParse(input.callbackUrl)) return { ok: false, reason: 'bad-signature', detail: 'the callback URL is not a URL, so no signature can match' };
   const names = signedHeaderList!.split(';').map((n) => n.trim()).filter(Boolean);
   // Date and nonce must be covered, or a forger could replay a signature with a fresh Date or nonce.
   for (const required of DEFAULT_SIGNED_HEADERS) {

@@ -1,7 +1,9 @@
 // The webhook receiver over real HTTP against the real dev server. The target
 // workflow runs with no worker: Temporal accepts signals all the same, and its
-// history shows exactly what reached it.
+// history shows exactly what reached it. (What it answers before reading a
+// body, and how it closes such connections, is in receiverBeforeBody.test.ts.)
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Client, Connection, ServiceError } from '@temporalio/client';
@@ -53,6 +55,21 @@ async function post(req: CallbackRequest): Promise<{ status: number; json: Recor
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
+/** A POST whose request line carries `target` byte for byte (fetch would drop a "#..." tail before sending). */
+function postRawTarget(target: string, req: CallbackRequest): Promise<{ status: number; json: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(baseUrl);
+    const outgoing = request({ hostname, port, method: 'POST', path: target, headers: { 'content-type': 'application/json', ...req.headers } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as Record<string, unknown> }));
+    });
+    outgoing.on('error', reject);
+    outgoing.end(req.body ?? '{}');
+  });
+}
+
 async function closedPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -85,21 +102,52 @@ describe('webhook receiver', () => {
     await env?.close();
   });
 
-  it('delivers a good callback to the workflow named in the query, as a viduCallback signal', async () => {
+  it('delivers a good callback to the workflow named in the query, as a compact viduCallback signal', async () => {
     const nonce = nextNonce();
-    const body = { id: 'task-77', state: 'success', progress: 100 };
+    const body = { id: 'task-77', state: 'failed', progress: 100, err_code: 'CreationPolicyViolation', credits: 0, payload: '' };
     const answer = await post(signedCallback(`workflowId=${workflowId}`, { nonce, body }));
     assert.equal(answer.status, 200);
     assert.equal(answer.json.delivered, true);
     const signals = (await signalsOf(env.client, workflowId)).filter((s) => s.name === 'viduCallback');
     assert.deepEqual(
-      signals.map((s) => s.args[0]),
-      [{ body, nonce }],
+      signals.map((s) => s.args),
+      [[{ taskId: 'task-77', state: 'failed', progress: 100, errCode: 'CreationPolicyViolation', nonce }]],
     );
+  });
+
+  it('lets no media URL from a callback body into history, and passes on the create attempt marker from the signed query', async () => {
+    const nonce = nextNonce();
+    const media = (name: string) => `https://cdn.vidu.example/${name}.mp4?Expires=1746533382&Signature=abc`;
+    const body = {
+      id: 'task-88',
+      state: 'success',
+      progress: 100,
+      err_code: '',
+      payload: media('payload'),
+      creations: [{ id: 'c-1', url: media('video'), cover_url: media('cover'), watermarked_url: media('watermarked') }],
+    };
+    const answer = await post(signedCallback(`workflowId=${workflowId}&createAttempt=attempt-1`, { nonce, body }));
+    assert.equal(answer.status, 200, JSON.stringify(answer.json));
+    const signal = (await signalsOf(env.client, workflowId)).find((s) => s.name === 'viduCallback' && (s.args[0] as { nonce?: string }).nonce === nonce);
+    assert.deepEqual(signal?.args, [{ taskId: 'task-88', state: 'success', progress: 100, createAttempt: 'attempt-1', nonce }]);
+    // The payloads as stored, decoded: no URL of any kind in any signal the workflow received.
+    const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+    const signalPayloads = (history.events ?? []).flatMap((e) => e.workflowExecutionSignaledEventAttributes?.input?.payloads ?? []);
+    assert.ok(signalPayloads.length > 0);
+    for (const payload of signalPayloads) assert.doesNotMatch(Buffer.from(payload.data ?? []).toString('utf8'), /https?:|cdn\.vidu/);
+  });
+
+  it('acts on the query the signature covered: a "#..." tail added to the URL changes nothing', async () => {
+    const nonce = nextNonce();
+    const req = signedCallback(`workflowId=${workflowId}`, { nonce, body: { id: 'task-99', state: 'processing' } });
+    const answer = await postRawTarget(`${PATH}?workflowId=${workflowId}#-other`, req);
+    assert.equal(answer.status, 200, JSON.stringify(answer.json));
+    assert.equal(answer.json.workflowId, workflowId);
   });
 
   it('answers every bad request with its documented status and changes nothing', async () => {
     const before = await historyLength(env.client, workflowId);
+    const countsBefore = { unauthorized: receiver.metrics.count('unauthorized'), tooLarge: receiver.metrics.count('too_large'), badRequest: receiver.metrics.count('bad_request') };
     const query = `workflowId=${workflowId}`;
     const good = signedCallback(query);
     const { 'X-HMAC-SIGNATURE': _signature, ...withoutSignature } = good.headers!;
@@ -131,6 +179,19 @@ describe('webhook receiver', () => {
       { name: 'JSON that is not an object', req: { ...signedCallback(query), body: '[1,2]' }, status: 400 },
       { name: 'body naming no task', req: signedCallback(query, { body: { state: 'success' } }), status: 400, check: (json) => assert.match(String(json.detail), /task/) },
       { name: 'no workflowId in the signed query', req: signedCallback('ref=abc'), status: 400, check: (json) => assert.match(String(json.detail), /workflowId/) },
+      {
+        name: 'a media URL where the task id belongs',
+        req: signedCallback(query, { body: { id: 'https://cdn.vidu.example/v.mp4', state: 'success' } }),
+        status: 400,
+        check: (json) => assert.match(String(json.detail), /^id may only contain/),
+      },
+      { name: 'progress not a number', req: signedCallback(query, { body: { id: 't', progress: '40%' } }), status: 400, check: (json) => assert.match(String(json.detail), /progress/) },
+      {
+        name: 'a create attempt marker that is not one',
+        req: signedCallback(`${query}&createAttempt=a%20b`),
+        status: 400,
+        check: (json) => assert.match(String(json.detail), /createAttempt/),
+      },
     ];
     for (const c of cases) {
       const answer = await post(c.req);
@@ -138,9 +199,9 @@ describe('webhook receiver', () => {
       c.check?.(answer.json);
     }
     assert.equal(await historyLength(env.client, workflowId), before, 'no rejected callback may reach the workflow');
-    assert.equal(receiver.metrics.count('unauthorized'), 6);
-    assert.equal(receiver.metrics.count('too_large'), 1);
-    assert.equal(receiver.metrics.count('bad_request'), 4);
+    assert.equal(receiver.metrics.count('unauthorized') - countsBefore.unauthorized, 6);
+    assert.equal(receiver.metrics.count('too_large') - countsBefore.tooLarge, 1);
+    assert.equal(receiver.metrics.count('bad_request') - countsBefore.badRequest, 7);
   });
 
   it('acknowledges a replayed nonce with 200 and drops it', async () => {

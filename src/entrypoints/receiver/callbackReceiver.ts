@@ -1,22 +1,37 @@
 // The webhook receiver: takes Vidu's callbacks over HTTP and hands each one,
 // verified, to the ad workflow named in the callback URL's (signed) query.
-// Per request, in this order: size limit (413), signature and Date window
-// (401), nonce not seen recently (a replay is acknowledged with 200 and
-// dropped), body parse (400), then the signal. It answers 200 once Temporal
-// has accepted the signal, 503 when Temporal is unreachable, slow or
-// overloaded (so Vidu retries), and 202 when retrying could never succeed (so
-// Vidu is told to stop): a workflow that does not exist or has finished, or
-// any other refusal from Temporal (see signalFailure.ts).
+//
+// Per request, in this order:
+// 1. method and path (405, 404);
+// 2. signature and Date window (401), from the headers and the raw URL alone:
+//    Vidu signs the method, path, raw query, Date and the listed headers, not
+//    the body, so nothing of the body is read for an unsigned request;
+// 3. nonce not seen recently by this copy (a replay is acknowledged with 200
+//    and dropped);
+// 4. a workflowId in the signed query (400);
+// 5. only now the body, up to the size limit (413), then its fields (400):
+//    the signal carries the task id, state, progress and error code, never a
+//    media URL or anything else from the body (see callbackBody.ts);
+// 6. the signal. It answers 200 once Temporal has accepted the signal, 503 when
+//    Temporal is unreachable, slow or overloaded (so Vidu retries), and 202
+//    when retrying could never succeed (so Vidu is told to stop): a workflow
+//    that does not exist or has finished, or any other refusal from Temporal
+//    (see signalFailure.ts).
+// An answer given before the body was read closes the connection (see
+// closeAfterAnswer.ts): the rest of the body is never waited for.
 //
 // It keeps no state that matters: run as many copies as you like behind a
-// load balancer. Each copy's nonce cache is its own; a replay that lands on
-// another copy reaches the workflow, which ignores duplicates and confirms
-// every final state with Vidu's query API anyway.
+// load balancer. Each copy's nonce cache is only a first, cheap filter; the
+// workflow de-duplicates nonces itself, which is what holds across copies and
+// restarts. A verified callback is a hint anyway: the workflow confirms every
+// final state with Vidu's query API.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { verifyCallbackSignature } from '../../vidu/callbackSignature';
-import { viduCallbackSignal, type ViduCallbackSignal } from '../../workflows/messages';
+import { CALLBACK_QUERY, viduCallbackSignal } from '../../workflows/messages';
+import { callbackSignalFrom } from './callbackBody';
+import { closeAfterAnswer } from './closeAfterAnswer';
 import { ReceiverMetrics, type CallbackOutcome } from './metrics';
 import { NonceCache } from './nonceCache';
 import { readBody } from './readBody';
@@ -52,6 +67,7 @@ interface Answer {
   outcome?: CallbackOutcome;
   body: Record<string, unknown>;
   headers?: Record<string, string>;
+  /** Answered before the body was (entirely) read: close the connection rather than wait for the rest. */
   closeConnection?: boolean;
 }
 
@@ -68,27 +84,16 @@ function send(res: ServerResponse, answer: Pick<Answer, 'status' | 'body' | 'hea
   res.end(text);
 }
 
-/** The raw query exactly as sent: Vidu signs the characters, so nothing may be re-encoded. */
-function rawQueryOf(requestUrl: string): string {
+/**
+ * The callback URL as Vidu was given it: the public URL's origin and path plus
+ * the raw query exactly as sent (Vidu signs its characters, so nothing may be
+ * re-encoded). The query parameters are read from this same parse, so what the
+ * receiver acts on is what the signature covered (a "#..." tail, for one, is
+ * neither signed nor read).
+ */
+function callbackUrlOf(signedBase: string, requestUrl: string): URL {
   const at = requestUrl.indexOf('?');
-  return at < 0 ? '' : requestUrl.slice(at + 1);
-}
-
-function parseCallbackBody(body: Buffer): { ok: true; value: ViduCallbackSignal['body'] } | { ok: false; detail: string } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch (err) {
-    return { ok: false, detail: `body is not valid JSON (${(err as Error).message})` };
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { ok: false, detail: 'body must be a JSON object' };
-  const value = parsed as Record<string, unknown>;
-  for (const field of ['id', 'task_id', 'state'] as const) {
-    if (value[field] !== undefined && typeof value[field] !== 'string') return { ok: false, detail: `${field} must be a string` };
-  }
-  if (value.progress !== undefined && typeof value.progress !== 'number') return { ok: false, detail: 'progress must be a number' };
-  if (!value.id && !value.task_id) return { ok: false, detail: 'body must name its task in id or task_id' };
-  return { ok: true, value: value as ViduCallbackSignal['body'] };
+  return new URL(at < 0 ? signedBase : `${signedBase}?${requestUrl.slice(at + 1)}`);
 }
 
 export function createCallbackReceiver(options: CallbackReceiverOptions): CallbackReceiver {
@@ -103,6 +108,32 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Callba
   const { client } = options;
 
   async function handleCallback(req: IncomingMessage): Promise<Answer> {
+    // Headers and URL only: nothing of the body has been read up to the body step.
+    const callbackUrl = callbackUrlOf(signedBase, req.url ?? '');
+    const verified = verifyCallbackSignature({
+      apiKey: options.apiKey,
+      method: req.method ?? 'POST',
+      callbackUrl: callbackUrl.href,
+      headers: req.headers,
+      maxSkewMs,
+    });
+    if (!verified.ok) {
+      metrics.recordRejection(verified.reason);
+      return { status: 401, outcome: 'unauthorized', body: { error: verified.reason, detail: verified.detail }, closeConnection: true };
+    }
+
+    if (nonces.has(verified.nonce)) return { status: 200, outcome: 'replayed', body: { ignored: 'replayed nonce' }, closeConnection: true };
+
+    const workflowId = callbackUrl.searchParams.get(CALLBACK_QUERY.workflowId);
+    if (!workflowId || workflowId.length > MAX_WORKFLOW_ID_CHARS) {
+      return {
+        status: 400,
+        outcome: 'bad_request',
+        body: { error: 'bad request', detail: `the callback URL has no valid ${CALLBACK_QUERY.workflowId} query parameter` },
+        closeConnection: true,
+      };
+    }
+
     const body = await readBody(req, options.maxBodyBytes);
     if (!body.ok) {
       return {
@@ -112,33 +143,11 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Callba
         closeConnection: body.abandon,
       };
     }
-
-    const rawQuery = rawQueryOf(req.url ?? '');
-    const verified = verifyCallbackSignature({
-      apiKey: options.apiKey,
-      method: req.method ?? 'POST',
-      callbackUrl: rawQuery ? `${signedBase}?${rawQuery}` : signedBase,
-      headers: req.headers,
-      maxSkewMs,
-    });
-    if (!verified.ok) {
-      metrics.recordRejection(verified.reason);
-      return { status: 401, outcome: 'unauthorized', body: { error: verified.reason, detail: verified.detail } };
-    }
-
-    if (nonces.has(verified.nonce)) return { status: 200, outcome: 'replayed', body: { ignored: 'replayed nonce' } };
-
-    const workflowId = new URLSearchParams(rawQuery).get('workflowId');
-    if (!workflowId || workflowId.length > MAX_WORKFLOW_ID_CHARS) {
-      return { status: 400, outcome: 'bad_request', body: { error: 'bad request', detail: 'the callback URL has no valid workflowId query parameter' } };
-    }
-    const parsed = parseCallbackBody(body.body);
+    const parsed = callbackSignalFrom(body.body, callbackUrl.searchParams, verified.nonce);
     if (!parsed.ok) return { status: 400, outcome: 'bad_request', body: { error: 'bad request', detail: parsed.detail } };
 
     try {
-      await client.withDeadline(Date.now() + temporalTimeoutMs, () =>
-        client.workflow.getHandle(workflowId).signal(viduCallbackSignal, { body: parsed.value, nonce: verified.nonce }),
-      );
+      await client.withDeadline(Date.now() + temporalTimeoutMs, () => client.workflow.getHandle(workflowId).signal(viduCallbackSignal, parsed.signal));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) {
         nonces.remember(verified.nonce);
@@ -179,12 +188,14 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Callba
       try {
         answer = await handleCallback(req);
       } catch (err) {
-        answer = { status: 500, outcome: 'error', body: { error: 'internal error' } };
+        // Whether the body was read is unknown here; closing is always safe.
+        answer = { status: 500, outcome: 'error', body: { error: 'internal error' }, closeConnection: true };
         log(`callback failed: ${(err as Error).stack ?? String(err)}`);
       }
       const outcome = answer.outcome ?? 'error';
       metrics.recordCallback(outcome, Number(process.hrtime.bigint() - started) / 1e9);
       if (outcome !== 'delivered' && outcome !== 'error') log(`callback ${outcome} (${answer.status}): ${JSON.stringify(answer.body)}`);
+      if (answer.closeConnection) closeAfterAnswer(req, res);
       return send(res, answer);
     }
     if (path === '/healthz' && isRead) return send(res, { status: 200, body: { status: 'ok' } });

@@ -1,8 +1,10 @@
-// Remembers the nonces of callbacks this receiver has already delivered, so a
-// replayed request is acknowledged and dropped. Per process and in memory on
-// purpose: the receiver stays stateless, and a replay that reaches another
-// copy (or this one after a restart) is still harmless, because the workflow
-// ignores duplicate events and confirms final states with Vidu's query API.
+// Remembers the nonces of callbacks this receiver copy has already delivered,
+// so a replayed request is acknowledged and dropped before its body is even
+// read. It is only a first, cheap filter: per process and in memory on purpose
+// (the receiver stays stateless), so a replay that reaches another copy, or
+// this one after a restart, gets through. Replay protection that holds across
+// copies is the workflow's: every signal carries its nonce, and the workflow
+// ignores a nonce it has already seen.
 
 export interface NonceCacheOptions {
   /** How long a nonce is remembered; at least the whole window in which its Date is accepted. */
