@@ -64,6 +64,8 @@ export interface AdState {
    * for a callback carrying the attempt marker, then adopts the task it names.
    */
   pendingCreate?: { marker: string; since: number; candidateTaskIds: string[] };
+  /** Create callbacks that came before the workflow knew its task (a callback can overtake the create's answer). */
+  earlyCreateCallbacks: Array<{ marker: string; taskId: string }>;
   /** When each awaited Vidu task was first awaited, and first confirmed processing. */
   taskClocks: Record<string, TaskClock>;
   /** The latest operator requests and their answers (bounded). */
@@ -103,6 +105,7 @@ export function newAdState(adId: string, maxEdits: number): AdState {
     approved: false,
     seq: 0,
     taskClocks: {},
+    earlyCreateCallbacks: [],
     requests: [],
     recentNonces: [],
   };

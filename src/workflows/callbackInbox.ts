@@ -3,6 +3,8 @@
 // changes nothing), a callback carrying the marker of a create whose outcome
 // is unclear names a candidate task to adopt, and the rest goes to the waiter.
 import { MAX_NONCES_KEPT, type AdState } from './adState';
+
+const MAX_EARLY_CREATE_CALLBACKS = 8;
 import type { ViduCallbackSignal } from './messages';
 import type { ViduTaskWaiter } from './taskWaiter';
 
@@ -48,10 +50,20 @@ export class CallbackInbox {
     if (nonces.includes(signal.nonce)) return;
     nonces.push(signal.nonce);
     if (nonces.length > MAX_NONCES_KEPT) nonces.splice(0, nonces.length - MAX_NONCES_KEPT);
-    const pending = this.state.pendingCreate;
-    if (pending && signal.createAttempt === pending.marker && !pending.candidateTaskIds.includes(signal.taskId)) {
-      pending.candidateTaskIds.push(signal.taskId);
-    }
+    if (signal.createAttempt && this.state.mainTaskId === undefined) this.noteCreateCallback(signal.createAttempt, signal.taskId);
     this.waiter.onCallback(signal, Date.now());
+  }
+
+  private noteCreateCallback(marker: string, taskId: string): void {
+    const pending = this.state.pendingCreate;
+    if (pending?.marker === marker) {
+      if (!pending.candidateTaskIds.includes(taskId)) pending.candidateTaskIds.push(taskId);
+      return;
+    }
+    // The create's answer may still be on its way: remember a few, for the attempt that turns out unclear.
+    const early = this.state.earlyCreateCallbacks;
+    if (early.some((c) => c.marker === marker && c.taskId === taskId)) return;
+    early.push({ marker, taskId });
+    if (early.length > MAX_EARLY_CREATE_CALLBACKS) early.shift();
   }
 }

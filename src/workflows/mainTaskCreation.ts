@@ -61,13 +61,15 @@ export async function createMainTask(ctx: CreationContext): Promise<void> {
       });
       state.mainTaskId = created.taskId;
       state.taskCredits[created.taskId] = created.credits;
+      state.earlyCreateCallbacks = [];
       return;
     } catch (err) {
       const unclear = unclearOutcome(err);
       if (!unclear) throw err;
       if (!unclear.callbacks) throw outcomeUnknown(marker, failureCause(err).message);
       log.warn(`ad ${state.adId}: create attempt ${marker} has an unclear outcome; waiting for its callback`);
-      state.pendingCreate = { marker, since: Date.now(), candidateTaskIds: [] };
+      const heard = state.earlyCreateCallbacks.filter((c) => c.marker === marker).map((c) => c.taskId);
+      state.pendingCreate = { marker, since: Date.now(), candidateTaskIds: heard };
     }
   }
 }
@@ -94,6 +96,7 @@ async function adoptFromCallback(ctx: CreationContext): Promise<void> {
       state.mainTaskId = taskId;
       state.taskCredits[taskId] = snapshot.credits;
       state.pendingCreate = undefined;
+      state.earlyCreateCallbacks = [];
       ctx.setWaiting(undefined);
       return;
     } catch (err) {
