@@ -17,11 +17,13 @@ runMain(async () => {
       db: { type: 'string', default: path.join(PROJECT_ROOT, '.data', 'temporal.sqlite') },
     },
   });
+  const config = loadConfig();
   const server = await startDevServer({
     port: portFlag(values.port, 'port'),
     uiPort: portFlag(values['ui-port'], 'ui-port'),
     dbFilename: values.db,
-    temporalCliPath: loadConfig().temporalCliPath,
+    temporalCliPath: config.temporalCliPath,
+    startTimeoutMs: config.temporalStartTimeoutMs,
   });
   console.log(`Temporal dev server on ${server.address} (namespace ${server.namespace}); Web UI ${server.uiUrl}`);
   console.log('Press Ctrl-C to stop.');
