@@ -19,6 +19,13 @@ export type Env = Record<string, string | undefined>;
 
 export const DEFAULT_VIDU_BASE_URL = 'https://api.vidu.com';
 
+/**
+ * How long the dev server launcher waits for the server to answer. Generous:
+ * a first start reads a 250 MB binary that is not yet in the page cache and
+ * creates a new SQLite file, which has taken well over the SDK's 5 s here.
+ */
+export const DEFAULT_TEMPORAL_START_TIMEOUT_MS = 120_000;
+
 function text(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   return value ? value : undefined;
@@ -65,6 +72,8 @@ export interface AppConfig {
   receiver: { host: string; port: number; path: string; maxSkewSeconds: number; maxBodyBytes: number };
   /** A Temporal CLI binary named by the user (the first place the dev server is looked for). */
   temporalCliPath: string | undefined;
+  /** How long a dev server started by this project may take to answer before the start fails. */
+  temporalStartTimeoutMs: number;
 }
 
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -92,6 +101,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxBodyBytes: integer(env, 'CALLBACK_MAX_BODY_BYTES', 1_048_576, 1_024, 64 * 1_048_576),
     },
     temporalCliPath: text(env, 'TEMPORAL_CLI_PATH'),
+    temporalStartTimeoutMs: integer(env, 'TEMPORAL_START_TIMEOUT_MS', DEFAULT_TEMPORAL_START_TIMEOUT_MS, 1_000, 3_600_000),
   };
 }
 

@@ -20,7 +20,8 @@ function testFiles(dir: string): string[] {
 
 runMain(async () => {
   const started = Date.now();
-  const server = await startDevServer({ temporalCliPath: loadConfig().temporalCliPath });
+  const config = loadConfig();
+  const server = await startDevServer({ temporalCliPath: config.temporalCliPath, startTimeoutMs: config.temporalStartTimeoutMs });
   const bundleDir = path.join(PROJECT_ROOT, '.data', 'test');
   mkdirSync(bundleDir, { recursive: true });
   const bundlePath = path.join(bundleDir, 'workflow-bundle.js');

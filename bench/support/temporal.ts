@@ -38,7 +38,8 @@ export class TemporalResources {
   devServer(): Promise<SharedTemporal> {
     this.server ??= (async () => {
       const t0 = performance.now();
-      const server = await startDevServer({ ip: '127.0.0.1', port: 0, temporalCliPath: loadConfig().temporalCliPath });
+      const config = loadConfig();
+      const server = await startDevServer({ ip: '127.0.0.1', port: 0, temporalCliPath: config.temporalCliPath, startTimeoutMs: config.temporalStartTimeoutMs });
       return { server, startupMs: performance.now() - t0 };
     })();
     return this.server.then(({ server, startupMs }) => ({ address: server.address, namespace: server.namespace, startupMs }));

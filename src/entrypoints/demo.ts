@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig, runMain } from '../config';
+import { DevServerStartError } from '../temporal/devServer';
 import { DemoAbortedError, DemoFailedError, runDemo } from './demo/runDemo';
 import { portFlag } from './portFlag';
 
@@ -19,7 +20,7 @@ Runs one video ad end to end on this machine and prints where the video was save
   --ad-id ID       the ad id (default: demo-<timestamp>)
   --port N         Temporal gRPC port (default 7233; another free port if busy)
   --ui-port N      Temporal Web UI port (default 8233; another free port if busy)
-Environment: VIDU_API_KEY (use the real API), VIDU_BASE_URL, CALLBACK_PUBLIC_URL, ARTIFACT_DIR, TEMPORAL_CLI_PATH.`;
+Environment: VIDU_API_KEY (use the real API), VIDU_BASE_URL, CALLBACK_PUBLIC_URL, ARTIFACT_DIR, TEMPORAL_CLI_PATH, TEMPORAL_START_TIMEOUT_MS.`;
 
 runMain(async () => {
   const { values } = parseArgs({
@@ -72,6 +73,7 @@ runMain(async () => {
       temporalPort: portFlag(values.port, 'port'),
       uiPort: portFlag(values['ui-port'], 'ui-port'),
       temporalCliPath: config.temporalCliPath,
+      temporalStartTimeoutMs: config.temporalStartTimeoutMs,
       vidu: config.vidu.apiKey ? { baseUrl: config.vidu.baseUrl, apiKey: config.vidu.apiKey, timeoutMs: config.vidu.timeoutMs } : undefined,
       callbackPublicUrl: config.callbackPublicUrl,
       receiver: config.receiver,
@@ -84,7 +86,8 @@ runMain(async () => {
     });
     log('Demo finished; everything it started has been stopped.');
   } catch (err) {
-    if (!(err instanceof DemoAbortedError || err instanceof DemoFailedError)) throw err;
+    // A dev server that did not start says why (command, last output) in its message: no stack trace needed.
+    if (!(err instanceof DemoAbortedError || err instanceof DemoFailedError || err instanceof DevServerStartError)) throw err;
     log(`Demo stopped: ${err.message}`);
     process.exitCode = err instanceof DemoAbortedError ? 130 : 1;
   }

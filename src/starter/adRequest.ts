@@ -131,8 +131,9 @@ export function adRequestIssues(request: unknown): InputIssue[] {
   if (!isObject(request)) return [{ field: '(request)', rule: 'must be an object' }];
   const issues: InputIssue[] = [];
   for (const key of Object.keys(request)) {
+    // An empty or blank key would make an issue that names nothing: quoted, it is visible.
     if (NOT_THE_CALLERS[key]) issues.push({ field: key, rule: NOT_THE_CALLERS[key] });
-    else if (!KNOWN_FIELDS.has(key)) issues.push({ field: key, rule: 'is not a field of an ad request' });
+    else if (!KNOWN_FIELDS.has(key)) issues.push({ field: key.trim() === '' ? JSON.stringify(key) : key, rule: 'is not a field of an ad request' });
   }
   if (typeof request.adId !== 'string' || !AD_ID_PATTERN.test(request.adId)) {
     issues.push({ field: 'adId', rule: 'is required: 1-128 letters, digits, ".", "_" or "-"' });

@@ -23,6 +23,7 @@ test('defaults: the real Vidu API, the vidu-ads task queue, a local artifacts fo
   assert.equal(config.receiver.port, 8080);
   assert.equal(config.receiver.path, '/vidu/callback');
   assert.equal(path.basename(config.artifactDir), 'artifacts');
+  assert.equal(config.temporalStartTimeoutMs, 120_000);
 });
 
 test('the receiver path follows CALLBACK_PUBLIC_URL and a trailing slash is dropped from URLs', () => {
@@ -38,6 +39,7 @@ test('each wrong setting is named with its rule', () => {
   assert.match(configError(() => loadConfig({ RECEIVER_PORT: '70000' })).message, /^RECEIVER_PORT: must be a whole number from 0 to 65535/);
   assert.match(configError(() => loadConfig({ VIDU_TIMEOUT_MS: 'soon' })).message, /^VIDU_TIMEOUT_MS:/);
   assert.match(configError(() => loadConfig({ AD_TASK_QUEUE: 'has space' })).message, /^AD_TASK_QUEUE:/);
+  assert.match(configError(() => loadConfig({ TEMPORAL_START_TIMEOUT_MS: '500' })).message, /^TEMPORAL_START_TIMEOUT_MS: must be a whole number from 1000 to 3600000/);
   assert.match(configError(() => requireViduApiKey(loadConfig({}))).message, /^VIDU_API_KEY: is missing/);
   assert.match(configError(() => temporalConnectConfig({ TEMPORAL_ADDRESS: 'http://x' })).message, /^TEMPORAL_ADDRESS: must be host:port/);
 });

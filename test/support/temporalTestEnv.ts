@@ -39,7 +39,8 @@ export async function openTemporalTestEnv(): Promise<TemporalTestEnv> {
   if (address && process.env.TEST_WORKFLOW_BUNDLE) {
     workflowBundle = { code: readFileSync(process.env.TEST_WORKFLOW_BUNDLE, 'utf8') };
   } else {
-    ownServer = await startDevServer({ temporalCliPath: loadConfig().temporalCliPath });
+    const config = loadConfig();
+    ownServer = await startDevServer({ temporalCliPath: config.temporalCliPath, startTimeoutMs: config.temporalStartTimeoutMs });
     address = ownServer.address;
     namespace = ownServer.namespace;
     workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') });

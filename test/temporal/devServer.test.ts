@@ -1,7 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError } from '../../src/config';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { ConfigError, loadConfig } from '../../src/config';
+import { freePort } from '../../src/entrypoints/demo/ports';
 import { connectClient, connectWorker } from '../../src/temporal/connection';
+import { DevServerStartError, startDevServer } from '../../src/temporal/devServer';
+import { AD_ID, AD_STAGE } from '../../src/workflows/searchAttributes';
 import { openTemporalTestEnv } from '../support/temporalTestEnv';
 
 test('the dev server the suite runs on is real and has the ad search attributes registered', async () => {
@@ -34,5 +42,154 @@ test('a namespace that does not exist fails the connection at once, naming TEMPO
     await client.connection.close();
   } finally {
     await env.close();
+  }
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'dev-server-test-'));
+  try {
+    return await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** A shell script posing as the `temporal` binary. */
+async function fakeBinary(dir: string, body: string): Promise<string> {
+  const file = path.join(dir, 'fake-temporal');
+  await writeFile(file, `#!/bin/sh\n${body}\n`);
+  await chmod(file, 0o755);
+  return file;
+}
+
+test('stopped and started again on the same SQLite file and port, the server answers with its state kept', { timeout: 120_000 }, async () => {
+  await withTempDir(async (dir) => {
+    const config = loadConfig();
+    const first = await startDevServer({
+      dbFilename: path.join(dir, 'temporal.sqlite'),
+      temporalCliPath: config.temporalCliPath,
+      startTimeoutMs: config.temporalStartTimeoutMs,
+    });
+    const workflowId = `restart-check-${process.pid}`;
+    let connection = await Connection.connect({ address: first.address });
+    try {
+      // No worker polls this task queue: the workflow just waits, which is all a restart needs to keep.
+      await new Client({ connection }).workflow.start('noWorkerForThisType', {
+        taskQueue: 'nobody-polls-this',
+        workflowId,
+        typedSearchAttributes: [
+          { key: AD_STAGE, value: 'before-restart' },
+          { key: AD_ID, value: workflowId },
+        ],
+      });
+    } finally {
+      await connection.close();
+      await first.stop();
+    }
+    if (first.pid !== undefined) assert.equal(isAlive(first.pid), false, 'stop() leaves no server process behind');
+
+    const second = await startDevServer(first.restartOptions);
+    try {
+      assert.equal(second.address, first.address);
+      assert.equal(second.dbFilename, first.dbFilename);
+      connection = await Connection.connect({ address: second.address });
+      const client = new Client({ connection });
+      const described = await client.workflow.getHandle(workflowId).describe();
+      assert.equal(described.status.name, 'RUNNING');
+      assert.equal(described.typedSearchAttributes.get(AD_STAGE), 'before-restart');
+      // Visibility is fed asynchronously after a start; a few tries cover it.
+      let listed: string[] = [];
+      for (let i = 0; i < 50 && listed.length === 0; i++) {
+        listed = [];
+        for await (const wf of client.workflow.list({ query: `AdId = "${workflowId}"` })) listed.push(wf.workflowId);
+        if (listed.length === 0) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.deepEqual(listed, [workflowId]);
+      await client.workflow.getHandle(workflowId).terminate('test done');
+    } finally {
+      await connection.close();
+      await second.stop();
+    }
+  });
+});
+
+test('a server that never answers fails after the limit with a clear message, and is killed', { timeout: 30_000 }, async () => {
+  await withTempDir(async (dir) => {
+    const pidFile = path.join(dir, 'pid');
+    const binary = await fakeBinary(
+      dir,
+      ['echo "fake temporal: starting up"', 'echo "fake temporal: still starting" >&2', `echo $$ > '${pidFile}'`, 'exec sleep 60'].join('\n'),
+    );
+    const started = Date.now();
+    await assert.rejects(startDevServer({ temporalCliPath: binary, startTimeoutMs: 2_000 }), (err: unknown) => {
+      assert.ok(err instanceof DevServerStartError, String(err));
+      assert.match(err.message, /^The Temporal dev server did not answer on 127\.0\.0\.1:\d+ within 2 s \(TEMPORAL_START_TIMEOUT_MS sets this limit\); it has been stopped\./);
+      assert.match(err.message, /\nLast check: nothing accepts connections on 127\.0\.0\.1:\d+ yet \(ECONNREFUSED\)\n/);
+      assert.match(err.message, /\nCommand: \S*fake-temporal server start-dev --ip 127\.0\.0\.1 --port \d+ --headless /);
+      assert.match(err.message, /fake temporal: starting up/);
+      assert.match(err.message, /fake temporal: still starting/);
+      return true;
+    });
+    const took = Date.now() - started;
+    assert.ok(took >= 2_000 && took < 8_000, `gave up after ${took} ms`);
+    const pid = Number(await readFile(pidFile, 'utf8'));
+    assert.equal(isAlive(pid), false, 'the server that never answered was killed');
+  });
+});
+
+test('a server that exits while starting fails at once with its exit code, command and output', { timeout: 30_000 }, async () => {
+  await withTempDir(async (dir) => {
+    const binary = await fakeBinary(dir, ['echo "fake temporal got: $*"', 'echo "error: cannot open the database" >&2', 'exit 3'].join('\n'));
+    const started = Date.now();
+    await assert.rejects(
+      startDevServer({ temporalCliPath: binary, dbFilename: path.join(dir, 'db', 'temporal.sqlite'), startTimeoutMs: 60_000 }),
+      (err: unknown) => {
+        assert.ok(err instanceof DevServerStartError, String(err));
+        assert.equal(err.exitCode, 3);
+        assert.match(err.message, /^The Temporal dev server exited with code 3 after [\d.]+ s, before it answered on 127\.0\.0\.1:\d+\./);
+        assert.match(err.message, /error: cannot open the database/);
+        // The flags the project relies on reached the binary.
+        const args = err.output.find((l) => l.startsWith('fake temporal got:')) ?? '';
+        for (const flag of [
+          'server start-dev --ip 127.0.0.1',
+          '--headless',
+          `--db-filename ${path.join(dir, 'db', 'temporal.sqlite')}`,
+          '--search-attribute AdStage=Keyword --search-attribute ViduTaskId=Keyword --search-attribute AdId=Keyword',
+          '--sqlite-pragma journal_mode=WAL --sqlite-pragma synchronous=OFF',
+          '--dynamic-config-value history.transferProcessorMaxPollRPS=200',
+        ]) {
+          assert.ok(args.includes(flag), `${flag} missing from: ${args}`);
+        }
+        return true;
+      },
+    );
+    assert.ok(Date.now() - started < 10_000, 'an early exit is reported without waiting for the limit');
+  });
+});
+
+test('a busy port is reported from the real server at once, naming the port', { timeout: 60_000 }, async () => {
+  // Drops what it accepts: a socket left unread would never see its peer close and would keep the test process alive.
+  const blocker = createServer((socket) => socket.destroy());
+  const port = await freePort();
+  await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+  try {
+    const config = loadConfig();
+    await assert.rejects(startDevServer({ port, temporalCliPath: config.temporalCliPath, startTimeoutMs: config.temporalStartTimeoutMs }), (err: unknown) => {
+      assert.ok(err instanceof DevServerStartError, String(err));
+      assert.match(err.message, /exited with code 1/);
+      assert.match(err.message, new RegExp(`${port}.*address already in use`));
+      return true;
+    });
+  } finally {
+    await new Promise((resolve) => blocker.close(resolve));
   }
 });

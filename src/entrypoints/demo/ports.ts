@@ -13,6 +13,11 @@ function tryListen(port: number, host: string): Promise<number | undefined> {
   });
 }
 
+/** Whether nothing listens on `port` at `host` right now. */
+export async function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return (await tryListen(port, host)) !== undefined;
+}
+
 export async function freePort(host = '127.0.0.1'): Promise<number> {
   const port = await tryListen(0, host);
   if (port === undefined) throw new Error(`cannot find a free port on ${host}`);

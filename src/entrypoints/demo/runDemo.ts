@@ -35,6 +35,8 @@ export interface DemoOptions {
   temporalPort?: number;
   uiPort?: number;
   temporalCliPath?: string;
+  /** How long the dev server may take to answer (TEMPORAL_START_TIMEOUT_MS). */
+  temporalStartTimeoutMs?: number;
   /** The real Vidu API; without it the simulator plays Vidu. */
   vidu?: { baseUrl: string; apiKey: string; timeoutMs?: number };
   /** Real API only: the public URL that reaches this machine's receiver; without it the workflow polls. */
@@ -111,8 +113,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
       const port = await portOrAlternative(options.temporalPort ?? 7233, 'Temporal gRPC', log);
       const uiPort = await portOrAlternative(options.uiPort ?? 8233, 'Temporal Web UI', log);
       log(`Starting the Temporal dev server (gRPC ${port}, Web UI ${uiPort})...`);
-      // Registered before the wait, so a server that comes up after Ctrl-C is stopped too.
-      const starting = startDevServer({ port, uiPort, temporalCliPath: options.temporalCliPath, log });
+      // Registered before the wait, so a server that comes up after Ctrl-C is stopped too; Ctrl-C also ends a slow start at once.
+      const starting = startDevServer({
+        port,
+        uiPort,
+        temporalCliPath: options.temporalCliPath,
+        startTimeoutMs: options.temporalStartTimeoutMs,
+        signal: options.signal,
+        log,
+      });
       cleanup.push('Temporal dev server', async () => (await starting.catch(() => undefined))?.stop());
       const server = await step(starting);
       namespace = server.namespace;

@@ -1,0 +1,54 @@
+// The `temporal server start-dev` command line the project runs, in one
+// place, so the launcher and its tests agree on it (flags checked against
+// `temporal server start-dev --help` of CLI v1.5.1).
+import { SearchAttributeType } from '@temporalio/common';
+import { AD_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
+
+/** The CLI's spelling of each search attribute type. */
+const CLI_TYPE: Record<SearchAttributeType, string> = {
+  [SearchAttributeType.TEXT]: 'Text',
+  [SearchAttributeType.KEYWORD]: 'Keyword',
+  [SearchAttributeType.INT]: 'Int',
+  [SearchAttributeType.DOUBLE]: 'Double',
+  [SearchAttributeType.BOOL]: 'Bool',
+  [SearchAttributeType.DATETIME]: 'Datetime',
+  [SearchAttributeType.KEYWORD_LIST]: 'KeywordList',
+};
+
+export interface DevServerCommandOptions {
+  ip: string;
+  port: number;
+  /** undefined: no Web UI (--headless). */
+  uiPort: number | undefined;
+  /** undefined: everything in memory. */
+  dbFilename: string | undefined;
+}
+
+/** Speed settings for a dev machine; the SDK's launcher (the download fallback) gets them too. */
+export const TUNING_ARGS = [
+  // Durability of single writes matters less than speed on a dev machine (the SDK's own stress runs do the same).
+  '--sqlite-pragma',
+  'journal_mode=WAL',
+  '--sqlite-pragma',
+  'synchronous=OFF',
+  // The one history shard reads its transfer queue at most 20 times a second by default, which put
+  // signal-to-workflow-task p99 at ~70 ms in a steady stream of signals; 200 brought it to ~23 ms.
+  '--dynamic-config-value',
+  'history.transferProcessorMaxPollRPS=200',
+] as const;
+
+export function devServerArgs(options: DevServerCommandOptions): string[] {
+  const args = ['server', 'start-dev', '--ip', options.ip, '--port', String(options.port)];
+  args.push(...(options.uiPort === undefined ? ['--headless'] : ['--ui-port', String(options.uiPort)]));
+  if (options.dbFilename) args.push('--db-filename', options.dbFilename);
+  // Registered at start because a workflow sets them in its first task.
+  for (const key of AD_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=${CLI_TYPE[key.type]}`);
+  // warn is start-dev's default, stated so a user's CLI config cannot make a server whose output nobody reads chatty.
+  args.push(...TUNING_ARGS, '--log-level', 'warn');
+  return args;
+}
+
+/** The command as a person would type it, for error messages. */
+export function shellCommand(binary: string, args: readonly string[]): string {
+  return [binary, ...args].map((part) => (/^[\w@%+=:,./-]+$/.test(part) ? part : `'${part.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
