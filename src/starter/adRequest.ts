@@ -38,11 +38,14 @@ const KNOWN_FIELDS = new Set([
   'polling',
   'continueAsNewAfterEvents',
 ]);
-/** Input fields that exist but are set by others; a caller who sets one hears whose they are. */
-const NOT_THE_CALLERS: Record<string, string> = {
-  resumeFromTaskId: 'is set only by retryAd, which resumes a failed ad from its Vidu task; start a new ad without it',
-  continued: 'is set only by the workflow when it continues as new; leave it unset',
-};
+/**
+ * Input fields that exist but are set by others; a caller who sets one hears whose they are.
+ * A Map, not an object literal: a key such as "toString" must not find Object.prototype's.
+ */
+const NOT_THE_CALLERS = new Map<string, string>([
+  ['resumeFromTaskId', 'is set only by retryAd, which resumes a failed ad from its Vidu task; start a new ad without it'],
+  ['continued', 'is set only by the workflow when it continues as new; leave it unset'],
+]);
 /** The optional whole-number fields bounded by INPUT_LIMITS under the same name. */
 export const BOUNDED_FIELDS = ['taskDeadlineMs', 'queueDeadlineMs', 'outageBudgetMs', 'createAdoptWindowMs', 'heartbeatTimeoutMs', 'continueAsNewAfterEvents'] as const;
 
@@ -66,11 +69,33 @@ function readableMs(ms: number): string {
   return `${ms} (${Number((ms / size).toFixed(2))} ${unit})`;
 }
 
+/**
+ * The value a caller gave, for a message: short, and never throwing. JSON.stringify
+ * throws on a BigInt (also inside an array or object) and on a cycle, and writes NaN
+ * and Infinity as null; a request may hold any of them.
+ */
+function shown(value: unknown): string {
+  const max = 60;
+  let text: string;
+  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined) text = String(value);
+  else if (typeof value === 'bigint') text = `${value}n`;
+  else if (typeof value === 'symbol' || typeof value === 'function') text = `a ${typeof value}`;
+  else {
+    try {
+      text = JSON.stringify(value) ?? Object.prototype.toString.call(value);
+    } catch {
+      text = Array.isArray(value) ? 'an array' : Object.prototype.toString.call(value);
+    }
+  }
+  const chars = [...text];
+  return chars.length > max ? `${chars.slice(0, max - 3).join('')}...` : text;
+}
+
 /** Checks one bounded field; `isCount` for numbers that are not durations. */
 function checkBounded(value: unknown, field: string, limit: { min: number; max: number }, issues: InputIssue[], isCount = false): void {
   if (value === undefined || isWholeNumber(value, limit.min, limit.max)) return;
   const range = isCount ? `from ${limit.min} to ${limit.max}` : `of milliseconds from ${readableMs(limit.min)} to ${readableMs(limit.max)}`;
-  issues.push({ field, rule: `must be a whole number ${range} (got ${JSON.stringify(value)})` });
+  issues.push({ field, rule: `must be a whole number ${range} (got ${shown(value)})` });
 }
 
 function checkEdits(edits: unknown, issues: InputIssue[]): void {
@@ -132,11 +157,12 @@ export function adRequestIssues(request: unknown): InputIssue[] {
   const issues: InputIssue[] = [];
   for (const key of Object.keys(request)) {
     // An empty or blank key would make an issue that names nothing: quoted, it is visible.
-    if (NOT_THE_CALLERS[key]) issues.push({ field: key, rule: NOT_THE_CALLERS[key] });
+    const whose = NOT_THE_CALLERS.get(key);
+    if (whose !== undefined) issues.push({ field: key, rule: whose });
     else if (!KNOWN_FIELDS.has(key)) issues.push({ field: key.trim() === '' ? JSON.stringify(key) : key, rule: 'is not a field of an ad request' });
   }
-  if (typeof request.adId !== 'string' || !AD_ID_PATTERN.test(request.adId)) {
-    issues.push({ field: 'adId', rule: 'is required: 1-128 letters, digits, ".", "_" or "-"' });
+  if (typeof request.adId !== 'string' || !AD_ID_PATTERN.test(request.adId) || /^\.+$/.test(request.adId)) {
+    issues.push({ field: 'adId', rule: 'is required: 1-128 letters, digits, ".", "_" or "-" (and not only dots)' });
   }
   if (request.edits !== undefined) checkEdits(request.edits, issues);
   if (request.review !== undefined) checkReview(request.review, issues);

@@ -18,7 +18,7 @@ export const INPUT_LIMITS = {
   pollingInitialMs: { min: SECOND, max: HOUR, fallback: 10 * SECOND },
   pollingMaxMs: { min: SECOND, max: HOUR, fallback: 120 * SECOND },
   reviewWindowMs: { min: SECOND, max: 30 * DAY },
-  continueAsNewAfterEvents: { min: 100, max: 40_000, fallback: 2_000 },
+  continueAsNewAfterEvents: { min: 50, max: 40_000, fallback: 2_000 },
 } as const;
 
 type Limit = { min: number; max: number };

@@ -97,4 +97,24 @@ describe('cancel and deadline', () => {
       assert.equal(status.creditsSpent, 0);
     });
   });
+
+  it('cancels the Vidu task when the wait ends on an error Vidu will not take back', async () => {
+    const adId = uniqueAdId('wait-error');
+    await h.withWorker(async (taskQueue) => {
+      const handle = await h.startAd(taskQueue, { adId, polling: { initialMs: 1_000, maxMs: 1_000 } });
+      const generating = await waitForStatus(handle, (s) => s.stage === 'generating' && s.mainTaskId !== undefined, 'generating');
+      h.sim.setFaults({ http: [{ endpoint: 'creations', taskId: generating.mainTaskId!, error: { status: 404, code: 'TaskNotFound' }, times: 1 }] });
+      try {
+        const err = await handle.result().then(
+          () => assert.fail('the ad should fail'),
+          (e: unknown) => e,
+        );
+        assert.ok(err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure);
+        assert.equal(err.cause.type, 'TaskNotFound');
+        assert.equal((await h.vidu.getCreations(generating.mainTaskId!)).state, 'canceled', 'the task left behind is cancelled, not billed');
+      } finally {
+        h.sim.setFaults({});
+      }
+    });
+  });
 });

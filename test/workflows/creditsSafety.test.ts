@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { FAILURE_TYPES } from '../../src/workflows/failures';
 import { statusQuery } from '../../src/workflows/messages';
-import { openAdHarness, uniqueAdId, type AdHarness } from './harness';
+import { FAST_POLLING, openAdHarness, uniqueAdId, waitForStatus, type AdHarness } from './harness';
 
 describe('credits safety', () => {
   let h: AdHarness;
@@ -50,21 +50,63 @@ describe('credits safety', () => {
     }
   });
 
-  it('fails with ViduCreateOutcomeUnknown, and creates nothing more, when the create answer is lost', async () => {
+  it('adopts the task of a create whose answer was lost, from the callback carrying its attempt marker', async () => {
     h.sim.setFaults({ http: [{ endpoint: 'create', applyThenDrop: 'reset', times: 1 }] });
     try {
       await h.withWorker(async (taskQueue) => {
         const createdBefore = h.sim.counters().tasksCreated.ad;
-        const handle = await h.startAd(taskQueue, { adId: uniqueAdId('create-unknown') });
-        const err = await handle.result().then(
-          () => assert.fail('the ad should fail'),
-          (e: unknown) => e,
-        );
-        assert.ok(err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure);
-        assert.equal(err.cause.type, FAILURE_TYPES.createOutcomeUnknown);
-        assert.match(err.cause.message, /may exist and be billed/);
+        const handle = await h.startAd(taskQueue, { adId: uniqueAdId('create-adopted') });
+        const result = await handle.result();
         assert.equal(h.sim.counters().tasksCreated.ad, createdBefore + 1, 'the one task Vidu made, and no second');
-        assert.equal((await handle.query(statusQuery)).stage, 'failed');
+        const perAd = h.sim.counters().perAd[result.mainTaskId]!;
+        assert.equal(perAd.creates, 1);
+        assert.equal(result.creditsSpent, perAd.creditsCharged);
+        assert.equal((await handle.query(statusQuery)).stage, 'done');
+      });
+    } finally {
+      h.sim.setFaults({});
+    }
+  });
+
+  it('without callbacks, fails with ViduCreateOutcomeUnknown naming the attempt, and creates nothing more', async () => {
+    h.sim.setFaults({ http: [{ endpoint: 'create', applyThenDrop: 'reset', times: 1 }] });
+    try {
+      await h.withWorker(
+        async (taskQueue) => {
+          const createdBefore = h.sim.counters().tasksCreated.ad;
+          const handle = await h.startAd(taskQueue, { adId: uniqueAdId('create-unknown'), polling: FAST_POLLING });
+          const err = await handle.result().then(
+            () => assert.fail('the ad should fail'),
+            (e: unknown) => e,
+          );
+          assert.ok(err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure);
+          assert.equal(err.cause.type, FAILURE_TYPES.createOutcomeUnknown);
+          assert.match(err.cause.message, /may exist and be billed/);
+          const marker = (err.cause.details?.[0] as { attemptMarker?: string } | undefined)?.attemptMarker;
+          assert.match(marker ?? '', /^[0-9a-f-]{36}$/, 'the failure names the attempt, so an operator can find the task');
+          assert.equal(h.sim.counters().tasksCreated.ad, createdBefore + 1, 'the one task Vidu made, and no second');
+          assert.equal((await handle.query(statusQuery)).stage, 'failed');
+        },
+        { callbackPublicUrl: undefined },
+      );
+    } finally {
+      h.sim.setFaults({});
+    }
+  });
+
+  it('waits out a burst of rate limits on create, showing it in the status, and creates once', async () => {
+    h.sim.setFaults({ http: [{ endpoint: 'create', error: { status: 429, code: 'QuotaExceeded' }, times: 8 }] });
+    try {
+      await h.withWorker(async (taskQueue) => {
+        const before = h.sim.counters();
+        const handle = await h.startAd(taskQueue, { adId: uniqueAdId('quota') });
+        const waiting = await waitForStatus(handle, (s) => /refused for now/.test(s.waitingFor ?? ''), 'the rate-limit wait in the status');
+        assert.match(waiting.waitingFor!, /QuotaExceeded/);
+        const result = await handle.result();
+        const afterwards = h.sim.counters();
+        assert.equal(afterwards.apiCalls.create - before.apiCalls.create, 9, 'eight refusals, then the create');
+        assert.equal(afterwards.perAd[result.mainTaskId]!.creates, 1);
+        assert.equal((await handle.query(statusQuery)).waitingFor, undefined, 'no longer waiting');
       });
     } finally {
       h.sim.setFaults({});

@@ -19,6 +19,7 @@ const PATH_OF: Record<LimitName, string> = {
   queueDeadlineMs: 'queueDeadlineMs',
   outageBudgetMs: 'outageBudgetMs',
   createAdoptWindowMs: 'createAdoptWindowMs',
+  heartbeatTimeoutMs: 'heartbeatTimeoutMs',
   pollingInitialMs: 'polling.initialMs',
   pollingMaxMs: 'polling.maxMs',
   reviewWindowMs: 'review.windowMs',

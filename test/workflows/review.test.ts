@@ -72,13 +72,15 @@ describe('review', () => {
       assert.equal(settled.storyboards[1]!.selectedTakeId, bySignal);
       assert.equal(settled.editsUsed, 3);
 
-      await handle.signal(selectTakeSignal, { kind: 'video', storyboardIndex: 2, takeId: 'no-such-take' });
-      const afterBadSelect = await waitForStatus(handle, (s) => /select take rejected/.test(s.lastError ?? ''), 'the rejected selection');
-      assert.match(afterBadSelect.lastError!, /no-such-take/);
+      const rejected = (status: AdStatus, requestId: string) => status.requests.find((r) => r.requestId === requestId && r.outcome === 'rejected');
+      await handle.signal(selectTakeSignal, { kind: 'video', storyboardIndex: 2, takeId: 'no-such-take', requestId: 'bad-select' });
+      const afterBadSelect = await waitForStatus(handle, (s) => rejected(s, 'bad-select') !== undefined, 'the rejected selection');
+      assert.match(rejected(afterBadSelect, 'bad-select')!.reason!, /^takeId: no-such-take is not one of its takes/);
       const alternative = settled.storyboards[2]!.takes.find((t) => t.id !== settled.storyboards[2]!.selectedTakeId)!;
       await handle.signal(selectTakeSignal, { kind: 'video', storyboardIndex: 2, takeId: alternative.id });
-      await handle.signal(requestEditSignal, { kind: 'video', storyboardIndex: 42, prompt: 'rejected signal' });
-      await waitForStatus(handle, (s) => /edit request rejected: storyboardIndex/.test(s.lastError ?? ''), 'the rejected edit signal');
+      await handle.signal(requestEditSignal, { kind: 'video', storyboardIndex: 42, prompt: 'rejected signal', requestId: 'bad-edit' });
+      const afterBadEdit = await waitForStatus(handle, (s) => rejected(s, 'bad-edit') !== undefined, 'the rejected edit signal');
+      assert.match(rejected(afterBadEdit, 'bad-edit')!.reason!, /^storyboardIndex: /);
 
       await handle.signal(approveSignal);
       const result = await handle.result();
