@@ -21,7 +21,7 @@ type Bounded = WorkflowBounded | 'maxEdits' | 'edits[0].storyboardIndex';
 
 /** The workflow's bounds (INPUT_LIMITS), under the names a caller writes them. */
 const WORKFLOW_BOUNDS: Record<WorkflowBounded, Limit> = {
-  ...(Object.fromEntries(BOUNDED_FIELDS.map((field) => [field, INPUT_LIMITS[field]])) as Record<TopLevelBounded, Limit>),
+  ...(Object.fromEntries(BOUNDED_FIELDS.map((field): [TopLevelBounded, Limit] => [field, INPUT_LIMITS[field]])) as Record<TopLevelBounded, Limit>),
   'review.windowMs': INPUT_LIMITS.reviewWindowMs,
   'polling.initialMs': INPUT_LIMITS.pollingInitialMs,
   'polling.maxMs': INPUT_LIMITS.pollingMaxMs,
@@ -207,7 +207,7 @@ test('a field an ad request does not have is named', () => {
 /** Mostly a value inside the workflow's bound, sometimes one just outside it. */
 function nearBound(field: WorkflowBounded): fc.Arbitrary<number> {
   const { min, max } = WORKFLOW_BOUNDS[field];
-  return fc.oneof({ weight: 4, arbitrary: fc.integer({ min, max }) }, { weight: 1, arbitrary: fc.constantFrom(min - 1, max + 1, min + 0.5, max - 0.5) });
+  return fc.oneof({ weight: 9, arbitrary: fc.integer({ min, max }) }, { weight: 1, arbitrary: fc.constantFrom(min - 1, max + 1, min + 0.5, max - 0.5) });
 }
 
 // inputRules.ts says the starter checks the same bounds as the workflow, so a caller hears about a bad
@@ -226,7 +226,7 @@ test('whatever the starter accepts, the workflow accepts too', () => {
       fc.record(
         {
           review: fc.record({ enabled: fc.boolean(), windowMs: nearBound('review.windowMs'), onTimeout: reviewOutcome }),
-          polling: fc.record({ initialMs: nearBound('polling.initialMs'), maxMs: nearBound('polling.maxMs') }),
+          polling: fc.oneof(validPolling, fc.record({ initialMs: nearBound('polling.initialMs'), maxMs: nearBound('polling.maxMs') })),
           ...Object.fromEntries(BOUNDED_FIELDS.map((field) => [field, nearBound(field)])),
         },
         { requiredKeys: [] },
@@ -243,5 +243,5 @@ test('whatever the starter accepts, the workflow accepts too', () => {
     { numRuns: RUNS },
   );
   // Not vacuous: a fair share of the requests got past the starter and were put to the workflow.
-  assert.ok(accepted >= RUNS / 10, `only ${accepted} of ${RUNS} requests were accepted by the starter`);
+  assert.ok(accepted >= RUNS / 5, `only ${accepted} of ${RUNS} requests were accepted by the starter`);
 });
