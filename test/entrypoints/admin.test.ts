@@ -168,9 +168,11 @@ describe('admin tool', () => {
     assert.equal(final.stage, 'done');
     assert.match(watched.stdout, new RegExp(`Done: video ${final.result!.video.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
     assert.ok(existsSync(final.result!.video.path));
+    const repeated = await admin('approve', adId);
+    assert.equal(repeated.code, 0, 'the same approve again (same derived request id) gets the first answer');
     const [again, lateSelect] = await Promise.all([
-      admin('approve', adId, '--json'),
-      admin('select', adId, '--storyboard', '0', '--take', final.storyboards[0]!.takes[0]!.id),
+      admin('approve', adId, '--json', '--request-id', 'a-second-approval'),
+      admin('select', adId, '--storyboard', '0', '--take', final.storyboards[0]!.takes[0]!.id, '--request-id', 'a-late-selection'),
     ]);
     assert.equal(again.code, 1);
     assert.match(oneLine(again.stderr), /already finished/);

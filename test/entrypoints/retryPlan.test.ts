@@ -34,9 +34,9 @@ describe('run history facts', () => {
     const facts = await factsOf('failed-main-task');
     assert.equal(facts.input.adId, 'history-failed-main-task');
     assert.deepEqual(facts.stagesReached, ['creating', 'generating', 'failed']);
-    assert.equal(facts.viduTaskId, '384002886977191936');
+    assert.equal(facts.viduTaskId, '386351457198145536');
     assert.equal(facts.failure?.type, FAILURE_TYPES.taskFailed);
-    assert.deepEqual(facts.failure?.details[0], { taskId: '384002886977191936', state: 'failed', errCode: 'AuditSubmitIllegal' });
+    assert.deepEqual(facts.failure?.details[0], { taskId: '386351457198145536', state: 'failed', errCode: 'AuditSubmitIllegal' });
   });
 
   it('counts the attributes a continued run starts with', async () => {
@@ -69,7 +69,7 @@ describe('planRetry', () => {
     const facts = await factsOf('continued-as-new.run2');
     const plan = planRetry('history-continued-as-new', { ...facts, failure: { type: FAILURE_TYPES.reviewTimedOut, message: 'late', details: [] } });
     assert.equal(plan.action, 'resumed');
-    assert.equal(plan.resumeFromTaskId, '384002887954464768');
+    assert.equal(plan.resumeFromTaskId, '386351458670346240');
     assert.equal(plan.input.continued, undefined);
   });
 

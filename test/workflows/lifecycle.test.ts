@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { AD_ID, AD_STAGE, VIDU_TASK_ID } from '../../src/workflows/searchAttributes';
 import { FAILURE_TYPES } from '../../src/workflows/failures';
-import { statusQuery } from '../../src/workflows/messages';
+import { statusQuery, type ViduCallbackSignal } from '../../src/workflows/messages';
 import { tinyPng } from '../vidu/tinyImages';
 import { historyPayloadTexts } from '../entrypoints/historyPayloads';
 import { signalsOf } from '../entrypoints/signalHistory';
@@ -166,10 +166,10 @@ describe('ad lifecycle', () => {
         // changes, and the main task's final state reached it before its earlier states.
         const callbacks = (await signalsOf(h.env.client, handle.workflowId))
           .filter((s) => s.name === 'viduCallback')
-          .map((s) => (s.args[0] as { body: { id?: string; state?: string; progress?: number } }).body);
-        const stateChanges = new Set(callbacks.map((b) => JSON.stringify(b)));
+          .map((s) => s.args[0] as ViduCallbackSignal);
+        const stateChanges = new Set(callbacks.map(({ nonce: _nonce, ...change }) => JSON.stringify(change)));
         assert.ok(callbacks.length > stateChanges.size, `duplicates reached the workflow: ${callbacks.length} callbacks, ${stateChanges.size} distinct`);
-        const mainStates = callbacks.filter((b) => b.id === result.mainTaskId).map((b) => b.state ?? '');
+        const mainStates = callbacks.filter((b) => b.taskId === result.mainTaskId).map((b) => b.state ?? '');
         const firstFinal = mainStates.findIndex((state) => isFinalState(state));
         assert.ok(firstFinal >= 0, `the main task's final callback arrived: ${mainStates.join(', ')}`);
         assert.ok(
