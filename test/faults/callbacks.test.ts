@@ -3,7 +3,7 @@
 // only hint; the query API decides, and polling covers for silence. Each case
 // ends with every ad done and charged exactly once.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { CallbackFault } from '../../src/simulator';
 import { ONE_EDIT, ONE_EDIT_CHARGES } from './adPlans';
 import { FaultRig } from './rig';
@@ -14,7 +14,8 @@ describe(`fault suite (${SUITE.name}): callbacks`, { timeout: 15 * 60_000 }, () 
   before(async () => {
     rig = await FaultRig.open({ name: 'callbacks' });
   });
-  afterEach(() => rig.setFaults({}));
+  beforeEach(() => rig.beginCase());
+  afterEach(() => rig.endCase());
   after(() => rig?.close());
 
   /** Runs the case's ads under the callback fault; returns the counters' callback figures for the case. */

@@ -14,7 +14,7 @@ import { freePort } from '../../src/entrypoints/demo/ports';
 import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
 import { adFilmWorkflow } from '../../src/workflows/adFilmWorkflow';
 import { isFinishedStage, statusQuery, workflowIdForAd, type AdFilmInput, type AdFilmResult, type AdStatus } from '../../src/workflows/messages';
-import type { FaultConfig } from '../../src/simulator';
+import type { FaultConfig, SimulatorCounters } from '../../src/simulator';
 import { startChild, type RunningChild } from './childProcess';
 import { describeHits, findSecrets, historyAsText, type SecretHit } from './secretScan';
 import { startSimulatorProcess, type SimulatorFlags, type SimulatorProcess } from './simulatorProcess';
@@ -70,6 +70,8 @@ export class FaultRig {
   private readonly ads: AdRun[] = [];
   private adCount = 0;
   private spawnCount = 0;
+  /** When the running case gives up waiting: a little before its test times out, so that it fails with a reason. */
+  private caseDeadline = Infinity;
 
   private constructor(
     readonly name: string,
@@ -184,6 +186,45 @@ export class FaultRig {
     return this.sim.setFaults(config);
   }
 
+  /** Reads the simulator's counters until `predicate` holds: e.g. until held requests have arrived. */
+  async waitForVidu(predicate: (counters: SimulatorCounters) => boolean, what: string, timeoutMs = 30_000): Promise<SimulatorCounters> {
+    const deadline = Date.now() + this.timeLeft(timeoutMs);
+    for (;;) {
+      const counters = await this.sim.counters();
+      if (predicate(counters)) return counters;
+      if (Date.now() >= deadline) throw new Error(`waited in vain for ${what}; Vidu's counters: ${JSON.stringify(counters)}`);
+      await sleep(50);
+    }
+  }
+
+  // ---- cases --------------------------------------------------------------
+
+  /** Call before each case: waits in the case give up a little before the test's own timeout. */
+  beginCase(timeoutMs: number = SUITE.caseTimeoutMs): void {
+    this.caseDeadline = Date.now() + timeoutMs - 5_000;
+  }
+
+  /**
+   * Call after each case: terminates the case's ads that are still running
+   * (a failed case must not leave an ad spending at Vidu during the next
+   * one, whose counters it would blur), clears the faults, and brings the
+   * receiver and the callback worker back if the case stopped them.
+   */
+  async endCase(): Promise<void> {
+    this.caseDeadline = Infinity;
+    for (const ad of this.ads) {
+      const description = await ad.handle.describe().catch(() => undefined);
+      if (description?.status.name === 'RUNNING') await ad.handle.terminate('the fault case ended').catch(() => undefined);
+    }
+    await this.sim.setFaults({});
+    await this.startReceiver();
+    await this.startWorker('callbacks');
+  }
+
+  private timeLeft(timeoutMs: number): number {
+    return Math.max(0, Math.min(timeoutMs, this.caseDeadline - Date.now()));
+  }
+
   // ---- ads --------------------------------------------------------------
 
   async startAd(label: string, options: AdStartOptions = {}): Promise<AdRun> {
@@ -224,7 +265,7 @@ export class FaultRig {
 
   /** Queries until `predicate` holds; fails early if the ad finishes without it. */
   async waitForStatus(ad: AdRun, predicate: (status: AdStatus) => boolean, what: string, timeoutMs = 30_000): Promise<AdStatus> {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = Date.now() + this.timeLeft(timeoutMs);
     let last: AdStatus | undefined;
     while (Date.now() < deadline) {
       last = (await this.status(ad)) ?? last;
@@ -267,7 +308,9 @@ export class FaultRig {
   async result(ad: AdRun, timeoutMs: number = SUITE.caseTimeoutMs): Promise<AdFilmResult> {
     const outcome = await this.outcome(ad, timeoutMs);
     if (outcome.ok) return outcome.result;
-    throw outcome.error;
+    const cause = (outcome.error as Error).cause;
+    const why = cause instanceof ApplicationFailure ? `${cause.type}: ${cause.message}` : String(cause ?? outcome.error);
+    throw new Error(`${ad.adId} should be done, but it failed (${why})`, { cause: outcome.error });
   }
 
   /** The ApplicationFailure an ad ended with; fails if it succeeded. */
@@ -281,7 +324,7 @@ export class FaultRig {
   }
 
   private async outcome(ad: AdRun, timeoutMs: number): Promise<{ ok: true; result: AdFilmResult } | { ok: false; error: unknown }> {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = Date.now() + this.timeLeft(timeoutMs);
     for (;;) {
       try {
         const result = await this.client.withDeadline(deadline, () => ad.handle.result());
@@ -290,7 +333,7 @@ export class FaultRig {
         if (error instanceof WorkflowFailedError) return { ok: false, error };
         if (Date.now() >= deadline) {
           const status = await this.status(ad);
-          throw new Error(`${ad.adId} did not finish within ${timeoutMs} ms (${String(error)}); status: ${JSON.stringify(status)}`);
+          throw new Error(`${ad.adId} did not finish in time (${String(error)}); status: ${JSON.stringify(status)}`);
         }
         await sleep(500);
       }

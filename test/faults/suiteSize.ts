@@ -15,5 +15,5 @@ export const SUITE = {
   /** Ads queued behind each other in the queueing case (Vidu runs one task at a time there). */
   queuedAds: FULL_SUITE ? 6 : 4,
   /** The longest one case's ads may take before the case fails (a liveness bound, not a speed check). */
-  caseTimeoutMs: FULL_SUITE ? 240_000 : 90_000,
+  caseTimeoutMs: FULL_SUITE ? 240_000 : 60_000,
 } as const;
