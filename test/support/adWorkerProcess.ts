@@ -42,10 +42,11 @@ async function main(): Promise<void> {
     stickyQueueScheduleToStartTimeout: '1 second',
     activityTuning: activityTuning(),
   });
-  await worker.runUntil(async () => {
-    console.log('worker ready');
-    await new Promise<never>(() => undefined);
-  });
+  // run() ends once the SDK has shut the worker down on SIGTERM or SIGINT.
+  const running = worker.run();
+  while (worker.getState() === 'INITIALIZED') await new Promise((resolve) => setTimeout(resolve, 10));
+  console.log('worker ready');
+  await running;
 }
 
 main().catch((err: unknown) => {
