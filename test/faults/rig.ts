@@ -273,7 +273,7 @@ export class FaultRig {
       if (last && isFinishedStage(last.stage)) break;
       await sleep(100);
     }
-    throw new Error(`${ad.adId}: waited in vain for ${what}; last status: ${JSON.stringify(last)}`);
+    throw new Error(`${ad.adId}: waited in vain for ${what}; last status: ${summary(last)}`);
   }
 
   waitForStage(ad: AdRun, stage: AdStatus['stage'], timeoutMs?: number): Promise<AdStatus> {
@@ -333,7 +333,7 @@ export class FaultRig {
         if (error instanceof WorkflowFailedError) return { ok: false, error };
         if (Date.now() >= deadline) {
           const status = await this.status(ad);
-          throw new Error(`${ad.adId} did not finish in time (${String(error)}); status: ${JSON.stringify(status)}`);
+          throw new Error(`${ad.adId} did not finish in time (${String(error)}); status: ${summary(status)}`);
         }
         await sleep(500);
       }
@@ -410,6 +410,14 @@ export class FaultRig {
     await this.temporal.close();
     await rm(this.scratchDir, { recursive: true, force: true });
   }
+}
+
+/** The parts of a status that say where an ad is stuck. */
+function summary(status: AdStatus | undefined): string {
+  if (!status) return 'no answer to the status query';
+  const { stage, progress, mainTaskId, composeTaskId, waitingFor, lastError } = status;
+  const edits = status.edits.map((e) => `${e.kind}:${e.state}`).join(',');
+  return JSON.stringify({ stage, progress, mainTaskId, composeTaskId, edits, waitingFor, lastError });
 }
 
 export interface StatusWatch {
