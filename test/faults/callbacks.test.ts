@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { CallbackFault } from '../../src/simulator';
 import { ONE_EDIT, ONE_EDIT_CHARGES } from './adPlans';
-import { FaultRig } from './rig';
+import { FaultRig, type AdRun } from './rig';
 import { SUITE } from './suiteSize';
 
 describe(`fault suite (${SUITE.name}): callbacks`, { timeout: 15 * 60_000 }, () => {
@@ -19,13 +19,13 @@ describe(`fault suite (${SUITE.name}): callbacks`, { timeout: 15 * 60_000 }, () 
   after(() => rig?.close());
 
   /** Runs the case's ads under the callback fault; returns the counters' callback figures for the case. */
-  async function adsUnder(label: string, callbacks: CallbackFault) {
+  async function adsUnder(label: string, callbacks: CallbackFault): Promise<{ ads: AdRun[]; dropped: number; delivered: number; lied: number }> {
     const before = (await rig.sim.counters()).callbacks;
     await rig.setFaults({ callbacks });
     const ads = await rig.startAds(SUITE.adsPerCase, label, { input: { edits: ONE_EDIT } });
     for (const ad of ads) await rig.expectExactlyOnce(ad, ONE_EDIT_CHARGES);
     const afterwards = (await rig.sim.counters()).callbacks;
-    return { dropped: afterwards.dropped - before.dropped, delivered: afterwards.delivered - before.delivered, lied: afterwards.lied - before.lied };
+    return { ads, dropped: afterwards.dropped - before.dropped, delivered: afterwards.delivered - before.delivered, lied: afterwards.lied - before.lied };
   }
 
   it('finishes by polling when every callback is dropped', { timeout: SUITE.caseTimeoutMs }, async () => {
@@ -53,6 +53,22 @@ describe(`fault suite (${SUITE.name}): callbacks`, { timeout: 15 * 60_000 }, () 
     assert.ok(figures.lied >= 3 * SUITE.adsPerCase, `lies were told (${figures.lied})`);
     const readsAfter = (await rig.sim.counters()).subRecordReadsBeforeSuccess;
     assert.equal(readsAfter - readsBefore, 0, 'no ad read its storyboards before Vidu said the ad had succeeded');
+    // Each step that follows a task began only after Vidu had really finished that task, whatever the lies said before.
+    for (const ad of figures.ads) {
+      const vidu = await rig.viduAdOf(ad);
+      const edit = vidu.subTasks.find((t) => t.kind === 'edit')!;
+      const compose = vidu.subTasks.find((t) => t.kind === 'compose')!;
+      const steps: Array<[string, RegExp, number]> = [
+        ['reading the storyboards', /subrecord/i, vidu.finishedAt!],
+        ['composing', /compose/i, edit.finishedAt!],
+        ['saving', /save/i, compose.finishedAt!],
+      ];
+      for (const [what, activity, notBefore] of steps) {
+        const scheduled = await rig.activitiesScheduled(ad, activity);
+        assert.ok(scheduled.length > 0, `${ad.adId}: found ${what} (${activity}) in the history`);
+        assert.ok(Math.min(...scheduled) >= notBefore, `${ad.adId}: ${what} began ${notBefore - Math.min(...scheduled)} ms before Vidu finished the task before it`);
+      }
+    }
   });
 
   it('wrote no API key or signed media URL to any log or history', async () => {

@@ -14,7 +14,7 @@ import { freePort } from '../../src/entrypoints/demo/ports';
 import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
 import { adFilmWorkflow } from '../../src/workflows/adFilmWorkflow';
 import { isFinishedStage, statusQuery, workflowIdForAd, type AdFilmInput, type AdFilmResult, type AdStatus } from '../../src/workflows/messages';
-import type { FaultConfig, SimulatorCounters } from '../../src/simulator';
+import type { FaultConfig, SimulatedAd, SimulatorCounters } from '../../src/simulator';
 import { startChild, type RunningChild } from './childProcess';
 import { describeHits, findSecrets, historyAsText, type SecretHit } from './secretScan';
 import { startSimulatorProcess, type SimulatorFlags, type SimulatorProcess } from './simulatorProcess';
@@ -345,6 +345,23 @@ export class FaultRig {
   /** The ad tasks Vidu made for this ad, found by the image only it sends. */
   async viduTasksOf(ad: AdRun): Promise<string[]> {
     return (await this.sim.ads()).filter((task) => task.images.includes(ad.image)).map((task) => task.taskId);
+  }
+
+  /** The one ad task Vidu made for this ad, with its edits and composes and when each finished. */
+  async viduAdOf(ad: AdRun): Promise<SimulatedAd> {
+    const tasks = (await this.sim.ads()).filter((task) => task.images.includes(ad.image));
+    assert.equal(tasks.length, 1, `${ad.adId}: one ad task at Vidu`);
+    return tasks[0]!;
+  }
+
+  /** When (epoch ms, by the Temporal server's clock) the ad scheduled each activity whose type matches `name`. */
+  async activitiesScheduled(ad: AdRun, name: RegExp): Promise<number[]> {
+    const history = await ad.handle.fetchHistory();
+    return (history.events ?? []).flatMap((event) => {
+      const type = event.activityTaskScheduledEventAttributes?.activityType?.name;
+      if (!type || !name.test(type) || !event.eventTime) return [];
+      return [Number(String(event.eventTime.seconds ?? 0)) * 1000 + Math.floor((event.eventTime.nanos ?? 0) / 1e6)];
+    });
   }
 
   /**

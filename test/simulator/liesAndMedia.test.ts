@@ -110,3 +110,19 @@ test('sub-record reads before the ad succeeded are counted; reads after are not'
   await api(sim, 'GET', `/ent/v2/ad-one-click/${id}`);
   assert.equal(sim.counters().subRecordReadsBeforeSuccess, 1);
 });
+
+test('the ads list gives each ad its edits and composes, and when each task finished', async () => {
+  const before = Date.now();
+  const id = await createSucceededAd(sim);
+  const edit = await api<{ sub_task_id: string }>(sim, 'POST', '/ent/v2/ad-one-click/edit', { ad_one_click_task_id: id, type: 'generate_bgm', prompt: 'calm' });
+  const running = sim.ads().find((a) => a.taskId === id)!;
+  assert.equal(running.state, 'success');
+  assert.ok(running.finishedAt! >= before && running.finishedAt! <= Date.now());
+  assert.deepEqual(
+    running.subTasks.map((t) => [t.taskId, t.kind, t.finishedAt]),
+    [[edit.body.sub_task_id, 'edit', undefined]],
+    'an edit just made has not finished',
+  );
+  await waitFor('the edit to finish', () => sim.ads().find((a) => a.taskId === id)!.subTasks[0]!.state === 'success');
+  assert.ok(sim.ads().find((a) => a.taskId === id)!.subTasks[0]!.finishedAt! >= running.finishedAt!);
+});
