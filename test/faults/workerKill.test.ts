@@ -26,7 +26,8 @@ describe(`fault suite (${SUITE.name}): worker killed with SIGKILL`, { timeout: 1
   async function killMidRequest(endpoint: SimEndpoint, label: string): Promise<AdRun[]> {
     const before = await rig.sim.counters();
     await rig.setFaults({ http: [{ endpoint, latencyMs: HELD_MS, times: SUITE.adsPerCase }] });
-    const ads = await rig.startAds(SUITE.adsPerCase, label, { input: { edits: ONE_EDIT } });
+    // A bounded adopt window: a create that is never adopted fails within the case instead of waiting two hours.
+    const ads = await rig.startAds(SUITE.adsPerCase, label, { input: { edits: ONE_EDIT, createAdoptWindowMs: 30_000 } });
     await rig.waitForVidu((c) => c.apiCalls[endpoint] - before.apiCalls[endpoint] >= SUITE.adsPerCase, `${endpoint} requests held at Vidu`);
     await rig.killWorker();
     return ads;
