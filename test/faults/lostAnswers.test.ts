@@ -47,6 +47,7 @@ describe(`fault suite (${SUITE.name}): answers lost after Vidu applied the reque
       assert.ok((details.attemptMarker as string).length > 0);
       const tasks = await rig.viduTasksOf(ad);
       assert.equal(tasks.length, 1, 'Vidu made the one task, and no second');
+      assert.equal((await rig.viduAdOf(ad)).callbackUrl, undefined, 'the polling worker gave Vidu no callback URL');
       assert.equal((await rig.sim.counters()).perAd[tasks[0]!]!.creates, 1);
       assert.equal((await rig.status(ad))?.stage, 'failed');
     }

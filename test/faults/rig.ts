@@ -95,20 +95,31 @@ export class FaultRig {
     mkdirSync(logDir, { recursive: true });
     // A key no other text contains, so that finding it in a log means it leaked.
     const apiKey = `vidu-key-${randomBytes(12).toString('hex')}`;
-    const shared = process.env.TEMPORAL_ADDRESS;
-    const temporal =
-      options.ownTemporal || !shared ? await ownTemporal(scratchDir) : await sharedTemporal(shared, process.env.TEMPORAL_NAMESPACE ?? 'default');
-    const connection = await Connection.connect({ address: temporal.address });
-    const client = new Client({ connection, namespace: temporal.namespace });
-    const sim = await startSimulatorProcess({ apiKey, logDir, flags: { ...FAST_VIDU, ...options.simulator } });
-    const receiverPort = await freePort();
-    const callbackUrl = `http://127.0.0.1:${receiverPort}/vidu/callback`;
-    const bundlePath = await workflowBundlePath(scratchDir);
-    const rig = new FaultRig(options.name, apiKey, temporal, client, sim, callbackUrl, receiverPort, logDir, scratchDir, bundlePath, options);
-    mkdirSync(rig.artifactDir, { recursive: true });
-    await rig.startReceiver();
-    await rig.startWorker('callbacks');
-    return rig;
+    // What has been started so far, stopped again if a later part fails to start (or the test process would hang on it).
+    const started: Array<() => Promise<unknown>> = [() => rm(scratchDir, { recursive: true, force: true })];
+    try {
+      const shared = process.env.TEMPORAL_ADDRESS;
+      const temporal =
+        options.ownTemporal || !shared ? await ownTemporal(scratchDir) : await sharedTemporal(shared, process.env.TEMPORAL_NAMESPACE ?? 'default');
+      started.unshift(() => temporal.close());
+      const connection = await Connection.connect({ address: temporal.address });
+      started.unshift(() => connection.close());
+      const client = new Client({ connection, namespace: temporal.namespace });
+      const sim = await startSimulatorProcess({ apiKey, logDir, flags: { ...FAST_VIDU, ...options.simulator } });
+      started.unshift(() => sim.stop());
+      const receiverPort = await freePort();
+      const callbackUrl = `http://127.0.0.1:${receiverPort}/vidu/callback`;
+      const bundlePath = await workflowBundlePath(scratchDir);
+      const rig = new FaultRig(options.name, apiKey, temporal, client, sim, callbackUrl, receiverPort, logDir, scratchDir, bundlePath, options);
+      mkdirSync(rig.artifactDir, { recursive: true });
+      started.unshift(() => rig.stopReceiver(), () => rig.stopWorker('callbacks'));
+      await rig.startReceiver();
+      await rig.startWorker('callbacks');
+      return rig;
+    } catch (err) {
+      for (const stop of started) await stop().catch(() => undefined);
+      throw err;
+    }
   }
 
   get artifactDir(): string {
