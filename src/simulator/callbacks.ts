@@ -54,6 +54,12 @@ export class CallbackSender {
     this.schedule(taskId, pending);
   }
 
+  /** An extra callback outside the task's own sequence (a lie a fault tells), sent in the task's delivery chain without further faults. */
+  sendExtra(taskId: string, url: string, body: TaskCreations): void {
+    this.deps.counters.lied += 1;
+    this.schedule(taskId, { url, body, final: false, fault: { drop: false, duplicate: false, delayMs: 0, reorder: false } });
+  }
+
   private schedule(taskId: string, pending: PendingCallback): void {
     const { counters, log } = this.deps;
     if (pending.fault.drop) {

@@ -2,6 +2,7 @@
 // tests, benchmarks and the demo that run it as a separate process. Same
 // semantics as the in-process ViduSimulator methods.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SimulatedAd } from './adList';
 import type { SimulatorCounters } from './counters';
 import { ApiError } from './errors';
 import { checkFaultConfig } from './faultConfigSchema';
@@ -14,6 +15,7 @@ export interface ControlTarget {
   url: string;
   setFaults(config: FaultConfig): void;
   counters(): SimulatorCounters;
+  ads(): SimulatedAd[];
   reset(): void;
 }
 
@@ -27,6 +29,9 @@ export async function handleControlRequest(req: IncomingMessage, res: ServerResp
         return;
       case 'GET /_simulator/counters':
         sendJson(res, 200, target.counters());
+        return;
+      case 'GET /_simulator/ads':
+        sendJson(res, 200, { ads: target.ads() });
         return;
       case 'PUT /_simulator/faults': {
         const check = checkFaultConfig(parseJson(raw) ?? {});

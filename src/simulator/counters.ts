@@ -10,9 +10,14 @@ export interface SimulatorCounters {
   creditsRemaining: number;
   /**
    * sent: HTTP attempts (first tries, retries and duplicates); delivered: attempts answered 2xx;
-   * failed: callbacks given up on; dropped: callbacks a fault swallowed; retried: repeat attempts.
+   * failed: callbacks given up on; dropped: callbacks a fault swallowed; retried: repeat attempts;
+   * lied: extra callbacks with a lying body that a fault added (also counted in sent and delivered).
    */
-  callbacks: { sent: number; delivered: number; failed: number; dropped: number; retried: number };
+  callbacks: { sent: number; delivered: number; failed: number; dropped: number; retried: number; lied: number };
+  /** Media requests: served (200), expired (403 "Request has expired", by time or by fault), denied (bad signature or path). */
+  media: { served: number; expired: number; denied: number };
+  /** Sub-record reads (GET /ent/v2/ad-one-click/{id}) of an ad that had not succeeded yet: a client acting on an unconfirmed callback. */
+  subRecordReadsBeforeSuccess: number;
   perAd: Record<string, { creates: number; edits: number; composes: number; creditsCharged: number }>;
 }
 
@@ -23,7 +28,9 @@ export function emptyCounters(creditsRemaining: number): SimulatorCounters {
     tasksCreated: { ad: 0, edit: 0, compose: 0 },
     creditsCharged: 0,
     creditsRemaining,
-    callbacks: { sent: 0, delivered: 0, failed: 0, dropped: 0, retried: 0 },
+    callbacks: { sent: 0, delivered: 0, failed: 0, dropped: 0, retried: 0, lied: 0 },
+    media: { served: 0, expired: 0, denied: 0 },
+    subRecordReadsBeforeSuccess: 0,
     perAd: {},
   };
 }

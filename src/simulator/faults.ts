@@ -10,6 +10,7 @@ export interface FaultConfig {
   http?: HttpFault[];
   callbacks?: CallbackFault;
   taskFailures?: TaskFailureFault[];
+  media?: MediaFault;
 }
 
 export interface HttpFault {
@@ -26,6 +27,14 @@ export interface HttpFault {
   latencyMs?: number;
   /** The request takes effect (and is charged), then the socket is destroyed or never answered. */
   applyThenDrop?: 'reset' | 'timeout';
+  /** The rule applies for this many ms once its window opens (see `from`), then it is spent: an outage of a set length. */
+  forMs?: number;
+  /**
+   * When the rule starts to apply: 'set' (default), as soon as the config is
+   * set; 'adSuccess', once the next main ad task turns `success` (an outage
+   * right after the main task succeeds, before the client has read it).
+   */
+  from?: 'set' | 'adSuccess';
 }
 
 export interface CallbackFault {
@@ -39,6 +48,23 @@ export interface CallbackFault {
   delayMs?: number;
   /** Hold a task's callbacks until it finishes, then deliver them newest first. */
   reorder?: boolean;
+  /**
+   * Extra signed callbacks whose body lies (Vidu signs the URL, not the body),
+   * each sent once when the task turns `processing`, while it still runs:
+   * 'success' claims success with progress 100, 'failed' claims failure with
+   * an err_code, 'other-task' claims success for a task id that does not exist.
+   */
+  lies?: CallbackLie[];
+}
+
+export type CallbackLie = 'success' | 'failed' | 'other-task';
+export const CALLBACK_LIES: readonly CallbackLie[] = ['success', 'failed', 'other-task'];
+
+export interface MediaFault {
+  /** The next N media downloads answer 403 "Request has expired", as a URL past its expiry does. */
+  expireNext?: number;
+  /** Every media download waits this long before it is answered (holds a download in flight). */
+  latencyMs?: number;
 }
 
 export interface TaskFailureFault {
@@ -66,9 +92,21 @@ export interface CallbackFaultDecision {
   reorder: boolean;
 }
 
+/** What the media faults decide for one download. */
+export interface MediaFaultEffect {
+  latencyMs: number;
+  expired: boolean;
+}
+
 interface Counted<T> {
   rule: T;
   remaining: number;
+}
+
+/** A time-boxed HTTP rule: applies from `opensAt` (undefined: not yet, waiting for its trigger) until `closesAt`. */
+interface TimedHttpRule extends Counted<HttpFault> {
+  opensAt?: number;
+  closesAt: number;
 }
 
 function rolls(rate: number | undefined, random: () => number): boolean {
@@ -78,16 +116,37 @@ function rolls(rate: number | undefined, random: () => number): boolean {
 
 /** The active fault config plus how many firings each rule has left. */
 export class FaultPlan {
-  private http: Counted<HttpFault>[] = [];
+  private http: TimedHttpRule[] = [];
   private taskFailures: Counted<TaskFailureFault>[] = [];
   private callbacks: CallbackFault | undefined;
+  private media: MediaFault = {};
+  private expiriesLeft = 0;
 
-  constructor(private readonly random: () => number = Math.random) {}
+  constructor(
+    private readonly random: () => number = Math.random,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   replace(config: FaultConfig): void {
-    this.http = (config.http ?? []).map((rule) => ({ rule: { ...rule }, remaining: rule.times ?? Infinity }));
+    const now = this.now();
+    this.http = (config.http ?? []).map((rule) => {
+      const opensAt = (rule.from ?? 'set') === 'set' ? now : undefined;
+      return { rule: { ...rule }, remaining: rule.times ?? Infinity, opensAt, closesAt: closing(opensAt, rule.forMs) };
+    });
     this.taskFailures = (config.taskFailures ?? []).map((rule) => ({ rule: { ...rule }, remaining: rule.times ?? 1 }));
-    this.callbacks = config.callbacks ? { ...config.callbacks } : undefined;
+    this.callbacks = config.callbacks ? { ...config.callbacks, lies: config.callbacks.lies && [...config.callbacks.lies] } : undefined;
+    this.media = { ...config.media };
+    this.expiriesLeft = config.media?.expireNext ?? 0;
+  }
+
+  /** Called when a main ad task turns `success`: opens the windows of rules waiting for it. */
+  adSucceeded(): void {
+    const now = this.now();
+    for (const entry of this.http) {
+      if (entry.opensAt !== undefined || entry.rule.from !== 'adSuccess') continue;
+      entry.opensAt = now;
+      entry.closesAt = closing(now, entry.rule.forMs);
+    }
   }
 
   clear(): void {
@@ -97,9 +156,10 @@ export class FaultPlan {
   /** Every rule matching the request that wins its rate roll fires (and uses up one of its `times`). */
   forRequest(endpoint: SimEndpoint, taskId: string | undefined): HttpFaultEffect {
     const effect: HttpFaultEffect = { latencyMs: 0 };
+    const now = this.now();
     for (const entry of this.http) {
       const { rule } = entry;
-      if (entry.remaining <= 0) continue;
+      if (entry.remaining <= 0 || entry.opensAt === undefined || now >= entry.closesAt) continue;
       if (rule.endpoint !== '*' && rule.endpoint !== endpoint) continue;
       if (rule.taskId !== undefined && rule.taskId !== taskId) continue;
       if (!rolls(rule.rate, this.random)) continue;
@@ -124,6 +184,20 @@ export class FaultPlan {
     return undefined;
   }
 
+  /** The lies to tell (as extra callbacks) when this task turns `processing`. */
+  liesFor(taskId: string): CallbackLie[] {
+    const rule = this.callbacks;
+    if (!rule?.lies || (rule.taskId !== undefined && rule.taskId !== taskId)) return [];
+    return [...rule.lies];
+  }
+
+  /** Called once per media download. */
+  forMedia(): MediaFaultEffect {
+    const expired = this.expiriesLeft > 0;
+    if (expired) this.expiriesLeft -= 1;
+    return { latencyMs: this.media.latencyMs ?? 0, expired };
+  }
+
   forCallback(taskId: string): CallbackFaultDecision {
     const rule = this.callbacks;
     if (!rule || (rule.taskId !== undefined && rule.taskId !== taskId)) {
@@ -136,4 +210,8 @@ export class FaultPlan {
       reorder: rule.reorder ?? false,
     };
   }
+}
+
+function closing(opensAt: number | undefined, forMs: number | undefined): number {
+  return opensAt === undefined || forMs === undefined ? Infinity : opensAt + forMs;
 }

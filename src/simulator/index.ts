@@ -18,5 +18,6 @@
 export { startViduSimulator } from './server';
 export type { ViduSimulator } from './server';
 export type { SimulatorOptions } from './options';
-export type { FaultConfig, HttpFault, CallbackFault, TaskFailureFault, SimEndpoint } from './faults';
+export type { FaultConfig, HttpFault, CallbackFault, CallbackLie, MediaFault, TaskFailureFault, SimEndpoint } from './faults';
+export type { SimulatedAd } from './adList';
 export type { SimulatorCounters } from './counters';

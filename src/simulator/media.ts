@@ -1,9 +1,23 @@
 // Media URLs behave like signed S3 URLs: no Authorization header, an expiry in
 // the query and an HMAC over file and expiry. Once expired (or tampered with)
 // they answer 403 AccessDenied, so clients must re-query /creations for fresh ones.
+// A signed URL looks like `<base>/media/<creation id>.mp4?expires=<epoch ms>&sig=<base64url>`.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { MediaFaultEffect } from './faults';
 import { mp3Bytes, mp4Bytes, pngBytes } from './mediaBytes';
+
+/** How one media request ended, for the counters. */
+export type MediaOutcome = 'served' | 'expired' | 'denied';
+
+/** What serving a media request needs from the simulation it belongs to. */
+export interface MediaRequestHooks {
+  /** The media faults' decision for this download. */
+  fault(): MediaFaultEffect;
+  /** Waits out a latency fault: false when the simulation ended meanwhile (the request then gets no answer). */
+  hold(ms: number): Promise<boolean>;
+  record(outcome: MediaOutcome): void;
+}
 
 export type MediaVariant = 'video' | 'watermarked' | 'cover' | 'audio';
 
@@ -28,13 +42,22 @@ export class MediaSigner {
     return createHmac('sha256', this.secret).update(`${file}\n${expires}`).digest('base64url');
   }
 
-  /** Answers GET/HEAD /media/...; returns false when the path is not a media path. */
-  serve(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
-    if (!url.pathname.startsWith('/media/')) return false;
+  isMediaPath(url: URL): boolean {
+    return url.pathname.startsWith('/media/');
+  }
+
+  /** Answers GET/HEAD /media/... (call it for paths `isMediaPath` accepts). */
+  async serve(req: IncomingMessage, res: ServerResponse, url: URL, hooks: MediaRequestHooks): Promise<void> {
     const match = MEDIA_PATH.exec(url.pathname);
     if (!match || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      hooks.record('denied');
       denied(res, 404, 'NoSuchKey', 'The specified key does not exist.');
-      return true;
+      return;
+    }
+    const fault = hooks.fault();
+    if (fault.latencyMs > 0 && !(await hooks.hold(fault.latencyMs))) {
+      res.socket?.destroy();
+      return;
     }
     const [, creationId, suffix] = match as unknown as [string, string, string];
     const file = `${creationId}${suffix}`;
@@ -42,17 +65,19 @@ export class MediaSigner {
     const given = Buffer.from(url.searchParams.get('sig') ?? '');
     const expected = Buffer.from(this.sign(file, expires));
     if (!Number.isFinite(expires) || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      hooks.record('denied');
       denied(res, 403, 'AccessDenied', 'The request signature we calculated does not match the signature you provided.');
-      return true;
+      return;
     }
-    if (Date.now() > expires) {
+    if (Date.now() > expires || fault.expired) {
+      hooks.record('expired');
       denied(res, 403, 'AccessDenied', 'Request has expired');
-      return true;
+      return;
     }
+    hooks.record('served');
     const [type, body] = content(suffix, creationId);
     res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length, 'Cache-Control': 'private, max-age=60' });
     res.end(req.method === 'HEAD' ? undefined : body);
-    return true;
   }
 }
 

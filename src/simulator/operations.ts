@@ -46,7 +46,9 @@ export class ViduOperations {
   }
 
   subRecords(id: string) {
-    return this.sim.responses.subRecords(this.ad(id));
+    const ad = this.ad(id);
+    if (ad.state !== 'success') this.sim.store.counters.subRecordReadsBeforeSuccess += 1;
+    return this.sim.responses.subRecords(ad);
   }
 
   edit(body: unknown): EditResponse {

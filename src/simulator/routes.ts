@@ -78,7 +78,7 @@ export async function handleApiRequest(req: IncomingMessage, res: ServerResponse
     const body = req.method === 'POST' ? parseJson(raw) : undefined;
     const bodyTaskId = (body as { ad_one_click_task_id?: unknown } | undefined)?.ad_one_click_task_id;
     const fault = deps.faults.forRequest(route.endpoint, route.pathId ?? (typeof bodyTaskId === 'string' ? bodyTaskId : undefined));
-    if (fault.latencyMs > 0 && !(await heldFor(sim, fault.latencyMs))) {
+    if (fault.latencyMs > 0 && !(await holdFor(sim, fault.latencyMs))) {
       // reset() or close() ended the simulation this request belonged to: it
       // gets no answer at all, as if the server had gone away mid-request.
       res.socket?.destroy();
@@ -106,7 +106,7 @@ export async function handleApiRequest(req: IncomingMessage, res: ServerResponse
 }
 
 /** Waits out a latency fault: true once it has passed, false if the simulation was disposed meanwhile. */
-async function heldFor(sim: Simulation, ms: number): Promise<boolean> {
+export async function holdFor(sim: Simulation, ms: number): Promise<boolean> {
   try {
     await sim.timers.sleep(ms);
     return true;

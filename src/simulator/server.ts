@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
+import { listAds, type SimulatedAd } from './adList';
 import { CONTROL_PREFIX, handleControlRequest, type ControlTarget } from './control';
 import type { SimulatorCounters } from './counters';
 import { checkFaultConfig } from './faultConfigSchema';
@@ -10,7 +11,7 @@ import { FaultPlan, type FaultConfig } from './faults';
 import { sendError } from './httpIo';
 import { MediaSigner } from './media';
 import { resolveOptions, type SimulatorOptions } from './options';
-import { handleApiRequest } from './routes';
+import { handleApiRequest, holdFor } from './routes';
 import { seededRandom } from './seededRandom';
 import { Simulation } from './simulation';
 import { TaskIdGenerator } from './taskIds';
@@ -22,6 +23,8 @@ export interface ViduSimulator {
   /** Replaces the fault config; throws a TypeError naming the problem if it is malformed. */
   setFaults(faults: FaultConfig): void;
   counters(): SimulatorCounters;
+  /** Every main ad task, with the images and callback URL its create carried. */
+  ads(): SimulatedAd[];
   /**
    * Clears tasks, faults, counters and credits back to initial (and restarts a
    * seeded fault-roll sequence); stops pending timers and callbacks.
@@ -46,18 +49,24 @@ export async function startViduSimulator(options?: SimulatorOptions): Promise<Vi
   const ids = new TaskIdGenerator();
   const dispatcher = new Agent({ connect: { timeout: 2_000 }, keepAliveTimeout: 1_000 });
   // Filled once the server listens (the media URLs need its address).
-  const live: { simulation?: Simulation; control?: ControlTarget } = {};
+  const live: { simulation?: Simulation; control?: ControlTarget; media?: MediaSigner } = {};
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://simulator.invalid');
     res.on('finish', () => opts.log(`${req.method} ${url.pathname} -> ${res.statusCode}`));
-    const { simulation, control } = live;
-    if (!simulation || !control) {
+    const { simulation, control, media } = live;
+    if (!simulation || !control || !media) {
       res.writeHead(503).end();
       return;
     }
     if (url.pathname.startsWith(CONTROL_PREFIX)) return handleControlRequest(req, res, url, control);
-    if (simulation.shared.media.serve(req, res, url)) return;
+    if (media.isMediaPath(url)) {
+      return media.serve(req, res, url, {
+        fault: () => faults.forMedia(),
+        hold: (ms) => holdFor(simulation, ms),
+        record: (outcome) => (simulation.store.counters.media[outcome] += 1),
+      });
+    }
     return handleApiRequest(req, res, url, { apiKey: opts.apiKey, faults, simulation: () => live.simulation! });
   };
   const server = createServer((req, res) => {
@@ -72,7 +81,8 @@ export async function startViduSimulator(options?: SimulatorOptions): Promise<Vi
     });
   });
   const url = baseUrl(server.address() as AddressInfo);
-  const shared = { options: opts, ids, faults, media: new MediaSigner(url, opts.mediaTtlMs), dispatcher };
+  live.media = new MediaSigner(url, opts.mediaTtlMs);
+  const shared = { options: opts, ids, faults, media: live.media, dispatcher };
   live.simulation = new Simulation(shared);
 
   let closing: Promise<void> | undefined;
@@ -85,6 +95,7 @@ export async function startViduSimulator(options?: SimulatorOptions): Promise<Vi
       faults.replace(check.config);
     },
     counters: () => structuredClone(live.simulation!.store.counters),
+    ads: () => listAds(live.simulation!.store),
     reset() {
       live.simulation!.dispose();
       faults.clear();

@@ -4,7 +4,8 @@
 // signer outlive it, so ids keep growing and old media URLs keep their meaning.
 import type { Dispatcher } from 'undici';
 import { CallbackSender } from './callbacks';
-import type { FaultPlan } from './faults';
+import type { CallbackLie, FaultPlan } from './faults';
+import type { TaskCreations } from '../vidu/apiTypes';
 import type { MediaSigner } from './media';
 import type { ResolvedOptions } from './options';
 import { ResponseBuilder } from './responses';
@@ -50,10 +51,29 @@ export class Simulation {
 
   private changed(task: SimTask): void {
     this.shared.options.log(`task ${task.id} (${task.kind}) -> ${task.state}${task.errCode ? ` ${task.errCode}` : ''}`);
-    if (task.callbackUrl) this.callbacks.notify(task.id, task.callbackUrl, this.responses.creations(task));
+    if (task.kind === 'ad' && task.state === 'success') this.shared.faults.adSucceeded();
+    if (!task.callbackUrl) return;
+    const body = this.responses.creations(task);
+    this.callbacks.notify(task.id, task.callbackUrl, body);
+    if (task.state === 'processing') {
+      for (const lie of this.shared.faults.liesFor(task.id)) this.callbacks.sendExtra(task.id, task.callbackUrl, lyingBody(body, lie));
+    }
   }
 
   dispose(): void {
     this.timers.dispose();
+  }
+}
+
+/** A callback body that lies about a task still processing (see CallbackFault.lies). */
+function lyingBody(truth: TaskCreations, lie: CallbackLie): TaskCreations {
+  switch (lie) {
+    case 'success':
+      return { ...truth, state: 'success', progress: 100, err_code: '' };
+    case 'failed':
+      return { ...truth, state: 'failed', err_code: 'InternalServiceFailure' };
+    case 'other-task':
+      // An id no task has (ids are 18 digits; this one has 19).
+      return { ...truth, id: `9${truth.id}`, state: 'success', progress: 100, err_code: '' };
   }
 }

@@ -48,6 +48,8 @@ export interface SimTask {
   timer?: TimerHandle;
   /** Passed its minimum time in `queueing` and may start when a slot frees. */
   ready?: boolean;
+  /** Epoch ms when the task reached a final state (success, failed, canceled). */
+  finishedAt?: number;
 }
 
 export class SimulatorStore {

@@ -57,6 +57,7 @@ export class TaskLifecycle {
     if (queued >= 0) this.queue.splice(queued, 1);
     this.running.delete(task);
     task.state = 'canceled';
+    task.finishedAt = Date.now();
     this.store.refund(task);
     this.hooks.changed(task);
     this.admit();
@@ -96,6 +97,7 @@ export class TaskLifecycle {
 
   private finish(task: SimTask): void {
     this.running.delete(task);
+    task.finishedAt = Date.now();
     if (task.doomedTo) {
       task.errCode = task.doomedTo;
       this.store.refund(task);
