@@ -133,8 +133,8 @@ class AdFilmRun {
   /** Each step runs unless the state says an earlier run already did it. */
   private async lifecycle(): Promise<m.AdFilmResult> {
     const { state, input } = this;
-    if (this.runNumber === 1 && !input.continued) this.checkInput();
-    if (this.runNumber > 1) log.info(`ad ${state.adId}: continues in run ${this.runNumber} at ${state.stage}`);
+    if (!input.continued) this.checkInput();
+    else log.info(`ad ${state.adId}: continues in run ${this.runNumber} at ${state.stage}`);
     state.mainTaskId ??= input.resumeFromTaskId;
     if (!state.mainTaskId) await this.createMainTask();
     if (!state.mainTaskSucceeded) await this.awaitMainTask();
@@ -294,7 +294,8 @@ class AdFilmRun {
   }
 
   private setStage(stage: m.AdStage): void {
-    if (stage === this.state.stage && this.runNumber > 1) return this.refresh();
+    // A run that continues as new re-enters its stage: its progress stays.
+    if (stage === this.state.stage) return this.refresh();
     this.state.stage = stage;
     if (stage === 'generating' || stage === 'composing') this.state.progress = 0;
     this.refresh();
