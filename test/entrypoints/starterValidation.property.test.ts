@@ -8,6 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { anyValue } from '../support/anyValue';
 import { adRequestIssues, BOUNDED_FIELDS } from '../../src/starter/adRequest';
 import { adInputProblems, INPUT_LIMITS } from '../../src/workflows/inputRules';
 import type { InputIssue } from '../../src/starter/errors';
@@ -34,18 +35,6 @@ const BOUNDS: Record<Bounded, Limit> = {
 };
 const isWorkflowBounded = (field: Bounded): field is WorkflowBounded => field in WORKFLOW_BOUNDS;
 
-const anyValue = fc.anything({
-  maxDepth: 3,
-  withBigInt: true,
-  withBoxedValues: true,
-  withDate: true,
-  withMap: true,
-  withSet: true,
-  withNullPrototype: true,
-  withSparseArray: true,
-  withTypedArray: true,
-  withObjectString: true,
-});
 
 const within = (field: Bounded) => fc.integer(BOUNDS[field]);
 

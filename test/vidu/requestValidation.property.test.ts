@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { anyValue } from '../support/anyValue';
 import { ViduValidationError } from '../../src/vidu/errors';
 import {
   ASPECT_RATIOS,
@@ -24,19 +25,6 @@ const RUNS = 400;
 // A regex gone quadratic or a loop over a huge decoded size would show up as a slow call.
 const SLOW_CALL_MS = 1_000;
 
-/** Any value at all, including the ones JSON cannot carry (bigint, Map, sparse arrays, null prototypes). */
-const anyValue = fc.anything({
-  maxDepth: 3,
-  withBigInt: true,
-  withBoxedValues: true,
-  withDate: true,
-  withMap: true,
-  withSet: true,
-  withNullPrototype: true,
-  withSparseArray: true,
-  withTypedArray: true,
-  withObjectString: true,
-});
 
 const imageBytes = fc.oneof(
   fc.tuple(fc.constantFrom(tinyPng, tinyJpeg, tinyWebp, tinyWebpExtended), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 })).map(

@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { anyValue } from '../support/anyValue';
 import { adInputProblems, INPUT_LIMITS } from '../../src/workflows/inputRules';
 
 const RUNS = 500;
@@ -27,18 +28,6 @@ const PATH_OF: Record<LimitName, string> = {
 };
 const TOP_LEVEL_LIMITS = (Object.keys(PATH_OF) as LimitName[]).filter((name) => !PATH_OF[name].includes('.'));
 
-const anyValue = fc.anything({
-  maxDepth: 3,
-  withBigInt: true,
-  withBoxedValues: true,
-  withDate: true,
-  withMap: true,
-  withSet: true,
-  withNullPrototype: true,
-  withSparseArray: true,
-  withTypedArray: true,
-  withObjectString: true,
-});
 
 const within = (name: LimitName) => fc.integer({ min: INPUT_LIMITS[name].min, max: INPUT_LIMITS[name].max });
 
