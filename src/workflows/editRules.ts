@@ -2,6 +2,7 @@
 // validator (which rejects before anything reaches history), the
 // `requestEdit` signal and the edits given in the workflow input. Plain checks,
 // no schema library: this runs inside the workflow sandbox.
+import { isObject } from './inputRules';
 import { EDIT_PROMPT_MAX_CHARS, type EditKind, type EditRequestInput } from './messages';
 
 const KINDS: readonly EditKind[] = ['video', 'narration', 'bgm'];
@@ -12,10 +13,6 @@ export interface EditContext {
   storyboardCount: number;
   editsUsed: number;
   maxEdits: number;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function storyboardIndexProblem(kind: EditKind, index: unknown, storyboardCount: number): string | undefined {

@@ -31,7 +31,7 @@ function rangeRule(field: string, limit: Limit): string {
   return `${field}: must be a whole number from ${limit.min} to ${limit.max}`;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

@@ -2,18 +2,17 @@
 // state, ask the query API after a short wait, then back off to minutes.
 // Vidu's own client polls every 20 s; ads take minutes, so starting at 10 s
 // and doubling to 2 min keeps a lost callback cheap without hammering the API.
+// The defaults live with the input's other bounds (INPUT_LIMITS).
+import { INPUT_LIMITS } from './inputRules';
 
 export interface PollingSchedule {
   initialMs: number;
   maxMs: number;
 }
 
-export const DEFAULT_POLLING: PollingSchedule = { initialMs: 10_000, maxMs: 120_000 };
-export const DEFAULT_TASK_DEADLINE_MS = 30 * 60_000;
-
 export function pollingSchedule(input?: Partial<PollingSchedule>): PollingSchedule {
-  const initialMs = positive(input?.initialMs) ?? DEFAULT_POLLING.initialMs;
-  const maxMs = Math.max(initialMs, positive(input?.maxMs) ?? DEFAULT_POLLING.maxMs);
+  const initialMs = positive(input?.initialMs) ?? INPUT_LIMITS.pollingInitialMs.fallback;
+  const maxMs = Math.max(initialMs, positive(input?.maxMs) ?? INPUT_LIMITS.pollingMaxMs.fallback);
   return { initialMs, maxMs };
 }
 
