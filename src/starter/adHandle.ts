@@ -96,6 +96,25 @@ function translate(adId: string, err: unknown): never {
   throw err;
 }
 
+/**
+ * Temporal answers FAILED_PRECONDITION "unexpected workflow task failure" when
+ * the workflow task that carried an update failed for a passing reason (e.g.
+ * the update landed in the ad's first task while a worker was starting). The
+ * update id is the request id, so sending it again is safe: a repeat gets the
+ * first answer.
+ */
+async function retryLostUpdate<T>(send: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await send();
+    } catch (err) {
+      const lost = err instanceof Error && /unexpected workflow task failure/i.test(`${err.message} ${err.cause instanceof Error ? err.cause.message : ''}`);
+      if (!lost || attempt >= 3) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
+}
+
 export function getAdHandle(client: Client, adId: string): AdHandle {
   const workflowId = workflowIdForAd(adId);
   const workflow = client.workflow.getHandle(workflowId);
@@ -109,7 +128,8 @@ export function getAdHandle(client: Client, adId: string): AdHandle {
   // The id is fixed before the first RPC, so the SDK's own retries and a caller's repeat carry the same one.
   const update = async <Ret, Req extends OperatorRequest>(definition: UpdateDefinition<Ret, [Req]>, request: Req, knownId?: string): Promise<Ret> => {
     const requestId = knownId ?? requestIdFor(request.requestId);
-    return guard(() => workflow.executeUpdate(definition, { args: [{ ...request, requestId }], updateId: requestId }));
+    const send = () => workflow.executeUpdate(definition, { args: [{ ...request, requestId }], updateId: requestId });
+    return guard(() => retryLostUpdate(send));
   };
   const signal = async <Req extends OperatorRequest>(definition: SignalDefinition<[Req]>, request: Req): Promise<string> => {
     const requestId = requestIdFor(request.requestId);
