@@ -74,6 +74,46 @@ export interface AppConfig {
   temporalCliPath: string | undefined;
   /** How long a dev server started by this project may take to answer before the start fails. */
   temporalStartTimeoutMs: number;
+  /** The HTTP API and review console (`npm run api`). `tokens` is empty until API_TOKENS is set. */
+  api: { host: string; port: number; tokens: string[] };
+  /**
+   * Completion webhooks (the worker sends them). `signingSecret` is a Standard
+   * Webhooks secret, "whsec_" then base64 of at least 24 bytes; undefined when
+   * NOTIFY_SIGNING_SECRET is unset. Private and loopback notify hosts are refused
+   * unless `allowPrivateHosts`.
+   */
+  notify: { signingSecret: string | undefined; allowPrivateHosts: boolean };
+}
+
+const API_TOKEN_PATTERN = /^[\x21-\x7e]{16,256}$/;
+const WEBHOOK_SECRET_PATTERN = /^whsec_[A-Za-z0-9+/]{32,}={0,2}$/;
+
+function apiTokens(env: Env): string[] {
+  const raw = text(env, 'API_TOKENS');
+  if (raw === undefined) return [];
+  const tokens = raw.split(',').map((t) => t.trim());
+  tokens.forEach((token, index) => {
+    if (!API_TOKEN_PATTERN.test(token)) {
+      throw new ConfigError('API_TOKENS', `token ${index + 1} must be 16-256 printable characters without spaces or commas`);
+    }
+  });
+  return tokens;
+}
+
+function webhookSecret(env: Env, name: string): string | undefined {
+  const value = text(env, name);
+  if (value !== undefined && !WEBHOOK_SECRET_PATTERN.test(value)) {
+    throw new ConfigError(name, 'must be "whsec_" followed by base64 of at least 24 random bytes');
+  }
+  return value;
+}
+
+function flag(env: Env, name: string): boolean {
+  const raw = text(env, name);
+  if (raw === undefined) return false;
+  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(name, `must be true or false (got "${raw}")`);
 }
 
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -102,6 +142,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     temporalCliPath: text(env, 'TEMPORAL_CLI_PATH'),
     temporalStartTimeoutMs: integer(env, 'TEMPORAL_START_TIMEOUT_MS', DEFAULT_TEMPORAL_START_TIMEOUT_MS, 1_000, 3_600_000),
+    api: { host: text(env, 'API_HOST') ?? '0.0.0.0', port: integer(env, 'API_PORT', 8090, 0, 65535), tokens: apiTokens(env) },
+    notify: { signingSecret: webhookSecret(env, 'NOTIFY_SIGNING_SECRET'), allowPrivateHosts: flag(env, 'NOTIFY_ALLOW_PRIVATE_HOSTS') },
   };
 }
 
@@ -110,6 +152,13 @@ export function requireViduApiKey(config: AppConfig): string {
     throw new ConfigError('VIDU_API_KEY', 'is missing: set it to your Vidu API key (`npm run demo` runs against the simulator without one)');
   }
   return config.vidu.apiKey;
+}
+
+export function requireApiTokens(config: AppConfig): string[] {
+  if (config.api.tokens.length === 0) {
+    throw new ConfigError('API_TOKENS', 'is missing: set one or more bearer tokens, comma-separated (16-256 characters each)');
+  }
+  return config.api.tokens;
 }
 
 /**

@@ -104,6 +104,13 @@ export interface AdFilmInput {
    * history without bound. Default 2,000.
    */
   continueAsNewAfterEvents?: number;
+  /**
+   * When the ad ends (done, failed or cancelled) the worker POSTs a signed
+   * notification here (Standard Webhooks: webhook-id, webhook-timestamp and
+   * webhook-signature headers; body `AdFinishedNotification`), retried until
+   * delivered. An absolute http(s) URL, at most 2,048 characters.
+   */
+  notifyUrl?: string;
   /** Set only by the workflow itself when it continues as new: the state carried over. Callers leave it unset. */
   continued?: AdFilmContinuation;
 }
@@ -138,6 +145,15 @@ export interface TakeStatus {
   id: string;
   prompt: string;
   state: string;
+  /**
+   * The take's video (or, for narration and music, audio) kept in the artifact
+   * store, as a path relative to the ad's folder there (e.g. "takes/<id>.mp4").
+   * Set once the copy is saved; Vidu's own URLs expire within the hour.
+   * The HTTP API serves it at `/v1/ads/{adId}/media/<path>`.
+   */
+  media?: string;
+  /** The take's cover frame in the artifact store, relative to the ad's folder (e.g. "takes/<id>-cover.png"). */
+  cover?: string;
 }
 
 export interface StoryboardStatus {
@@ -183,6 +199,31 @@ export interface AdStatus {
   requests: RequestRecord[];
   /** 1 for the first run; grows each time the ad continues as new. */
   runNumber: number;
+  /** The completion webhook, when the ad was started with a `notifyUrl`. */
+  notification?: NotificationStatus;
+}
+
+/** The body of the completion webhook sent to `notifyUrl` (JSON). */
+export interface AdFinishedNotification {
+  type: 'ad.finished';
+  /** ISO 8601, when the ad ended. */
+  timestamp: string;
+  data: {
+    adId: string;
+    stage: 'done' | 'failed' | 'cancelled';
+    result?: AdFilmResult;
+    /** Why the ad failed or was cancelled. */
+    error?: { type: string; message: string };
+  };
+}
+
+/** Where the completion webhook stands (in the status while the ad has a `notifyUrl`). */
+export interface NotificationStatus {
+  url: string;
+  state: 'pending' | 'delivered' | 'failed';
+  /** The webhook-id header: the same on every attempt, so receivers can drop repeats. */
+  webhookId?: string;
+  error?: string;
 }
 
 export type OperatorRequestKind = 'edit' | 'select' | 'approve' | 'cancel';
