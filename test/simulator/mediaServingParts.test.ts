@@ -1,9 +1,12 @@
 // The pure parts behind media serving: which bytes a Range header asks for,
-// how captions wrap, and the render cache's sharing and bound.
+// how captions wrap, the render cache's sharing and bound, and the renderer
+// with no ffmpeg to run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { answerRange } from '../../src/simulator/byteRange';
 import { wrapCaption } from '../../src/simulator/render/caption';
+import { placeholderBytes } from '../../src/simulator/mediaBytes';
+import { MediaRenderer } from '../../src/simulator/render/mediaRenderer';
 import { RenderCache } from '../../src/simulator/render/renderCache';
 
 test('answerRange: one range served, suffix ranges, open ends clipped, nonsense ignored, past the end unsatisfiable', () => {
@@ -56,4 +59,17 @@ test('RenderCache forgets a failed render so the next ask tries again', async ()
   const cache = new RenderCache(100);
   await assert.rejects(cache.get('x', () => Promise.reject(new Error('boom'))), /boom/);
   assert.equal((await cache.get('x', () => Promise.resolve(Buffer.from('ok')))).toString(), 'ok');
+});
+
+test('without an ffmpeg the renderer serves placeholders and says so in one line per process', async (t) => {
+  const warn = t.mock.method(console, 'warn', () => undefined);
+  const noEncoder = () => Promise.resolve(undefined);
+  const describe = () => undefined;
+  for (const renderer of [new MediaRenderer('rendered', () => undefined, noEncoder), new MediaRenderer('rendered', () => undefined, noEncoder)]) {
+    assert.ok((await renderer.content('123', 'video', describe)).equals(placeholderBytes('123', 'video')));
+    assert.ok((await renderer.content('123', 'audio', describe)).equals(placeholderBytes('123', 'audio')));
+    await renderer.close();
+  }
+  assert.equal(warn.mock.callCount(), 1);
+  assert.match(String(warn.mock.calls[0]!.arguments[0]), /no working ffmpeg.*placeholder/);
 });

@@ -55,12 +55,14 @@ export class MediaRenderer {
   constructor(
     readonly mode: MediaMode,
     private readonly log: (line: string) => void,
+    /** Where ffmpeg comes from (replaced in tests to play a machine without one). */
+    private readonly encoder: () => Promise<string | undefined> = findEncoder,
   ) {}
 
   /** The bytes of `creationId`'s `variant` file; `describe` says what the creation shows (undefined: not ours, placeholder). */
   async content(creationId: string, variant: MediaVariant, describe: () => MediaSubject | undefined): Promise<Buffer> {
     if (this.mode === 'placeholder' || this.closed) return placeholderBytes(creationId, variant);
-    const encoder = await findEncoder();
+    const encoder = await this.encoder();
     if (!encoder) {
       warnNoEncoderOnce();
       return placeholderBytes(creationId, variant);
