@@ -9,11 +9,12 @@ export const SECRET_PREFIX = 'whsec_';
 /** How far a webhook-timestamp may be from the receiver's clock, by default. */
 export const DEFAULT_TOLERANCE_SECONDS = 5 * 60;
 
-export interface WebhookHeaders {
+// A type alias, not an interface: it must also pass where any header record is taken (verify).
+export type WebhookHeaders = {
   'webhook-id': string;
   'webhook-timestamp': string;
   'webhook-signature': string;
-}
+};
 
 export class WebhookVerificationError extends Error {
   constructor(message: string) {
