@@ -50,7 +50,11 @@ Temporal's other TEMPORAL_* settings; AD_TASK_QUEUE (default ${DEFAULT_TASK_QUEU
 
 function request(values: Record<string, string | boolean | string[] | undefined>, adId: string): StartAdRequest {
   const images = (values.image as string[] | undefined) ?? [];
-  if (images.length === 0) throw new UsageError('--image is required (a URL or a local file; repeat it for more images)');
+  if (images.length === 0) {
+    // `npm run start-ad --image x` (no "--") hands the flags to npm, which passes them on as npm_config_* variables.
+    const npmTookIt = process.env.npm_config_image !== undefined ? '; npm took the flags for itself: write npm run start-ad -- --image ...' : '';
+    throw new UsageError(`--image is required (a URL or a local file; repeat it for more images)${npmTookIt}`);
+  }
   const onTimeout = (values['on-review-timeout'] as string | undefined) ?? 'compose-selected';
   return {
     adId,
