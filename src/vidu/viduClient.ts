@@ -4,7 +4,7 @@
 // safe. Network failures say whether the request may have reached Vidu: a
 // create that timed out after being sent may have made (and billed) a task.
 import { Readable } from 'node:stream';
-import { Pool, getGlobalDispatcher, interceptors, type Dispatcher } from 'undici';
+import { Agent, Pool, interceptors, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import {
   VIDU_PATHS,
@@ -267,6 +267,17 @@ export interface DownloadedMedia {
 const MAX_REDIRECTIONS = 5;
 const redirectingDispatchers = new WeakMap<Dispatcher, Dispatcher>();
 
+/**
+ * Downloads use an agent of their own, never undici's global dispatcher: any
+ * library in the process may replace that (playwright-core installs its own,
+ * older undici there, which the redirect interceptor cannot drive).
+ */
+let mediaAgent: Agent | undefined;
+function ownMediaAgent(): Agent {
+  mediaAgent ??= new Agent();
+  return mediaAgent;
+}
+
 // Media hosts (object stores, CDNs) may redirect; the API host never needs to.
 function redirecting(base: Dispatcher): Dispatcher {
   let composed = redirectingDispatchers.get(base);
@@ -311,7 +322,7 @@ export async function downloadMedia(url: string, opts: DownloadMediaOptions = {}
   if (signal?.aborted) throw new ViduAbortError(endpoint, signal.reason);
   let res: Dispatcher.ResponseData;
   try {
-    res = await redirecting(opts.dispatcher ?? getGlobalDispatcher()).request({
+    res = await redirecting(opts.dispatcher ?? ownMediaAgent()).request({
       origin: target.origin,
       path: target.pathname + target.search,
       method: 'GET',

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
+import { getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from 'undici';
 import type { ServerResponse } from 'node:http';
 import { ViduAbortError, ViduApiError, ViduNetworkError, ViduResponseError, ViduValidationError } from '../../src/vidu/errors';
 import { ViduClient, downloadMedia } from '../../src/vidu/viduClient';
@@ -436,4 +437,26 @@ test('downloadMedia network failure is a retryable ViduNetworkError', async () =
   assert.ok(err instanceof ViduNetworkError);
   assert.equal(err.outcome, 'not-sent');
   assert.equal(err.retryable, true);
+});
+
+test('downloadMedia does not depend on the global dispatcher, which other libraries replace', async () => {
+  const video = Buffer.from('kept bytes');
+  const previous = getGlobalDispatcher();
+  // Stands in for a library (playwright-core does this) that installs a dispatcher undici 7 cannot drive.
+  const broken = { dispatch: () => { throw new Error('not an undici 7 dispatcher'); } } as unknown as Dispatcher;
+  setGlobalDispatcher(broken);
+  try {
+    await withServer(
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': video.length });
+        res.end(video);
+      },
+      async (_client, server) => {
+        const media = await downloadMedia(`${server.url}/video.mp4`);
+        assert.deepEqual(await readAll(media.body), video);
+      },
+    );
+  } finally {
+    setGlobalDispatcher(previous);
+  }
 });
