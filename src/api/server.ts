@@ -18,7 +18,7 @@ import { eventRoutes } from './routes/events';
 import { mediaRoutes } from './routes/media';
 import { operatorRequestRoutes } from './routes/operatorRequests';
 import { sessionRoutes } from './routes/session';
-import { createStatusFeed } from './statusFeed';
+import { createStatusFeed, type StatusFeed } from './statusFeed';
 
 /** A fastify plugin to register after the API's own routes (the review console), with its options. */
 export type ExtraPlugin =
@@ -48,6 +48,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** True when the request carries a valid token (header or session cookie); for plugins such as the console. */
     isAuthenticated(request: FastifyRequest): boolean;
+    /** The pollers behind the event streams (how many ads are followed, for tests and metrics). */
+    statusFeed: StatusFeed;
   }
 }
 
@@ -61,12 +63,19 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).send(errorBody(new ApiError(404, 'NotFound', `no route ${request.method} ${request.url.split('?')[0]}`)));
   });
+  // An empty JSON body means "no body" (e.g. approve without a request id); anything else goes to fastify's own safe parser.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (typeof body === 'string' && body.trim() === '') return done(null, undefined);
+    void parseJson(request, body.toString(), done);
+  });
   app.decorate('isAuthenticated', (request: FastifyRequest) => isAuthenticated(checker, request));
 
   const feed = createStatusFeed(deps.client, {
     intervalMs: deps.statusPollMs,
     onError: (adId, err) => app.log.warn({ adId, err }, 'status poll failed; trying again'),
   });
+  app.decorate('statusFeed', feed);
   const ctx: ApiContext = { client: deps.client, taskQueue: deps.taskQueue, artifacts: deps.artifacts, feed, heartbeatMs: deps.heartbeatMs ?? 15_000, streams: new Set() };
   app.addHook('preClose', async () => {
     for (const close of [...ctx.streams]) close();
