@@ -11,6 +11,8 @@ export interface ApiContext {
   feed: StatusFeed;
   /** Milliseconds between keep-alive comments on an event stream. */
   heartbeatMs: number;
+  /** Runs a Temporal read (status, list, describe) under a deadline, so an outage is a prompt 503 rather than a hang. */
+  read<T>(fn: () => Promise<T>): Promise<T>;
   /** Closers of the open event streams, ended when the server closes. */
   streams: Set<() => void>;
 }

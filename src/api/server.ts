@@ -42,6 +42,8 @@ export interface ApiServerDeps {
   statusPollMs?: number;
   /** Keep-alive comment interval of event streams. Default 15 s. */
   heartbeatMs?: number;
+  /** Deadline of one Temporal read (status query, listing, describe). Default 10 s. Updates have none: an edit waits for Vidu. */
+  temporalReadTimeoutMs?: number;
 }
 
 declare module 'fastify' {
@@ -71,12 +73,23 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   });
   app.decorate('isAuthenticated', (request: FastifyRequest) => isAuthenticated(checker, request));
 
+  const readTimeoutMs = deps.temporalReadTimeoutMs ?? 10_000;
+  const read = <T>(fn: () => Promise<T>): Promise<T> => deps.client.withDeadline(Date.now() + readTimeoutMs, fn);
   const feed = createStatusFeed(deps.client, {
+    read,
     intervalMs: deps.statusPollMs,
     onError: (adId, err) => app.log.warn({ adId, err }, 'status poll failed; trying again'),
   });
   app.decorate('statusFeed', feed);
-  const ctx: ApiContext = { client: deps.client, taskQueue: deps.taskQueue, artifacts: deps.artifacts, feed, heartbeatMs: deps.heartbeatMs ?? 15_000, streams: new Set() };
+  const ctx: ApiContext = {
+    client: deps.client,
+    taskQueue: deps.taskQueue,
+    artifacts: deps.artifacts,
+    feed,
+    heartbeatMs: deps.heartbeatMs ?? 15_000,
+    read,
+    streams: new Set(),
+  };
   app.addHook('preClose', async () => {
     for (const close of [...ctx.streams]) close();
     feed.close();

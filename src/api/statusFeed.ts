@@ -28,8 +28,16 @@ export interface StatusFeed {
   close(): void;
 }
 
-export function createStatusFeed(client: Client, options: { intervalMs?: number; onError?: (adId: string, err: unknown) => void } = {}): StatusFeed {
+export interface StatusFeedOptions {
+  intervalMs?: number;
+  /** Wraps each query (e.g. under a deadline). */
+  read?: <T>(fn: () => Promise<T>) => Promise<T>;
+  onError?: (adId: string, err: unknown) => void;
+}
+
+export function createStatusFeed(client: Client, options: StatusFeedOptions = {}): StatusFeed {
   const intervalMs = options.intervalMs ?? 500;
+  const read = options.read ?? (<T>(fn: () => Promise<T>) => fn());
   const pollers = new Map<string, Poller>();
 
   const stop = (adId: string, poller: Poller) => {
@@ -47,7 +55,7 @@ export function createStatusFeed(client: Client, options: { intervalMs?: number;
   const poll = async (adId: string, poller: Poller) => {
     if (poller.stopped) return;
     try {
-      const status = await getAdHandle(client, adId).status();
+      const status = await read(() => getAdHandle(client, adId).status());
       const json = JSON.stringify(status);
       if (poller.stopped) return;
       if (json !== poller.last?.json) {

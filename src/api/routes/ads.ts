@@ -20,7 +20,7 @@ export function statusBody(status: AdStatus): z.output<typeof AdStatusSchema> {
 
 async function adExists(ctx: ApiContext, adId: string): Promise<boolean> {
   try {
-    await ctx.client.workflow.getHandle(workflowIdForAd(adId)).describe();
+    await ctx.read(() => ctx.client.workflow.getHandle(workflowIdForAd(adId)).describe());
     return true;
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return false;
@@ -86,7 +86,7 @@ export function adRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           response: { 200: AdListSchema, 400: ErrorBodySchema, 401: ErrorBodySchema, 503: ErrorBodySchema },
         },
       },
-      async (request) => listAds(ctx.client, request.query),
+      async (request) => ctx.read(() => listAds(ctx.client, request.query)),
     );
 
     app.get(
@@ -98,7 +98,7 @@ export function adRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           response: { 200: AdStatusSchema, 401: ErrorBodySchema, 404: ErrorBodySchema, 503: ErrorBodySchema },
         },
       },
-      async (request) => statusBody(await getAdHandle(ctx.client, request.params.adId).status()),
+      async (request) => statusBody(await ctx.read(() => getAdHandle(ctx.client, request.params.adId).status())),
     );
   };
 }

@@ -22,7 +22,7 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       async (request, reply) => {
         const { adId } = request.params;
         // Asked once before the stream opens, so an unknown ad is a plain 404 rather than an empty stream.
-        const first = await getAdHandle(ctx.client, adId).status();
+        const first = await ctx.read(() => getAdHandle(ctx.client, adId).status());
         reply.hijack();
         const out = reply.raw;
         out.writeHead(200, {

@@ -30,10 +30,7 @@ async function finishedAdIsConflict<T>(ctx: ApiContext, adId: string, send: () =
     return await send();
   } catch (err) {
     if (!(err instanceof AdNotFoundError)) throw err;
-    const description = await ctx.client.workflow
-      .getHandle(workflowIdForAd(adId))
-      .describe()
-      .catch(() => undefined);
+    const description = await ctx.read(() => ctx.client.workflow.getHandle(workflowIdForAd(adId)).describe()).catch(() => undefined);
     if (!description || description.status.name === 'RUNNING') throw err;
     throw new AdRequestRejectedError(adId, `the ad has already finished (${description.status.name.toLowerCase()})`);
   }
