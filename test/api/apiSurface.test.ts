@@ -186,6 +186,10 @@ describe('the API surface', () => {
     tooBig.append('images', new Blob([PNG], { type: 'image/png' }), 'ok.png');
     tooBig.append('images', new Blob([Buffer.alloc(IMAGE_UPLOAD_MAX_BYTES + 1)], { type: 'image/png' }), 'big.png');
     refusals.push([tooBig, 'images[1]', /at most 15 MB/]);
+    const tooMuch = new FormData();
+    tooMuch.set('adId', adIdFor('form-much'));
+    for (let i = 0; i < 3; i += 1) tooMuch.append('images', new Blob([PNG, Buffer.alloc(6_000_000)], { type: 'image/png' }), `${i}.png`);
+    refusals.push([tooMuch, 'images[2]', /over 15 MB together/]);
     const tooMany = new FormData();
     tooMany.set('adId', adIdFor('form-many'));
     for (let i = 0; i < 8; i += 1) tooMany.append('images', new Blob([PNG], { type: 'image/png' }), `${i}.png`);

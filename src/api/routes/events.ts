@@ -43,7 +43,7 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           out.end();
         };
         ctx.streams.add(close);
-        request.raw.on('close', close);
+        // The response closes when the client goes away (or the stream ends): either way the poller may stop.
         out.on('close', close);
         out.write('retry: 2000\n\n');
         let lastJson = JSON.stringify(first);
