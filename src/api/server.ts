@@ -18,6 +18,7 @@ import { eventRoutes } from './routes/events';
 import { mediaRoutes } from './routes/media';
 import { operatorRequestRoutes } from './routes/operatorRequests';
 import { sessionRoutes } from './routes/session';
+import { createStatusReader } from './statusReader';
 import { createStatusFeed, type StatusFeed } from './statusFeed';
 
 /** A fastify plugin to register after the API's own routes (the review console), with its options. */
@@ -75,7 +76,8 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
 
   const readTimeoutMs = deps.temporalReadTimeoutMs ?? 10_000;
   const read = <T>(fn: () => Promise<T>): Promise<T> => deps.client.withDeadline(Date.now() + readTimeoutMs, fn);
-  const feed = createStatusFeed(deps.client, {
+  const statuses = createStatusReader(deps.client);
+  const feed = createStatusFeed(statuses, {
     read,
     intervalMs: deps.statusPollMs,
     onError: (adId, err) => app.log.warn({ adId, err }, 'status poll failed; trying again'),
@@ -86,6 +88,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
     taskQueue: deps.taskQueue,
     artifacts: deps.artifacts,
     feed,
+    statuses,
     heartbeatMs: deps.heartbeatMs ?? 15_000,
     read,
     streams: new Set(),

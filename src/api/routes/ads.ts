@@ -1,7 +1,6 @@
 // Starting, listing and reading ads.
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { getAdHandle } from '../../starter/adHandle';
 import { startAd } from '../../starter/startAd';
 import type { z } from 'zod';
 import { workflowIdForAd, type AdStatus } from '../../workflows/messages';
@@ -98,7 +97,7 @@ export function adRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           response: { 200: AdStatusSchema, 401: ErrorBodySchema, 404: ErrorBodySchema, 503: ErrorBodySchema },
         },
       },
-      async (request) => statusBody(await ctx.read(() => getAdHandle(ctx.client, request.params.adId).status())),
+      async (request) => statusBody(await ctx.read(() => ctx.statuses.status(request.params.adId))),
     );
   };
 }
