@@ -1,12 +1,15 @@
 // `npm run api` as a process (config from the environment, SIGTERM stops it
-// cleanly), and the 503 a client gets while Temporal is unreachable.
+// cleanly), extra plugins (how the review console is wired in), and the 503
+// a client gets while Temporal is unreachable.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import fastifyStatic from '@fastify/static';
 import { Client, Connection } from '@temporalio/client';
+import type { FastifyPluginAsync } from 'fastify';
 import { startApiServer } from '../../src/api/server';
 import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
 import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
@@ -55,6 +58,39 @@ describe('the API entry point', () => {
       assert.doesNotMatch(output, new RegExp(TOKEN), 'the token is never logged');
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  it('registers extra plugins (the console) after its routes; they can check auth and serve their own static files', async () => {
+    const assets = await mkdtemp(path.join(tmpdir(), 'api-plugin-'));
+    await writeFile(path.join(assets, 'app.js'), 'console.log(1)');
+    const connection = Connection.lazy({ address: '127.0.0.1:1' });
+    const plugin: FastifyPluginAsync<{ greeting: string }> = async (app, options) => {
+      await app.register(fastifyStatic, { root: assets, prefix: '/console/' });
+      app.get('/probe', async (request) => ({ greeting: options.greeting, authenticated: app.isAuthenticated(request) }));
+    };
+    const server = await startApiServer({
+      client: new Client({ connection }),
+      taskQueue: 'nowhere',
+      artifacts: new LocalArtifactStore(artifactDir),
+      tokens: [TOKEN],
+      host: '127.0.0.1',
+      port: 0,
+      plugins: [{ plugin, options: { greeting: 'hello' } }],
+    });
+    try {
+      assert.deepEqual(await (await fetch(`${server.url}/probe`)).json(), { greeting: 'hello', authenticated: false });
+      const withToken = await fetch(`${server.url}/probe`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      assert.deepEqual(await withToken.json(), { greeting: 'hello', authenticated: true });
+      const withCookie = await fetch(`${server.url}/probe`, { headers: { cookie: `vidu_api_token=${TOKEN}` } });
+      assert.equal(((await withCookie.json()) as { authenticated: boolean }).authenticated, true);
+      const asset = await fetch(`${server.url}/console/app.js`);
+      assert.equal(asset.status, 200);
+      assert.equal(await asset.text(), 'console.log(1)');
+    } finally {
+      await server.close();
+      await connection.close().catch(() => undefined);
+      await rm(assets, { recursive: true, force: true });
     }
   });
 
