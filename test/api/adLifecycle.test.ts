@@ -1,11 +1,13 @@
 // The done-when test of the HTTP API: one whole ad driven over HTTP with
 // fetch alone, from a data-URI image through review (an edit, its take
-// selected, approval) to the final video downloaded from the media route.
+// selected, approval) to the final video downloaded from the media route,
+// and the signed completion webhook checked by a plain node:http receiver.
 // Also: repeated request ids, validator refusals, idempotent starts, and the
 // latency of GET /v1/ads/{id}.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { API_TOKEN, openApiRig, type ApiRig } from './apiRig';
@@ -17,6 +19,51 @@ const FAST_POLLING = { initialMs: 1_000, maxMs: 1_000 };
 let counter = 0;
 function adIdFor(label: string): string {
   return `api-${label}-${process.pid}-${++counter}-${Date.now().toString(36)}`;
+}
+
+/** The worker's Standard Webhooks secret: "whsec_" and base64 of random bytes. */
+const SIGNING_SECRET = `whsec_${randomBytes(24).toString('base64')}`;
+
+interface ReceivedHook {
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** A completion-webhook receiver on loopback: records what arrives, answers 200. */
+async function startHookReceiver(): Promise<{ url: string; received: ReceivedHook[]; server: Server }> {
+  const received: ReceivedHook[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      res.writeHead(200).end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}/hooks/ads`, received, server };
+}
+
+/** Standard Webhooks, checked by hand: v1,<base64 HMAC-SHA256 of "id.timestamp.body">, keyed with the secret's bytes. */
+function signatureIsValid(hook: ReceivedHook): boolean {
+  const id = String(hook.headers['webhook-id']);
+  const timestamp = String(hook.headers['webhook-timestamp']);
+  const key = Buffer.from(SIGNING_SECRET.slice('whsec_'.length), 'base64');
+  const expected = createHmac('sha256', key).update(`${id}.${timestamp}.${hook.body}`).digest('base64');
+  return String(hook.headers['webhook-signature'])
+    .split(' ')
+    .some((entry) => entry === `v1,${expected}`);
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -44,12 +91,15 @@ async function measureStatusLatency(url: string, adId: string, what: string, cou
 describe('an ad over HTTP', () => {
   let rig: ApiRig;
   let api: ApiClient;
+  let hooks: Awaited<ReturnType<typeof startHookReceiver>>;
   before(async () => {
-    rig = await openApiRig();
+    hooks = await startHookReceiver();
+    rig = await openApiRig({ notify: { signingSecret: SIGNING_SECRET, allowPrivateHosts: true } });
     api = apiClient(rig.url, API_TOKEN);
   });
   after(async () => {
     await rig?.close();
+    await new Promise((resolve) => hooks?.server.close(resolve));
   });
 
   it('goes from a data-URI image through review (edit, selection, approval) to a final video served with ranges', async () => {
@@ -63,6 +113,7 @@ describe('an ad over HTTP', () => {
       language: 'en',
       review: { enabled: true, windowMs: 120_000, onTimeout: 'fail' },
       polling: FAST_POLLING,
+      notifyUrl: hooks.url,
     });
     assert.equal(started.status, 201, JSON.stringify(started.body));
     assert.deepEqual(started.body, { adId, workflowId: `ad-${adId}`, created: true });
@@ -98,12 +149,18 @@ describe('an ad over HTTP', () => {
     assert.equal(afterRepeat.creditsSpent, creditsBefore);
 
     const takeId = accepted.body.subTaskId as string;
+    // The new take, once its video is kept in the artifact store.
     const taken = await events.until((e) => {
       if (e.event !== 'status') return false;
       const take = JSON.parse(e.data).storyboards[0].takes.find((t: { id: string }) => t.id === takeId);
-      return take?.state === 'success';
-    }, `take ${takeId}`);
+      return take?.state === 'success' && take.media !== undefined;
+    }, `take ${takeId} with its media`);
     assert.ok(JSON.parse(taken.data).storyboards[0].takes.length >= 2);
+    const take = JSON.parse(taken.data).storyboards[0].takes.find((t: { id: string }) => t.id === takeId);
+    const takeMedia = await fetch(`${rig.url}/v1/ads/${adId}/media/${take.media}`, { headers: { authorization: `Bearer ${API_TOKEN}` } });
+    assert.equal(takeMedia.status, 200, `take media ${take.media}`);
+    assert.equal(takeMedia.headers.get('content-type'), 'video/mp4');
+    assert.ok((await takeMedia.arrayBuffer()).byteLength > 0);
 
     const selection = { requestId: `select-${adId}`, kind: 'video', storyboardIndex: 0, takeId };
     const selected = await api.call('POST', `/v1/ads/${adId}/selections`, selection);
@@ -149,6 +206,22 @@ describe('an ad over HTTP', () => {
 
     const missing = await api.call('GET', `/v1/ads/${adId}/media/takes/nothing.mp4`);
     assert.equal(missing.status, 404);
+
+    // The completion webhook: signed per Standard Webhooks, saying the ad is done; the status records its delivery.
+    const delivered = await waitFor('the webhook to be delivered', async () => {
+      const status = (await api.call('GET', `/v1/ads/${adId}`)).body;
+      return status.notification?.state === 'delivered' ? status.notification : undefined;
+    });
+    assert.equal(delivered.url, hooks.url);
+    const hook = hooks.received.find((h) => JSON.parse(h.body).data?.adId === adId);
+    assert.ok(hook, 'the receiver got the webhook');
+    assert.ok(signatureIsValid(hook), `signature ${String(hook.headers['webhook-signature'])}`);
+    assert.equal(hook.headers['webhook-id'], delivered.webhookId);
+    assert.ok(Math.abs(Number(hook.headers['webhook-timestamp']) - Date.now() / 1000) < 300, 'a current timestamp');
+    const notification = JSON.parse(hook.body);
+    assert.equal(notification.type, 'ad.finished');
+    assert.equal(notification.data.stage, 'done');
+    assert.equal(notification.data.result.video.sha256, final.result.video.sha256);
 
     // Latency of the status read as a client sees it. A finished workflow's query replays its history on the worker.
     await measureStatusLatency(rig.url, adId, 'a finished ad (its final status kept, checked by describe)');

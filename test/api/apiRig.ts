@@ -27,8 +27,8 @@ export interface ApiRig {
 }
 
 export interface ApiRigOptions {
-  /** Activity settings for the worker (e.g. the completion webhook's signing secret). */
-  activityTuning?: AdWorkerOptions['activityTuning'];
+  /** The worker's completion-webhook settings (signing secret; loopback receivers need allowPrivateHosts). */
+  notify?: AdWorkerOptions['notify'];
   statusPollMs?: number;
   heartbeatMs?: number;
 }
@@ -49,7 +49,8 @@ export async function openApiRig(options: ApiRigOptions = {}): Promise<ApiRig> {
     artifacts,
     callbackPublicUrl: relay.url,
     workflowBundle: env.workflowBundle,
-    activityTuning: { rejectionBackoff: { initialMs: 50, maxMs: 200, tries: 5 }, recordLookupMs: 5_000, ...options.activityTuning },
+    activityTuning: { rejectionBackoff: { initialMs: 50, maxMs: 200, tries: 5 }, recordLookupMs: 5_000 },
+    notify: options.notify,
   });
   const running = worker.run();
   const api = await startApiServer({
