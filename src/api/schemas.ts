@@ -7,12 +7,11 @@ import { z } from 'zod';
 import { AD_ID_PATTERN, adRequestIssues, BOUNDED_FIELDS } from '../starter/adRequest';
 import { REQUEST_ID_RULE } from '../starter/requestIds';
 import { ASPECT_RATIOS, LANGUAGES, VIDU_LIMITS } from '../vidu/requestValidation';
-import { INPUT_LIMITS } from '../workflows/inputRules';
+import { INPUT_LIMITS, NOTIFY_URL_MAX_CHARS } from '../workflows/inputRules';
 import { AD_STAGES, EDIT_PROMPT_MAX_CHARS, REQUEST_ID_PATTERN } from '../workflows/messages';
 
 export const REVIEW_TIMEOUT_OUTCOMES = ['compose-selected', 'keep-first-video', 'fail'] as const;
 export const EDIT_KINDS = ['video', 'narration', 'bgm'] as const;
-export const NOTIFY_URL_MAX_CHARS = 2048;
 export const MAX_MAX_EDITS = 100;
 
 function bounded(limit: { min: number; max: number }, what: string) {
