@@ -75,10 +75,17 @@ function fromValidation(issues: ValidationIssueLike[], context: string | undefin
 /** The validator's reason, "field: rule", names the field; the "stage" field means the ad is not accepting this now. */
 const STAGE_REFUSALS = [/^stage: /, /already finished/, /^takes are selected during review only/];
 
+/** The ad handle's own selection check speaks in sentences; these name its field. */
+const SENTENCE_FIELDS: Array<[RegExp, string]> = [
+  [/^take /, 'takeId'],
+  [/^there is no storyboard /, 'storyboardIndex'],
+  [/^the ad has no \w+ takes/, 'kind'],
+];
+
 function fromRejection(err: AdRequestRejectedError): ApiError {
   const reason = err.reason;
   if (STAGE_REFUSALS.some((pattern) => pattern.test(reason))) return new ApiError(409, 'Conflict', reason, 'stage');
-  const field = /^([\w.[\]]+): /.exec(reason)?.[1];
+  const field = /^([\w.[\]]+): /.exec(reason)?.[1] ?? SENTENCE_FIELDS.find(([pattern]) => pattern.test(reason))?.[1];
   return new ApiError(422, 'Unprocessable', reason, field);
 }
 

@@ -169,6 +169,10 @@ describe('an ad over HTTP', () => {
     const unknownTake = await api.call('POST', `/v1/ads/${adId}/selections`, { kind: 'video', storyboardIndex: 0, takeId: 'no-such-take' });
     assert.equal(unknownTake.status, 422, JSON.stringify(unknownTake.body));
     assert.match(unknownTake.body.error.message, /no-such-take/);
+    assert.equal(unknownTake.body.error.field, 'takeId');
+    const noStoryboard = await api.call('POST', `/v1/ads/${adId}/selections`, { kind: 'video', storyboardIndex: 99, takeId });
+    assert.equal(noStoryboard.status, 422, JSON.stringify(noStoryboard.body));
+    assert.equal(noStoryboard.body.error.field, 'storyboardIndex');
 
     const approved = await api.call('POST', `/v1/ads/${adId}/approve`, {});
     assert.equal(approved.status, 200, JSON.stringify(approved.body));
