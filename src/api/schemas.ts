@@ -129,7 +129,10 @@ export const StartAdBodySchema = z
   .superRefine((request, ctx) => {
     for (const issue of adRequestIssues(request)) ctx.addIssue({ code: 'custom', path: pathOf(issue.field), message: issue.rule });
   })
-  .describe('Starts an ad; the adId is the idempotency key');
+  .describe(
+    'Starts an ad; the adId is the idempotency key. As multipart/form-data: the same names as text parts (edits and polling as JSON text), ' +
+      'images as file parts (png, jpeg, webp) or URL text parts, review as "true"/"false" with optional reviewWindowMs and reviewOnTimeout.',
+  );
 export type StartAdBody = z.infer<typeof StartAdBodySchema>;
 
 export const AdIdParamsSchema = z.object({ adId: AdIdSchema });

@@ -320,5 +320,6 @@ describe('the API surface', () => {
     assert.deepEqual(edit.properties.kind!.enum, ['video', 'narration', 'bgm']);
     assert.equal(edit.properties.prompt!.maxLength, 2000);
     assert.ok(doc.components.securitySchemes.bearer);
+    assert.ok(doc.components.securitySchemes.session);
   });
 });

@@ -13,6 +13,7 @@ export function sessionRoutes(checker: TokenChecker): FastifyPluginAsyncZod {
       {
         schema: {
           summary: 'Sign in: sets the vidu_api_token cookie (HttpOnly, SameSite=Strict)',
+          security: [],
           body: SessionBodySchema,
           response: { 204: z.undefined(), 400: ErrorBodySchema, 401: ErrorBodySchema },
         },
@@ -23,7 +24,7 @@ export function sessionRoutes(checker: TokenChecker): FastifyPluginAsyncZod {
         return reply.code(204).send();
       },
     );
-    app.delete('/v1/session', { schema: { summary: 'Sign out: clears the cookie', response: { 204: z.undefined() } } }, async (_request, reply) => {
+    app.delete('/v1/session', { schema: { summary: 'Sign out: clears the cookie', security: [], response: { 204: z.undefined() } } }, async (_request, reply) => {
       clearSessionCookie(reply);
       return reply.code(204).send();
     });
