@@ -8,7 +8,7 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 // For its FastifySchema.hide: the console's routes stay out of /openapi.json.
 import type {} from '@fastify/swagger';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 
 const PUBLIC_DIR = path.join(__dirname, 'public');
 
@@ -44,14 +44,29 @@ function securityHeaders(reply: FastifyReply): void {
   reply.header('Referrer-Policy', 'same-origin');
 }
 
+/**
+ * The API server's token check, when it offers one (`app.isAuthenticated`):
+ * then a page asked for without a session goes to /login at once instead of
+ * loading and finding out from its first API call.
+ */
+function sessionCheck(app: FastifyInstance): ((request: FastifyRequest) => boolean) | undefined {
+  if (!app.hasDecorator('isAuthenticated')) return undefined;
+  const check = (app as unknown as { isAuthenticated: (request: FastifyRequest) => boolean }).isAuthenticated;
+  return (request) => check.call(app, request);
+}
+
 export const consolePlugin: FastifyPluginAsync = async (app) => {
+  const hasSession = sessionCheck(app);
   // Read once at start-up: the pages are small and a missing one should fail the server's start, not a request.
   const pages = await Promise.all(
     Object.entries(PAGES).map(async ([route, file]) => ({ route, html: await readFile(path.join(PUBLIC_DIR, file), 'utf8') })),
   );
   for (const { route, html } of pages) {
-    app.get(route, { schema: { hide: true } }, async (_request, reply) => {
+    app.get(route, { schema: { hide: true } }, async (request, reply) => {
       securityHeaders(reply);
+      if (route !== '/login' && hasSession && !hasSession(request)) {
+        return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
+      }
       // The HTML is the same for every ad; no-cache keeps a redeployed console from mixing old pages with new scripts.
       return reply.header('Cache-Control', 'no-cache').type('text/html; charset=utf-8').send(html);
     });
