@@ -1,0 +1,87 @@
+// GET /v1/ads: ads from Temporal visibility, newest first, filtered by the
+// AdStage search attribute. The raw ListWorkflowExecutions call is used (not
+// client.workflow.list, which hides the page token) so a page can be resumed
+// from the opaque nextPageToken, handed to clients base64url-encoded.
+import type { Client } from '@temporalio/client';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { optionalTsToDate } from '@temporalio/common/lib/time';
+import { temporal } from '@temporalio/proto';
+import { AD_ID, AD_STAGE } from '../workflows/searchAttributes';
+import { AD_WORKFLOW_TYPE, type AdStage } from '../workflows/messages';
+import { badRequest } from './errors';
+
+export interface AdSummary {
+  adId: string;
+  workflowId: string;
+  stage: string;
+  running: boolean;
+  startTime: string;
+  closeTime?: string;
+}
+
+export interface AdPage {
+  ads: AdSummary[];
+  nextPageToken?: string;
+}
+
+const STATUS = temporal.api.enums.v1.WorkflowExecutionStatus;
+const GRPC_INVALID_ARGUMENT = 3;
+
+/**
+ * Only ad workflows, and only each ad's latest run: a run that continued as
+ * new is closed but its ad lives on in the next run. The stage comes from a
+ * closed list (AD_STAGES), so it is safe inside the query text.
+ */
+export function listQuery(stage?: AdStage): string {
+  const clauses = [`WorkflowType = '${AD_WORKFLOW_TYPE}'`, `ExecutionStatus != 'ContinuedAsNew'`];
+  if (stage) clauses.push(`${AD_STAGE.name} = '${stage}'`);
+  return clauses.join(' AND ');
+}
+
+function keyword(fields: Record<string, Payload> | null | undefined, name: string): string | undefined {
+  const payload = fields?.[name];
+  if (!payload) return undefined;
+  const value: unknown = defaultPayloadConverter.fromPayload(payload);
+  return typeof value === 'string' ? value : Array.isArray(value) && typeof value[0] === 'string' ? value[0] : undefined;
+}
+
+function decodePageToken(token: string | undefined): Uint8Array | undefined {
+  if (token === undefined || token === '') return undefined;
+  const bytes = Buffer.from(token, 'base64url');
+  if (bytes.length === 0) throw badRequest('pageToken', 'must be a nextPageToken from an earlier answer');
+  return bytes;
+}
+
+function summaryOf(execution: temporal.api.workflow.v1.IWorkflowExecutionInfo): AdSummary {
+  const workflowId = execution.execution?.workflowId ?? '';
+  const fields = execution.searchAttributes?.indexedFields as Record<string, Payload> | undefined;
+  const closeTime = optionalTsToDate(execution.closeTime);
+  const running = execution.status === STATUS.WORKFLOW_EXECUTION_STATUS_RUNNING;
+  return {
+    adId: keyword(fields, AD_ID.name) ?? workflowId.replace(/^ad-/, ''),
+    workflowId,
+    stage: keyword(fields, AD_STAGE.name) ?? 'unknown',
+    running,
+    startTime: (optionalTsToDate(execution.startTime) ?? new Date(0)).toISOString(),
+    ...(closeTime && !running ? { closeTime: closeTime.toISOString() } : {}),
+  };
+}
+
+export async function listAds(client: Client, options: { stage?: AdStage; pageSize: number; pageToken?: string }): Promise<AdPage> {
+  let response;
+  try {
+    response = await client.workflowService.listWorkflowExecutions({
+      namespace: client.options.namespace,
+      query: listQuery(options.stage),
+      pageSize: options.pageSize,
+      nextPageToken: decodePageToken(options.pageToken),
+    });
+  } catch (err) {
+    // A token that is not one of Temporal's own comes back as INVALID_ARGUMENT.
+    if ((err as { code?: number }).code === GRPC_INVALID_ARGUMENT && options.pageToken) throw badRequest('pageToken', 'must be a nextPageToken from an earlier answer');
+    throw err;
+  }
+  const ads = response.executions.map(summaryOf);
+  const next = response.nextPageToken && response.nextPageToken.length > 0 ? Buffer.from(response.nextPageToken).toString('base64url') : undefined;
+  return { ads, ...(next ? { nextPageToken: next } : {}) };
+}

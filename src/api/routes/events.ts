@@ -1,0 +1,70 @@
+// GET /v1/ads/{adId}/events: the ad's status as server-sent events. `status`
+// at once and on every change, `end` when the ad has finished, a comment as
+// keep-alive; the shared poller stops when the last client goes away.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { getAdHandle } from '../../starter/adHandle';
+import { isFinishedStage } from '../../workflows/messages';
+import type { ApiContext } from '../context';
+import { AdIdParamsSchema, ErrorBodySchema } from '../schemas';
+
+export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get(
+      '/v1/ads/:adId/events',
+      {
+        schema: {
+          summary: 'Status changes as server-sent events (event: status, then event: end when finished)',
+          params: AdIdParamsSchema,
+          produces: ['text/event-stream'],
+          response: { 401: ErrorBodySchema, 404: ErrorBodySchema, 503: ErrorBodySchema },
+        },
+      },
+      async (request, reply) => {
+        const { adId } = request.params;
+        // Asked once before the stream opens, so an unknown ad is a plain 404 rather than an empty stream.
+        const first = await getAdHandle(ctx.client, adId).status();
+        reply.hijack();
+        const out = reply.raw;
+        out.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-store',
+          connection: 'keep-alive',
+          'x-accel-buffering': 'no',
+        });
+        let closed = false;
+        let unfollow = () => {};
+        const heartbeat = setInterval(() => out.write(': keep-alive\n\n'), ctx.heartbeatMs);
+        const close = () => {
+          if (closed) return;
+          closed = true;
+          clearInterval(heartbeat);
+          ctx.streams.delete(close);
+          unfollow();
+          out.end();
+        };
+        ctx.streams.add(close);
+        request.raw.on('close', close);
+        out.on('close', close);
+        out.write('retry: 2000\n\n');
+        let lastJson = JSON.stringify(first);
+        out.write(`event: status\ndata: ${lastJson}\n\n`);
+        if (isFinishedStage(first.stage)) {
+          out.write('event: end\ndata: {}\n\n');
+          return close();
+        }
+        unfollow = ctx.feed.follow(adId, {
+          status(_status, json) {
+            if (closed || json === lastJson) return;
+            lastJson = json;
+            out.write(`event: status\ndata: ${json}\n\n`);
+          },
+          end(reason) {
+            if (closed) return;
+            out.write(`event: end\ndata: ${JSON.stringify({ reason })}\n\n`);
+            close();
+          },
+        });
+      },
+    );
+  };
+}

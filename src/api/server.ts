@@ -1,0 +1,130 @@
+// The HTTP API server: fastify with zod schemas (validation, responses and
+// /openapi.json from the same schemas), bearer-token or cookie auth on /v1,
+// and the starter library behind every route, so the API behaves as the
+// TypeScript callers do. `buildApiServer` makes the app (tests use it as it
+// is); `startApiServer` also listens and answers how to stop it.
+import fastifyMultipart from '@fastify/multipart';
+import fastifySwagger from '@fastify/swagger';
+import type { Client } from '@temporalio/client';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, type FastifyPluginCallback, type FastifyRequest } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { LocalArtifactStore } from '../artifacts/artifactStore';
+import { createTokenChecker, isAuthenticated, requireToken, SESSION_COOKIE } from './auth';
+import type { ApiContext } from './context';
+import { ApiError, errorBody, handleError } from './errors';
+import { MULTIPART_LIMITS } from './multipartAd';
+import { adRoutes } from './routes/ads';
+import { eventRoutes } from './routes/events';
+import { mediaRoutes } from './routes/media';
+import { operatorRequestRoutes } from './routes/operatorRequests';
+import { sessionRoutes } from './routes/session';
+import { createStatusFeed } from './statusFeed';
+
+/** A fastify plugin to register after the API's own routes (the review console), with its options. */
+export type ExtraPlugin =
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  | FastifyPluginAsync<any>
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  | FastifyPluginCallback<any>
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  | { plugin: FastifyPluginAsync<any> | FastifyPluginCallback<any>; options?: Record<string, unknown> };
+
+export interface ApiServerDeps {
+  client: Client;
+  taskQueue: string;
+  artifacts: LocalArtifactStore;
+  /** The accepted bearer tokens (API_TOKENS); at least one. */
+  tokens: readonly string[];
+  /** true for fastify's own JSON logger, or a pino-style logger; off by default. */
+  logger?: boolean | FastifyBaseLogger;
+  plugins?: ExtraPlugin[];
+  /** How often an event stream asks the workflow for its status. Default 500 ms. */
+  statusPollMs?: number;
+  /** Keep-alive comment interval of event streams. Default 15 s. */
+  heartbeatMs?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** True when the request carries a valid token (header or session cookie); for plugins such as the console. */
+    isAuthenticated(request: FastifyRequest): boolean;
+  }
+}
+
+export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstance> {
+  const checker = createTokenChecker(deps.tokens);
+  const logging = typeof deps.logger === 'object' ? { loggerInstance: deps.logger } : { logger: deps.logger ?? false };
+  const app = Fastify({ ...logging, trustProxy: false }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send(errorBody(new ApiError(404, 'NotFound', `no route ${request.method} ${request.url.split('?')[0]}`)));
+  });
+  app.decorate('isAuthenticated', (request: FastifyRequest) => isAuthenticated(checker, request));
+
+  const feed = createStatusFeed(deps.client, {
+    intervalMs: deps.statusPollMs,
+    onError: (adId, err) => app.log.warn({ adId, err }, 'status poll failed; trying again'),
+  });
+  const ctx: ApiContext = { client: deps.client, taskQueue: deps.taskQueue, artifacts: deps.artifacts, feed, heartbeatMs: deps.heartbeatMs ?? 15_000, streams: new Set() };
+  app.addHook('preClose', async () => {
+    for (const close of [...ctx.streams]) close();
+    feed.close();
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Vidu ad orchestrator API', version: '1.0.0', description: 'Start, follow, review and download video ads. See docs/api.md.' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifyMultipart, { limits: MULTIPART_LIMITS });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(sessionRoutes(checker));
+  // Every other /v1 route sits behind the token check, in one encapsulated scope.
+  await app.register(async (v1) => {
+    v1.addHook('onRequest', requireToken(checker));
+    await v1.register(adRoutes(ctx));
+    await v1.register(operatorRequestRoutes(ctx));
+    await v1.register(eventRoutes(ctx));
+    await v1.register(mediaRoutes(ctx));
+  });
+  for (const extra of deps.plugins ?? []) {
+    if (typeof extra === 'function') await app.register(extra);
+    else await app.register(extra.plugin, extra.options ?? {});
+  }
+  return app;
+}
+
+export interface ApiServerOptions extends ApiServerDeps {
+  host: string;
+  port: number;
+}
+
+export interface RunningApiServer {
+  /** Base URL, e.g. http://127.0.0.1:8090 */
+  url: string;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+export async function startApiServer(options: ApiServerOptions): Promise<RunningApiServer> {
+  const app = await buildApiServer(options);
+  await app.listen({ host: options.host, port: options.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return { url, app, close: () => app.close() };
+}

@@ -1,0 +1,29 @@
+// `npm run api`: the HTTP API (and, once wired, the review console) as a
+// service, configured from the environment (API_HOST, API_PORT, API_TOKENS,
+// AD_TASK_QUEUE, ARTIFACT_DIR, TEMPORAL_*). Stops on SIGINT/SIGTERM after
+// closing the open event streams and answering requests in flight.
+import { LocalArtifactStore } from '../../artifacts/artifactStore';
+import { loadConfig, requireApiTokens, runMain } from '../../config';
+import { connectClient } from '../../temporal/connection';
+import { startApiServer } from '../../api/server';
+import { untilStopSignal } from '../untilStopSignal';
+
+runMain(async () => {
+  const config = loadConfig();
+  const tokens = requireApiTokens(config);
+  const client = await connectClient();
+  const server = await startApiServer({
+    client,
+    taskQueue: config.taskQueue,
+    artifacts: new LocalArtifactStore(config.artifactDir),
+    tokens,
+    host: config.api.host,
+    port: config.api.port,
+    logger: true,
+  });
+  console.log(`HTTP API on ${config.api.host}:${config.api.port} (${server.url}); OpenAPI at /openapi.json, health at /healthz`);
+  const signal = await untilStopSignal();
+  console.log(`${signal}: stopping the API`);
+  await server.close();
+  await client.connection.close();
+});
