@@ -98,6 +98,7 @@ function createTakeCard(group, take) {
     output: el('output', { className: 'message', attrs: { 'aria-live': 'polite' } }),
   };
   card.root.dataset.takeId = take.id;
+  card.root.classList.toggle('audio', group.mediaTag === 'audio');
   card.select.setAttribute('aria-label', `Select take ${take.id} of ${group.title}`);
   card.root.append(card.placeholder, card.prompt, el('p', { className: 'take-meta' }, el('span', { className: 'take-id', textContent: take.id }), ' · ', card.state, card.badge), card.select, card.output);
   card.select.addEventListener('click', () =>
