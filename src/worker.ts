@@ -4,6 +4,7 @@
 import type { Duration } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
+import type { NotifyDeps } from './activities/deps';
 import { LocalArtifactStore } from './artifacts/artifactStore';
 import { loadConfig, requireViduApiKey, runMain } from './config';
 import { connectWorker } from './temporal/connection';
@@ -23,8 +24,10 @@ export interface AdWorkerOptions {
   maxCachedWorkflows?: number;
   /** How long a workflow task waits for this worker before any worker may take it. Temporal's default is 10 s. */
   stickyQueueScheduleToStartTimeout?: Duration;
+  /** Completion webhooks: the signing secret and whether private hosts may be notified (NOTIFY_* settings). */
+  notify?: NotifyDeps;
   /** Activity tuning (retry backoff, lookup window, media limits); mainly for tests. */
-  activityTuning?: Omit<ActivityDeps, 'vidu' | 'artifacts' | 'callbackPublicUrl'>;
+  activityTuning?: Omit<ActivityDeps, 'vidu' | 'artifacts' | 'callbackPublicUrl' | 'notify'>;
 }
 
 export async function createAdWorker(opts: AdWorkerOptions): Promise<Worker> {
@@ -39,6 +42,7 @@ export async function createAdWorker(opts: AdWorkerOptions): Promise<Worker> {
       vidu: opts.vidu,
       artifacts: opts.artifacts,
       callbackPublicUrl: opts.callbackPublicUrl,
+      notify: opts.notify,
     }),
     // Only options given: an explicit undefined would override the SDK's defaults.
     ...(opts.maxCachedWorkflows !== undefined && { maxCachedWorkflows: opts.maxCachedWorkflows }),
@@ -59,10 +63,12 @@ async function main(): Promise<void> {
       vidu,
       artifacts: new LocalArtifactStore(config.artifactDir),
       callbackPublicUrl: config.callbackPublicUrl,
+      notify: config.notify,
     });
     console.log(
       `ad worker on task queue "${config.taskQueue}" (namespace ${namespace}), Vidu at ${config.vidu.baseUrl}, ` +
-        `artifacts in ${config.artifactDir}, ${config.callbackPublicUrl ? `callbacks to ${config.callbackPublicUrl}` : 'no callback URL: polling only'}`,
+        `artifacts in ${config.artifactDir}, ${config.callbackPublicUrl ? `callbacks to ${config.callbackPublicUrl}` : 'no callback URL: polling only'}, ` +
+        `completion webhooks ${config.notify.signingSecret ? 'signed' : 'off (no NOTIFY_SIGNING_SECRET)'}`,
     );
     // The SDK's runtime shuts the worker down on SIGINT and SIGTERM; run() resolves once in-flight work has drained.
     await worker.run();

@@ -20,4 +20,15 @@ export interface ActivityDeps {
   maxMediaBytes?: number;
   /** Per media download: how long to wait for headers and between chunks. Default 60 s. */
   downloadTimeoutMs?: number;
+  /** Completion webhooks: without a signing secret, an ad's notification fails (the ad does not). */
+  notify?: NotifyDeps;
+}
+
+export interface NotifyDeps {
+  /** A Standard Webhooks secret: "whsec_" then base64 (NOTIFY_SIGNING_SECRET). */
+  signingSecret?: string;
+  /** Send to private and loopback hosts too (NOTIFY_ALLOW_PRIVATE_HOSTS); off by default. */
+  allowPrivateHosts?: boolean;
+  /** Per attempt: how long to wait for the receiver's answer. Default 15 s. */
+  timeoutMs?: number;
 }

@@ -9,7 +9,9 @@ import { createAdTaskActivity } from './createAdTask';
 import type { ActivityDeps } from './deps';
 import { isWorkerShutdown } from './heartbeat';
 import { readActivities } from './readTasks';
+import { notifyAdFinishedActivity } from './notifyAdFinished';
 import { saveResultActivity } from './saveResult';
+import { saveTakesActivity } from './saveTakes';
 import { subTaskActivities } from './subTasks';
 
 export type { ActivityDeps } from './deps';
@@ -47,5 +49,8 @@ export function createActivities(deps: ActivityDeps): AdActivities {
     startCompose: shutdownIsRetry(startCompose),
     cancelViduTask: shutdownIsRetry(cancelViduTask),
     saveResult: shutdownIsRetry(saveResultActivity(deps)),
+    saveTakes: shutdownIsRetry(saveTakesActivity(deps)),
+    // Sending can be repeated (same webhook-id): an interrupted send is simply sent again.
+    notifyAdFinished: shutdownIsRetry(notifyAdFinishedActivity(deps)),
   };
 }

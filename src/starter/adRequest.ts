@@ -3,7 +3,7 @@
 // aspect ratio, language) are checked by the Vidu client's validator. The
 // bounds of the durations are the workflow's own (INPUT_LIMITS), so a value
 // the starter accepts is one the workflow accepts.
-import { INPUT_LIMITS } from '../workflows/inputRules';
+import { INPUT_LIMITS, notifyUrlProblem } from '../workflows/inputRules';
 import { EDIT_PROMPT_MAX_CHARS, REQUEST_ID_PATTERN, type AdFilmInput } from '../workflows/messages';
 import type { InputIssue } from './errors';
 import { REQUEST_ID_RULE } from './requestIds';
@@ -37,6 +37,7 @@ const KNOWN_FIELDS = new Set([
   'heartbeatTimeoutMs',
   'polling',
   'continueAsNewAfterEvents',
+  'notifyUrl',
 ]);
 /**
  * Input fields that exist but are set by others; a caller who sets one hears whose they are.
@@ -171,5 +172,7 @@ export function adRequestIssues(request: unknown): InputIssue[] {
   }
   for (const field of BOUNDED_FIELDS) checkBounded(request[field], field, INPUT_LIMITS[field], issues, field === 'continueAsNewAfterEvents');
   if (request.polling !== undefined) checkPolling(request.polling, issues);
+  const notifyProblem = notifyUrlProblem(request.notifyUrl);
+  if (notifyProblem) issues.push({ field: 'notifyUrl', rule: notifyProblem.slice('notifyUrl: '.length) });
   return issues;
 }

@@ -17,8 +17,14 @@ export interface ActivityGroups {
   creates: AdActivities;
   /** Edit and compose: every retry first looks for the record an earlier attempt may have made. */
   spends: AdActivities;
-  /** Saving the final video: idempotent (same paths, atomic replace); fresh URLs each attempt. */
+  /** Saving the final video and the takes: idempotent (same paths, atomic replace); fresh URLs each attempt. */
   saves: AdActivities;
+  /**
+   * The completion webhook: retried with backoff for up to a day (Standard
+   * Webhooks' own schedule spans about that); only a 2xx, a final refusal or
+   * a missing secret ends it sooner.
+   */
+  notifies: AdActivities;
 }
 
 export interface ActivityTracker {
@@ -44,6 +50,8 @@ function tracked(activities: AdActivities, tracker: ActivityTracker): AdActiviti
     startCompose: wrap(activities.startCompose),
     cancelViduTask: wrap(activities.cancelViduTask),
     saveResult: wrap(activities.saveResult),
+    saveTakes: wrap(activities.saveTakes),
+    notifyAdFinished: wrap(activities.notifyAdFinished),
   };
 }
 
@@ -74,6 +82,12 @@ export function activityGroups(options: { heartbeatTimeoutMs: number; outageBudg
       startToCloseTimeout: '30 minutes',
       heartbeatTimeout,
       retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 4 },
+    }),
+    notifies: group({
+      startToCloseTimeout: '1 minute',
+      scheduleToCloseTimeout: '24 hours',
+      heartbeatTimeout,
+      retry: { initialInterval: '2 seconds', backoffCoefficient: 4, maximumInterval: '1 hour' },
     }),
   };
 }

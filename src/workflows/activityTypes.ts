@@ -2,7 +2,7 @@
 // them and `src/activities` implements them. Arguments and results are small
 // on purpose (ids, states, prompts), since each one is stored in history;
 // media URLs, which expire within the hour, never enter it.
-import type { AdSelection, EditKind, StoredFile } from './messages';
+import type { AdFinishedNotification, AdSelection, EditKind, StoredFile } from './messages';
 
 export interface CreateAdTaskInput {
   adId: string;
@@ -103,6 +103,48 @@ export interface SavedResult {
   cover: StoredFile;
 }
 
+/** One take the workflow still wants kept, and which of its files are missing. */
+export interface TakeToSave {
+  id: string;
+  /** Storyboard takes are video (with a cover frame); narration and music takes are audio. */
+  kind: 'video' | 'audio';
+  media: boolean;
+  cover: boolean;
+}
+
+export interface SaveTakesInput {
+  adId: string;
+  mainTaskId: string;
+  takes: TakeToSave[];
+}
+
+/** Where a take's files landed, relative to the ad's folder ("takes/<id>.mp4"). */
+export interface SavedTake {
+  id: string;
+  media?: string;
+  cover?: string;
+}
+
+export interface SavedTakes {
+  saved: SavedTake[];
+  /** Takes (or files of takes) that could not be saved this time, with why (at most a few, shortened). */
+  unsaved: Array<{ id: string; reason: string }>;
+  /** How many takes had at least one file left unsaved (may exceed `unsaved.length`). */
+  unsavedCount: number;
+}
+
+export interface NotifyAdFinishedInput {
+  url: string;
+  /** The webhook-id header: the same on every attempt. */
+  webhookId: string;
+  notification: AdFinishedNotification;
+}
+
+export interface NotifyOutcome {
+  /** The receiver's HTTP status (2xx). */
+  status: number;
+}
+
 export interface AdActivities {
   createAdTask(input: CreateAdTaskInput): Promise<CreatedTask>;
   getTaskState(taskId: string): Promise<TaskSnapshot>;
@@ -111,4 +153,6 @@ export interface AdActivities {
   startCompose(input: StartComposeInput): Promise<StartedSubTask>;
   cancelViduTask(taskId: string): Promise<CancelOutcome>;
   saveResult(input: SaveResultInput): Promise<SavedResult>;
+  saveTakes(input: SaveTakesInput): Promise<SavedTakes>;
+  notifyAdFinished(input: NotifyAdFinishedInput): Promise<NotifyOutcome>;
 }

@@ -14,8 +14,9 @@ import { CallbackInbox } from './callbackInbox';
 import { continueAsNewWhenDue } from './continueAsNew';
 import { EditRunner } from './editRunner';
 import { FAILURE_TYPES } from './failures';
-import { adInputProblems, INPUT_LIMITS, limitOrDefault } from './inputRules';
+import { adInputProblems, INPUT_LIMITS, limitOrDefault, notifyUrlProblem } from './inputRules';
 import { createMainTask } from './mainTaskCreation';
+import { CompletionNotifier } from './completionNotifier';
 import * as m from './messages';
 import { retryThroughOutages } from './outageRetry';
 import { OperatorDesk } from './operatorDesk';
@@ -24,6 +25,7 @@ import { pollingSchedule } from './pollingSchedule';
 import { afterReviewTimeout, awaitReview } from './review';
 import { sameSelection, selectionOf, slotsFromRecords } from './selection';
 import { StatusPublisher } from './statusPublisher';
+import { TakeKeeper } from './takeKeeper';
 import { ViduTaskWaiter } from './taskWaiter';
 
 export async function adFilmWorkflow(input: m.AdFilmInput): Promise<m.AdFilmResult> {
@@ -42,6 +44,8 @@ class AdFilmRun {
   private readonly edits: EditRunner;
   private readonly requests: RequestLog;
   private readonly desk: OperatorDesk;
+  private readonly takes: TakeKeeper;
+  private readonly notifier: CompletionNotifier;
   private cancelReason: string | undefined;
   private reviewOpen = false;
   private ending = false;
@@ -62,6 +66,17 @@ class AdFilmRun {
     this.acts = activityGroups(this.limits, this.tracker);
     this.waiter = new ViduTaskWaiter(this.acts.reads, this.state.taskClocks);
     this.requests = new RequestLog(this.state);
+    this.takes = new TakeKeeper({
+      state: this.state,
+      body: this.body,
+      saves: this.acts.saves,
+      outageBudgetMs: this.limits.outageBudgetMs,
+      setWaiting: (message) => this.setWaiting(message),
+      refresh: () => this.refresh(),
+    });
+    this.notifier = new CompletionNotifier({ state: this.state, notifies: this.acts.notifies, refresh: () => this.refresh() });
+    // The status shows the webhook as pending from the start (a bad URL is refused by the input check instead).
+    if (input.notifyUrl !== undefined && !notifyUrlProblem(input.notifyUrl)) this.state.notification ??= { url: input.notifyUrl, state: 'pending' };
     this.edits = new EditRunner({
       state: this.state,
       body: this.body,
@@ -71,6 +86,7 @@ class AdFilmRun {
       closedBecause: (fromInput) => this.editsClosedBecause(fromInput),
       setWaiting: (message) => this.setWaiting(message),
       refresh: () => this.refresh(),
+      takeAdded: () => this.takes.occasion(),
     });
     this.desk = new OperatorDesk({
       state: this.state,
@@ -112,6 +128,8 @@ class AdFilmRun {
       const nextInput = () => ({ ...this.input, continued: { state: this.state, run: this.runNumber + 1 } });
       const result = await Promise.race([this.body.run(() => this.lifecycle()), continueAsNewWhenDue(this.limits.continueAsNewAfterEvents, quiet, nextInput)]);
       this.ending = true;
+      // A cancel that comes now cannot undo the ad; the webhook goes out regardless.
+      await CancellationScope.nonCancellable(() => this.notifier.notify(this.input.notifyUrl, 'done'));
       await condition(allHandlersFinished);
       return result;
     } catch (err) {
@@ -120,7 +138,12 @@ class AdFilmRun {
       // A bug (a plain Error) fails the workflow task, which Temporal retries: the ad resumes once the fix is deployed.
       if (!(err instanceof TemporalFailure)) throw err;
       const cancelled = isCancellation(err);
-      await CancellationScope.nonCancellable(() => this.settle(cancelled ? 'cancelled' : 'failed', err));
+      const stage = cancelled ? 'cancelled' : 'failed';
+      await CancellationScope.nonCancellable(async () => {
+        await this.settle(stage, err);
+        await this.notifier.notify(this.input.notifyUrl, stage, err);
+        await condition(allHandlersFinished);
+      });
       if (!cancelled) throw asAdFailure(err);
       // Temporal cancellation ends the run as Canceled; the cancel request ends it with a failure that says so.
       if (CancellationScope.current().consideredCancelled || this.cancelReason === undefined) throw err;
@@ -139,6 +162,7 @@ class AdFilmRun {
     if (!state.mainTaskId) await this.createMainTask();
     if (!state.mainTaskSucceeded) await this.awaitMainTask();
     if (state.storyboards.length === 0) await this.readRecords();
+    else this.takes.resume();
     this.edits.resumeInFlight();
     if (!state.inputEditsStarted) this.startInputEdits();
     if (state.reviewDeadline === undefined && editsInFlight(state).length > 0) {
@@ -183,6 +207,7 @@ class AdFilmRun {
     }
     Object.assign(this.state, slotsFromRecords(records));
     this.refresh();
+    this.takes.occasion();
   }
 
   private startInputEdits(): void {
@@ -239,6 +264,7 @@ class AdFilmRun {
     const taskId = composeTaskId ?? state.mainTaskId!;
     const label = composeTaskId ? 'composed' : 'first-video';
     const saved = await this.idempotent('saving the final video', () => this.acts.saves.saveResult({ adId: state.adId, taskId, label }));
+    await this.takes.finish();
     const editTaskIds = state.edits.flatMap((e) => (e.subTaskId ? [e.subTaskId] : []));
     const result: m.AdFilmResult = { adId: state.adId, outcome: label, mainTaskId: state.mainTaskId!, composeTaskId, editTaskIds, selection, ...saved, creditsSpent: creditsSpent(state) };
     state.result = result;

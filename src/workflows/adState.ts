@@ -1,6 +1,6 @@
 // The ad workflow's state: everything the status query shows and everything a
 // long review carries into its next run when it continues as new.
-import type { AdFilmResult, AdSelection, AdStage, AdStatus, EditStatus, RequestRecord, TakeStatus } from './messages';
+import type { AdFilmResult, AdSelection, AdStage, AdStatus, EditStatus, NotificationStatus, RequestRecord, TakeStatus } from './messages';
 
 /** One choice the selection makes: a storyboard's video, the narration or the bgm. */
 export interface SlotState {
@@ -72,6 +72,10 @@ export interface AdState {
   requests: RequestRecord[];
   /** Nonces of the latest callbacks: a replay through any receiver copy is ignored. */
   recentNonces: string[];
+  /** True from a take-saving occasion until a save after it ran (a run that continues as new owes it to the next). */
+  takesSaveDue?: boolean;
+  /** The completion webhook, when the ad has a notifyUrl. */
+  notification?: NotificationStatus;
 }
 
 export interface TaskClock {
@@ -148,5 +152,6 @@ export function statusOf(state: AdState, runNumber: number): AdStatus {
     waitingFor: state.waitingFor,
     requests: state.requests,
     runNumber,
+    notification: state.notification,
   };
 }

@@ -19,8 +19,11 @@ export function renderDetails(state: AdState): string {
   if (state.stage === 'review' && state.reviewDeadline !== undefined) {
     lines.push(`Review open until ${new Date(state.reviewDeadline).toISOString()}${state.approved ? ' — approved' : ''}`);
   }
+  const takes = [...state.storyboards, state.narration, state.bgm].flatMap((slot) => slot?.takes ?? []).filter((t) => t.state === 'success');
+  if (takes.length > 0) lines.push(`Takes kept: ${takes.filter((t) => t.media !== undefined).length} of ${takes.length}`);
   lines.push(`Credits spent: ${creditsSpent(state)}`);
   if (state.result) lines.push(`Video: \`${state.result.video.path}\``);
+  if (state.notification) lines.push(`Completion webhook: ${state.notification.state}${state.notification.error ? ` (${state.notification.error})` : ''}`);
   if (state.lastError) lines.push(`Last error: ${state.lastError}`);
   return lines.join('\n\n');
 }

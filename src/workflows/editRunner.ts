@@ -24,6 +24,8 @@ export interface EditRunnerContext {
   closedBecause(fromInput: boolean): string | undefined;
   setWaiting(message: string | undefined): void;
   refresh(): void;
+  /** A successful edit added a take: the moment to keep its files. */
+  takeAdded(): void;
 }
 
 export class EditRunner {
@@ -120,6 +122,7 @@ export class EditRunner {
       if (final.state === 'success') {
         entry.state = 'succeeded';
         entry.progress = 100;
+        this.ctx.takeAdded();
       } else {
         entry.state = 'failed';
         entry.errorType = FAILURE_TYPES.taskFailed;

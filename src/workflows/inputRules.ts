@@ -35,6 +35,24 @@ export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+export const NOTIFY_URL_MAX_CHARS = 2_048;
+export const NOTIFY_URL_RULE = `must be an absolute http(s) URL of at most ${NOTIFY_URL_MAX_CHARS} characters`;
+
+/** The rule `notifyUrl` breaks, if any (the worker also refuses private hosts unless told otherwise). */
+export function notifyUrlProblem(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length > NOTIFY_URL_MAX_CHARS || value !== value.trim()) return `notifyUrl: ${NOTIFY_URL_RULE}`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `notifyUrl: ${NOTIFY_URL_RULE}`;
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') return `notifyUrl: ${NOTIFY_URL_RULE}`;
+  if (url.username !== '' || url.password !== '') return 'notifyUrl: must not carry a user name or password (the signature authenticates the sender)';
+  return undefined;
+}
+
 const OPTIONAL_DURATIONS = ['taskDeadlineMs', 'queueDeadlineMs', 'outageBudgetMs', 'createAdoptWindowMs', 'heartbeatTimeoutMs', 'continueAsNewAfterEvents'] as const;
 
 /** Every rule the input breaks, each as "field: rule"; empty when it may run. */
@@ -69,6 +87,8 @@ export function adInputProblems(input: unknown): string[] {
   if (resume !== undefined && (typeof resume !== 'string' || !/^[\w-]{1,64}$/.test(resume))) {
     problems.push('resumeFromTaskId: must be a Vidu task id (1-64 letters, digits, "-" or "_")');
   }
+  const notifyProblem = notifyUrlProblem(input.notifyUrl);
+  if (notifyProblem) problems.push(notifyProblem);
   return problems;
 }
 
