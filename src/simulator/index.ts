@@ -6,7 +6,11 @@
 //   edit/compose/sub-records on an id that is not a main ad task: 404 TaskNotFound;
 // - cancel answers the task's /creations body (state 'canceled');
 // - an edit's record and a compose's entry in completed_creation_records appear at once, with their running state;
-// - narration and bgm creations are MP3 audio (audio/mpeg), videos MP4, covers PNG;
+// - narration and bgm creations are MP3 audio (audio/mpeg), videos MP4, covers PNG; by default
+//   they are real files rendered with ffmpeg on first request (see render/mediaRenderer.ts), and
+//   an edit of a storyboard is a new take the composed video shows when a compose selects it;
+// - media answers one byte range (206), ignores a header asking for several (whole file, 200)
+//   and answers a range past the end 416;
 // - apiCalls counts every request routed to an endpoint, including rejected ones;
 // - limits are the client's (VIDU_LIMITS): characters are code points; "20MB" of body is
 //   20,000,000 bytes, and a bigger body is answered 400 BadRequest as soon as the limit is
@@ -18,6 +22,7 @@
 export { startViduSimulator } from './server';
 export type { ViduSimulator } from './server';
 export type { SimulatorOptions } from './options';
+export type { MediaMode } from './render/mediaRenderer';
 export type { FaultConfig, HttpFault, CallbackFault, CallbackLie, MediaFault, TaskFailureFault, SimEndpoint } from './faults';
 export type { SimulatedAd } from './adList';
 export type { SimulatorCounters } from './counters';

@@ -1,17 +1,27 @@
 // Runs the simulator as its own process: `npm run simulator -- --port 8089`.
+// --media (or VIDU_SIM_MEDIA) picks real rendered media files or placeholders.
 import { parseArgs } from 'node:util';
 import { untilStopSignal } from '../entrypoints/untilStopSignal';
 import { startViduSimulator, type SimulatorOptions } from './index';
 
 const USAGE = `usage: tsx src/simulator/main.ts [--port 8089] [--host 127.0.0.1] [--api-key sim-key]
   [--queue-ms N] [--processing-ms N] [--progress-steps N] [--concurrency-limit N]
-  [--media-ttl-ms N] [--credits N] [--callback-retry-delay-ms N] [--quiet]`;
+  [--media-ttl-ms N] [--credits N] [--callback-retry-delay-ms N] [--quiet]
+  [--media rendered|placeholder]   media URLs serve real files rendered with ffmpeg (H.264 MP4,
+                                   MP3, PNG; the default) or small placeholder files at once;
+                                   the default can also be set with VIDU_SIM_MEDIA`;
 
 function numberFlag(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const parsed = Number(value);
   if (value.trim() === '' || !Number.isFinite(parsed) || parsed < 0) throw new Error(`--${name} must be a non-negative number (got "${value}")`);
   return parsed;
+}
+
+function mediaFlag(value: string | undefined): SimulatorOptions['media'] {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'rendered' || value === 'placeholder') return value;
+  throw new Error(`--media (or VIDU_SIM_MEDIA) must be rendered or placeholder (got "${value}")`);
 }
 
 function optionsFromArgs(args: string[]): SimulatorOptions {
@@ -28,6 +38,7 @@ function optionsFromArgs(args: string[]): SimulatorOptions {
       'concurrency-limit': { type: 'string' },
       credits: { type: 'string' },
       'callback-retry-delay-ms': { type: 'string' },
+      media: { type: 'string' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -49,6 +60,7 @@ function optionsFromArgs(args: string[]): SimulatorOptions {
     mediaTtlMs: numberFlag('media-ttl-ms', values['media-ttl-ms']),
     initialCredits: numberFlag('credits', values.credits),
     callbackRetryDelayMs: numberFlag('callback-retry-delay-ms', values['callback-retry-delay-ms']),
+    media: mediaFlag(values.media ?? process.env.VIDU_SIM_MEDIA),
     log: values.quiet ? undefined : (line) => console.log(`[simulator] ${line}`),
   };
 }

@@ -2,10 +2,10 @@
 // the query and an HMAC over file and expiry. Once expired (or tampered with)
 // they answer 403 AccessDenied, so clients must re-query /creations for fresh ones.
 // A signed URL looks like `<base>/media/<creation id>.mp4?expires=<epoch ms>&sig=<base64url>`.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { answerRange } from './byteRange';
 import type { MediaFaultEffect } from './faults';
-import { mp3Bytes, mp4Bytes, pngBytes } from './mediaBytes';
 
 /** How one media request ended, for the counters. */
 export type MediaOutcome = 'served' | 'expired' | 'denied';
@@ -17,11 +17,15 @@ export interface MediaRequestHooks {
   /** Waits out a latency fault: false when the simulation ended meanwhile (the request then gets no answer). */
   hold(ms: number): Promise<boolean>;
   record(outcome: MediaOutcome): void;
+  /** The file's bytes (rendered, or a placeholder). */
+  content(creationId: string, variant: MediaVariant): Promise<Buffer>;
 }
 
 export type MediaVariant = 'video' | 'watermarked' | 'cover' | 'audio';
 
 const SUFFIX: Record<MediaVariant, string> = { video: '.mp4', watermarked: '.wm.mp4', cover: '.png', audio: '.mp3' };
+const VARIANT_OF_SUFFIX: Readonly<Record<string, MediaVariant>> = { '.mp4': 'video', '.wm.mp4': 'watermarked', '.png': 'cover', '.mp3': 'audio' };
+const CONTENT_TYPE: Record<MediaVariant, string> = { video: 'video/mp4', watermarked: 'video/mp4', cover: 'image/png', audio: 'audio/mpeg' };
 const MEDIA_PATH = /^\/media\/(\d+)(\.wm\.mp4|\.mp4|\.png|\.mp3)$/;
 
 export class MediaSigner {
@@ -75,23 +79,32 @@ export class MediaSigner {
       return;
     }
     hooks.record('served');
-    const [type, body] = content(suffix, creationId);
-    res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length, 'Cache-Control': 'private, max-age=60' });
-    res.end(req.method === 'HEAD' ? undefined : body);
+    const variant = VARIANT_OF_SUFFIX[suffix]!;
+    const body = await hooks.content(creationId, variant);
+    sendFile(req, res, CONTENT_TYPE[variant], body);
   }
 }
 
-function content(suffix: string, creationId: string): [string, Buffer] {
-  switch (suffix) {
-    case '.png':
-      return ['image/png', pngBytes(creationId)];
-    case '.mp3':
-      return ['audio/mpeg', mp3Bytes(creationId)];
-    case '.wm.mp4':
-      return ['video/mp4', mp4Bytes(`${creationId}:watermarked`)];
-    default:
-      return ['video/mp4', mp4Bytes(creationId)];
+/** The file, or the one byte range asked for (206), with the validators a seeking player needs. */
+function sendFile(req: IncomingMessage, res: ServerResponse, type: string, body: Buffer): void {
+  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
+  const headers = { 'Content-Type': type, 'Accept-Ranges': 'bytes', ETag: etag, 'Cache-Control': 'private, max-age=60' };
+  // If-Range: the range only holds for the version the client already has part of.
+  const ifRange = req.headers['if-range'];
+  const range = ifRange === undefined || ifRange === etag ? answerRange(req.headers.range, body.length) : { kind: 'full' as const };
+  if (range.kind === 'unsatisfiable') {
+    res.writeHead(416, { ...headers, 'Content-Range': `bytes */${body.length}`, 'Content-Length': 0 });
+    res.end();
+    return;
   }
+  if (range.kind === 'partial') {
+    const part = body.subarray(range.start, range.end + 1);
+    res.writeHead(206, { ...headers, 'Content-Range': `bytes ${range.start}-${range.end}/${body.length}`, 'Content-Length': part.length });
+    res.end(req.method === 'HEAD' ? undefined : part);
+    return;
+  }
+  res.writeHead(200, { ...headers, 'Content-Length': body.length });
+  res.end(req.method === 'HEAD' ? undefined : body);
 }
 
 function denied(res: ServerResponse, status: number, code: string, message: string): void {

@@ -1,12 +1,15 @@
-// Small but well-formed media files, the same bytes every time for the same
-// creation: an MP4 (ftyp + mdat), an MP3 (ID3 tag + MPEG frames) and a PNG
-// cover. Enough for a downloader to check type, size and integrity.
+// Small but well-formed placeholder media files, the same bytes every time for
+// the same creation: an MP4 (ftyp + mdat), an MP3 (ID3 tag + MPEG frames) and a
+// PNG cover. Enough for a downloader to check type, size and integrity, and
+// instant: what the simulator serves in `media: 'placeholder'` mode or with no
+// ffmpeg to render real files.
 import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
+import type { MediaVariant } from './media';
 import { PNG_SIGNATURE, pngChunk } from './png';
 
 /** `length` pseudo-random bytes derived from `seed`. */
-function seededBytes(seed: string, length: number): Buffer {
+export function seededBytes(seed: string, length: number): Buffer {
   const chunks: Buffer[] = [];
   let block = createHash('sha256').update(seed).digest();
   let total = 0;
@@ -57,4 +60,18 @@ export function pngBytes(seed: string): Buffer {
   for (let x = 0; x < width; x += 1) row.set([r!, g!, b!], 1 + x * 3);
   const raw = Buffer.concat(Array.from({ length: height }, () => row));
   return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(raw)), pngChunk('IEND', Buffer.alloc(0))]);
+}
+
+/** The placeholder file of a creation, for when media is not rendered. */
+export function placeholderBytes(creationId: string, variant: MediaVariant): Buffer {
+  switch (variant) {
+    case 'cover':
+      return pngBytes(creationId);
+    case 'audio':
+      return mp3Bytes(creationId);
+    case 'watermarked':
+      return mp4Bytes(`${creationId}:watermarked`);
+    case 'video':
+      return mp4Bytes(creationId);
+  }
 }

@@ -1,4 +1,5 @@
 // The simulator's settings and their defaults.
+import type { MediaMode } from './render/mediaRenderer';
 import type { Timing } from './taskLifecycle';
 
 export interface SimulatorOptions {
@@ -16,6 +17,14 @@ export interface SimulatorOptions {
   initialCredits?: number;
   /** Default 3600000; media URLs stop working after this. */
   mediaTtlMs?: number;
+  /**
+   * What media URLs serve. 'rendered' (the default): real files made with
+   * ffmpeg on first request (H.264 MP4 takes from the ad's images, composed
+   * videos, MP3 tracks, PNG frames as covers), placeholders when no ffmpeg
+   * works. 'placeholder': small well-formed files at once, for bulk tests and
+   * benchmarks.
+   */
+  media?: MediaMode;
   /** Delay between callback retries, default 200. */
   callbackRetryDelayMs?: number;
   /**
@@ -35,6 +44,7 @@ export interface ResolvedOptions {
   concurrencyLimit: number;
   initialCredits: number;
   mediaTtlMs: number;
+  media: MediaMode;
   callbackRetryDelayMs: number;
   seed: number | undefined;
   log: (line: string) => void;
@@ -43,6 +53,12 @@ export interface ResolvedOptions {
 function check(name: string, value: number, min: number): number {
   if (!Number.isFinite(value) || value < min) throw new RangeError(`simulator option ${name} must be a number >= ${min} (got ${value})`);
   return value;
+}
+
+function mediaMode(value: string | undefined): MediaMode {
+  if (value === undefined) return 'rendered';
+  if (value === 'rendered' || value === 'placeholder') return value;
+  throw new RangeError(`simulator option media must be 'rendered' or 'placeholder' (got ${JSON.stringify(value)})`);
 }
 
 export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions {
@@ -58,6 +74,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     concurrencyLimit: Math.floor(check('concurrencyLimit', options.concurrencyLimit ?? 5, 1)),
     initialCredits: check('initialCredits', options.initialCredits ?? 100_000, 0),
     mediaTtlMs: check('mediaTtlMs', options.mediaTtlMs ?? 3_600_000, 0),
+    media: mediaMode(options.media),
     callbackRetryDelayMs: check('callbackRetryDelayMs', options.callbackRetryDelayMs ?? 200, 0),
     seed: options.seed === undefined ? undefined : Math.floor(check('seed', options.seed, 0)),
     log: options.log ?? (() => undefined),

@@ -11,6 +11,8 @@ import { FaultPlan, type FaultConfig } from './faults';
 import { sendError } from './httpIo';
 import { MediaSigner } from './media';
 import { resolveOptions, type SimulatorOptions } from './options';
+import { describeCreation } from './render/subjects';
+import { MediaRenderer } from './render/mediaRenderer';
 import { handleApiRequest, holdFor } from './routes';
 import { seededRandom } from './seededRandom';
 import { Simulation } from './simulation';
@@ -48,6 +50,8 @@ export async function startViduSimulator(options?: SimulatorOptions): Promise<Vi
   const faults = new FaultPlan(() => random());
   const ids = new TaskIdGenerator();
   const dispatcher = new Agent({ connect: { timeout: 2_000 }, keepAliveTimeout: 1_000 });
+  // Outlives reset() like the signer: creation ids keep growing, so cached files keep their meaning.
+  const renderer = new MediaRenderer(opts.media, opts.log);
   // Filled once the server listens (the media URLs need its address).
   const live: { simulation?: Simulation; control?: ControlTarget; media?: MediaSigner } = {};
 
@@ -65,6 +69,7 @@ export async function startViduSimulator(options?: SimulatorOptions): Promise<Vi
         fault: () => faults.forMedia(),
         hold: (ms) => holdFor(simulation, ms),
         record: (outcome) => (simulation.store.counters.media[outcome] += 1),
+        content: (creationId, variant) => renderer.content(creationId, variant, () => describeCreation(simulation.store, creationId)),
       });
     }
     return handleApiRequest(req, res, url, { apiKey: opts.apiKey, faults, simulation: () => live.simulation! });
@@ -108,7 +113,7 @@ export async function startViduSimulator(options?: SimulatorOptions): Promise<Vi
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await closed;
-        await dispatcher.destroy();
+        await Promise.all([dispatcher.destroy(), renderer.close()]);
       })();
       return closing;
     },

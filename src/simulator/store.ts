@@ -54,6 +54,8 @@ export interface SimTask {
 
 export class SimulatorStore {
   readonly tasks = new Map<string, SimTask>();
+  /** The task that produced each creation, for the media renderer. */
+  private readonly byCreation = new Map<string, SimTask>();
   readonly counters: SimulatorCounters;
 
   constructor(initialCredits: number) {
@@ -66,6 +68,16 @@ export class SimulatorStore {
 
   add(task: SimTask): void {
     this.tasks.set(task.id, task);
+  }
+
+  /** Records the media a task produced. */
+  setCreation(task: SimTask, creationId: string): void {
+    task.creationId = creationId;
+    this.byCreation.set(creationId, task);
+  }
+
+  byCreationId(creationId: string): SimTask | undefined {
+    return this.byCreation.get(creationId);
   }
 
   adOf(task: SimTask): SimTask {

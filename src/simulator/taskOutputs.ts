@@ -13,7 +13,7 @@ export function takesOfStoryboard(index: number): number {
 }
 
 export function produceOutputs(task: SimTask, store: SimulatorStore, ids: TaskIdGenerator): void {
-  task.creationId = ids.next();
+  store.setCreation(task, ids.next());
   if (task.kind === 'ad') produceAdOutputs(task, store, ids);
 }
 
@@ -32,9 +32,9 @@ function produceAdOutputs(ad: SimTask, store: SimulatorStore, ids: TaskIdGenerat
       payload: '',
       recordType,
       storyboardIndex,
-      creationId: ids.next(),
     };
     store.add(task);
+    store.setCreation(task, ids.next());
     return task;
   };
   const count = storyboardCount(details.duration);

@@ -9,7 +9,8 @@ import { startViduSimulator, type SimulatorOptions, type ViduSimulator } from '.
 export const FAST_TIMING = { queueMs: 10, processingMs: 40, progressSteps: 4 };
 
 export function startFastSimulator(options: SimulatorOptions = {}): Promise<ViduSimulator> {
-  return startViduSimulator({ timing: FAST_TIMING, callbackRetryDelayMs: 10, ...options });
+  // Placeholder media: these tests check the API, not the pictures (renderedMedia.test.ts does).
+  return startViduSimulator({ timing: FAST_TIMING, callbackRetryDelayMs: 10, media: 'placeholder', ...options });
 }
 
 export interface ApiAnswer<T = Record<string, unknown>> {
