@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import { chromium, type Browser } from 'playwright-core';
+import { Agent, getGlobalDispatcher, setGlobalDispatcher } from 'undici';
 import { consolePlugin } from '../../src/api/console/plugin';
 import { startApiServer, type RunningApiServer } from '../../src/api/server';
 import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
@@ -52,6 +53,18 @@ class Closer {
 
 export async function openConsoleSystem(): Promise<ConsoleSystem> {
   const closer = new Closer();
+  // Importing playwright-core makes its own bundled (older) undici the process's
+  // global dispatcher, and the worker's media downloads (downloadMedia) compose
+  // undici 7 interceptors over the global dispatcher: together they fail with
+  // "invalid onError method". The worker shares this process here, so it gets
+  // an undici 7 dispatcher back; the browser talks over a pipe and needs none.
+  const playwrightDispatcher = getGlobalDispatcher();
+  const dispatcher = new Agent();
+  setGlobalDispatcher(dispatcher);
+  closer.push(async () => {
+    setGlobalDispatcher(playwrightDispatcher);
+    await dispatcher.close();
+  });
   try {
     const env = await openTemporalTestEnv();
     closer.push(() => env.close());
