@@ -113,6 +113,13 @@ test('an operator starts an ad, plays a take, edits a storyboard, selects the ne
     const row = page.locator(`tr[data-ad-id="${adId}"]`);
     await row.locator('.stage', { hasText: 'done' }).waitFor({ timeout: STAGE_TIMEOUT_MS });
     assert.match((await row.locator('td.num').textContent()) ?? '', /^[1-9][\d,]*$/, 'credits spent are shown');
+    await screenshot(page, 'ad-list');
+    const stageFilter = page.getByLabel('Stage');
+    await stageFilter.selectOption('cancelled');
+    await row.waitFor({ state: 'detached', timeout: STAGE_TIMEOUT_MS });
+    assert.equal(new URL(page.url()).search, '?stage=cancelled', 'the filter is kept in the address');
+    await stageFilter.selectOption('done');
+    await row.waitFor({ timeout: STAGE_TIMEOUT_MS });
   });
 });
 

@@ -123,6 +123,9 @@ function renderTakeCard(group, card, take, selected) {
   }
   setText(card.prompt, take.prompt || '(no prompt)');
   setText(card.state, take.state);
+  // A "Selected." note is stale once the selection moves on; the badge tells the rest.
+  if (card.wasSelected !== undefined && card.wasSelected !== selected && card.output.classList.contains('ok')) showMessage(card.output, '');
+  card.wasSelected = selected;
   card.root.classList.toggle('selected', selected);
   card.root.setAttribute('aria-current', selected ? 'true' : 'false');
   card.badge.hidden = !selected;

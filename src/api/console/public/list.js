@@ -34,7 +34,7 @@ function createRow(adId) {
   const credits = el('td', { className: 'num' });
   const started = el('td');
   const finished = el('td');
-  const row = el('tr', {}, el('th', { scope: 'row' }, link), el('td', {}, stage), el('td', { className: 'progress-cell' }, progress, progressText), credits, started, finished);
+  const row = el('tr', {}, el('th', { scope: 'row' }, link), el('td', {}, stage), el('td', {}, el('div', { className: 'progress-cell' }, progress, progressText)), credits, started, finished);
   row.dataset.adId = adId;
   return { row, stage, progress, progressText, credits, started, finished, status: undefined };
 }
