@@ -4,6 +4,7 @@
 // a worker, and the API server with the review console. Plus a headless
 // Chromium in a fresh profile.
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,7 +22,18 @@ import { createAdWorker } from '../../src/worker';
 import { FAST_TIMING } from '../entrypoints/liveRig';
 import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+/** Debian's Chromium (the CI installs it); CHROMIUM_PATH names another. Never a downloaded browser. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * Why the browser tests cannot run here, or undefined when they can. Without
+ * a Chromium they are skipped on a developer's machine but fail in CI, where
+ * one must be present.
+ */
+export function browserMissing(): string | undefined {
+  if (existsSync(CHROMIUM_PATH) || process.env.CI) return undefined;
+  return `no Chromium at ${CHROMIUM_PATH} (install Debian's chromium or set CHROMIUM_PATH)`;
+}
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 
 export interface ConsoleSystem {

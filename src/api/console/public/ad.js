@@ -280,6 +280,11 @@ async function refresh() {
     showMessage(page.error, '');
     return true;
   } catch (err) {
+    if (err.status === 404 && !lastStatus) {
+      // Nothing to show but the message: the empty page's sections would only confuse.
+      for (const section of page.main.querySelectorAll('section, #audio')) section.hidden = true;
+      page.main.setAttribute('aria-busy', 'false');
+    }
     if (err.status !== 401) showMessage(page.error, err.status === 404 ? `There is no ad "${adId}".` : errorText(err));
     return err.status !== 404 && err.status !== 401;
   }
