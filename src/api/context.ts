@@ -2,6 +2,7 @@
 // files are, and the status feed behind the event streams.
 import type { Client } from '@temporalio/client';
 import type { LocalArtifactStore } from '../artifacts/artifactStore';
+import type { StatusReader } from './statusReader';
 import type { StatusFeed } from './statusFeed';
 
 export interface ApiContext {
@@ -9,8 +10,12 @@ export interface ApiContext {
   taskQueue: string;
   artifacts: LocalArtifactStore;
   feed: StatusFeed;
+  /** The status query, with closed ads' final statuses kept. */
+  statuses: StatusReader;
   /** Milliseconds between keep-alive comments on an event stream. */
   heartbeatMs: number;
+  /** Runs a Temporal read (status, list, describe) under a deadline, so an outage is a prompt 503 rather than a hang. */
+  read<T>(fn: () => Promise<T>): Promise<T>;
   /** Closers of the open event streams, ended when the server closes. */
   streams: Set<() => void>;
 }

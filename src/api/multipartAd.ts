@@ -53,8 +53,11 @@ function limitError(err: unknown, imageIndex: number): ApiError | undefined {
   return undefined;
 }
 
-async function imageFromFile(part: Multipart & { type: 'file' }, field: string): Promise<string> {
+async function imageFromFile(part: Multipart & { type: 'file' }, field: string, uploaded: { bytes: number }): Promise<string> {
   const bytes = await part.toBuffer();
+  uploaded.bytes += bytes.length;
+  // Checked as the files arrive, so a form of seven large files is refused at the file that breaks the budget.
+  if (uploaded.bytes > IMAGE_UPLOAD_MAX_BYTES) throw badRequest(field, `brings the images over ${(IMAGE_UPLOAD_MAX_BYTES / 1_000_000).toFixed(0)} MB together (Vidu takes them in a 20 MB body, as base64)`);
   if (bytes.length === 0) throw badRequest(field, 'the uploaded file is empty');
   const header = readImageHeader(bytes);
   if (!header.ok) throw badRequest(field, `must be a png, jpeg or webp image (${header.reason})`);
@@ -66,11 +69,12 @@ export async function readMultipartAd(request: FastifyRequest): Promise<Record<s
   const body: Record<string, unknown> = {};
   const images: string[] = [];
   const form: Record<string, string> = {};
+  const uploaded = { bytes: 0 };
   try {
     for await (const part of request.parts({ limits: MULTIPART_LIMITS })) {
       const name = part.fieldname;
       if (name === 'images') {
-        images.push(part.type === 'file' ? await imageFromFile(part, `images[${images.length}]`) : String(part.value));
+        images.push(part.type === 'file' ? await imageFromFile(part, `images[${images.length}]`, uploaded) : String(part.value));
         continue;
       }
       if (part.type === 'file') {

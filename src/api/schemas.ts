@@ -77,11 +77,11 @@ export const SelectionBodySchema = z
   .superRefine(checkStoryboardIndex)
   .describe('Chooses an existing finished take during review');
 
-/** approve and cancel may come without a body at all. */
-export const ApproveBodySchema = z.strictObject({ requestId: RequestIdSchema.optional() }).optional();
+/** approve and cancel may come without a body at all (fastify then has null). */
+export const ApproveBodySchema = z.strictObject({ requestId: RequestIdSchema.optional() }).nullish();
 export const CancelBodySchema = z
   .strictObject({ requestId: RequestIdSchema.optional(), reason: z.string().max(500, { error: 'must be at most 500 characters' }).optional() })
-  .optional();
+  .nullish();
 
 const boundedFields = Object.fromEntries(
   BOUNDED_FIELDS.map((field) => [field, bounded(INPUT_LIMITS[field], field === 'continueAsNewAfterEvents' ? 'events' : 'milliseconds').optional()]),

@@ -18,7 +18,8 @@ import { eventRoutes } from './routes/events';
 import { mediaRoutes } from './routes/media';
 import { operatorRequestRoutes } from './routes/operatorRequests';
 import { sessionRoutes } from './routes/session';
-import { createStatusFeed } from './statusFeed';
+import { createStatusReader } from './statusReader';
+import { createStatusFeed, type StatusFeed } from './statusFeed';
 
 /** A fastify plugin to register after the API's own routes (the review console), with its options. */
 export type ExtraPlugin =
@@ -42,12 +43,16 @@ export interface ApiServerDeps {
   statusPollMs?: number;
   /** Keep-alive comment interval of event streams. Default 15 s. */
   heartbeatMs?: number;
+  /** Deadline of one Temporal read (status query, listing, describe). Default 10 s. Updates have none: an edit waits for Vidu. */
+  temporalReadTimeoutMs?: number;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** True when the request carries a valid token (header or session cookie); for plugins such as the console. */
     isAuthenticated(request: FastifyRequest): boolean;
+    /** The pollers behind the event streams (how many ads are followed, for tests and metrics). */
+    statusFeed: StatusFeed;
   }
 }
 
@@ -61,13 +66,33 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).send(errorBody(new ApiError(404, 'NotFound', `no route ${request.method} ${request.url.split('?')[0]}`)));
   });
+  // An empty JSON body means "no body" (e.g. approve without a request id); anything else goes to fastify's own safe parser.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (typeof body === 'string' && body.trim() === '') return done(null, undefined);
+    void parseJson(request, body.toString(), done);
+  });
   app.decorate('isAuthenticated', (request: FastifyRequest) => isAuthenticated(checker, request));
 
-  const feed = createStatusFeed(deps.client, {
+  const readTimeoutMs = deps.temporalReadTimeoutMs ?? 10_000;
+  const read = <T>(fn: () => Promise<T>): Promise<T> => deps.client.withDeadline(Date.now() + readTimeoutMs, fn);
+  const statuses = createStatusReader(deps.client);
+  const feed = createStatusFeed(statuses, {
+    read,
     intervalMs: deps.statusPollMs,
     onError: (adId, err) => app.log.warn({ adId, err }, 'status poll failed; trying again'),
   });
-  const ctx: ApiContext = { client: deps.client, taskQueue: deps.taskQueue, artifacts: deps.artifacts, feed, heartbeatMs: deps.heartbeatMs ?? 15_000, streams: new Set() };
+  app.decorate('statusFeed', feed);
+  const ctx: ApiContext = {
+    client: deps.client,
+    taskQueue: deps.taskQueue,
+    artifacts: deps.artifacts,
+    feed,
+    statuses,
+    heartbeatMs: deps.heartbeatMs ?? 15_000,
+    read,
+    streams: new Set(),
+  };
   app.addHook('preClose', async () => {
     for (const close of [...ctx.streams]) close();
     feed.close();

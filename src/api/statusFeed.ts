@@ -2,10 +2,9 @@
 // it queries the workflow every `intervalMs`, hands a listener the status
 // whenever it changes (and at once to a new listener), tells them when the ad
 // has finished, and stops as soon as the last listener leaves.
-import type { Client } from '@temporalio/client';
-import { getAdHandle } from '../starter/adHandle';
 import { AdNotFoundError } from '../starter/errors';
 import { isFinishedStage, type AdStatus } from '../workflows/messages';
+import type { StatusReader } from './statusReader';
 
 export interface StatusListener {
   status(status: AdStatus, json: string): void;
@@ -28,8 +27,16 @@ export interface StatusFeed {
   close(): void;
 }
 
-export function createStatusFeed(client: Client, options: { intervalMs?: number; onError?: (adId: string, err: unknown) => void } = {}): StatusFeed {
+export interface StatusFeedOptions {
+  intervalMs?: number;
+  /** Wraps each query (e.g. under a deadline). */
+  read?: <T>(fn: () => Promise<T>) => Promise<T>;
+  onError?: (adId: string, err: unknown) => void;
+}
+
+export function createStatusFeed(reader: StatusReader, options: StatusFeedOptions = {}): StatusFeed {
   const intervalMs = options.intervalMs ?? 500;
+  const read = options.read ?? (<T>(fn: () => Promise<T>) => fn());
   const pollers = new Map<string, Poller>();
 
   const stop = (adId: string, poller: Poller) => {
@@ -47,7 +54,7 @@ export function createStatusFeed(client: Client, options: { intervalMs?: number;
   const poll = async (adId: string, poller: Poller) => {
     if (poller.stopped) return;
     try {
-      const status = await getAdHandle(client, adId).status();
+      const status = await read(() => reader.status(adId));
       const json = JSON.stringify(status);
       if (poller.stopped) return;
       if (json !== poller.last?.json) {

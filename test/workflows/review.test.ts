@@ -143,7 +143,11 @@ describe('review', () => {
       const firstRunId = handle.firstExecutionRunId;
       const reviewing = await waitForStatus(handle, (s) => s.stage === 'review', 'the review stage');
       const edit = await handle.executeUpdate(editUpdate, { args: [{ kind: 'video', storyboardIndex: 0, prompt: 'before the new run' }] });
-      await waitForStatus(handle, allEditsDone, 'the edit');
+      const edited = await waitForStatus(
+        handle,
+        (s) => allEditsDone(s) && s.storyboards[0]!.takes.every((t) => t.media !== undefined),
+        'the edit, with storyboard 0 takes kept',
+      );
 
       // Each selection adds a few events; toggle until the history is long enough to continue as new.
       const takes = [edit.subTaskId, reviewing.storyboards[0]!.takes[0]!.id];
@@ -159,6 +163,7 @@ describe('review', () => {
       assert.equal(carried.editsUsed, 1);
       assert.equal(carried.edits[0]!.subTaskId, edit.subTaskId);
       assert.ok(carried.storyboards[0]!.takes.some((t) => t.id === edit.subTaskId), 'the edited take is still known');
+      assert.deepEqual(carried.storyboards[0]!.takes, edited.storyboards[0]!.takes, 'the kept files of the takes carry over to the new run');
       const description = await latest.describe();
       assert.equal(description.typedSearchAttributes.get(AD_ID), adId);
       assert.equal(description.typedSearchAttributes.get(AD_STAGE), 'review');

@@ -1,7 +1,6 @@
 // Starting, listing and reading ads.
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { getAdHandle } from '../../starter/adHandle';
 import { startAd } from '../../starter/startAd';
 import type { z } from 'zod';
 import { workflowIdForAd, type AdStatus } from '../../workflows/messages';
@@ -20,7 +19,7 @@ export function statusBody(status: AdStatus): z.output<typeof AdStatusSchema> {
 
 async function adExists(ctx: ApiContext, adId: string): Promise<boolean> {
   try {
-    await ctx.client.workflow.getHandle(workflowIdForAd(adId)).describe();
+    await ctx.read(() => ctx.client.workflow.getHandle(workflowIdForAd(adId)).describe());
     return true;
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return false;
@@ -86,7 +85,7 @@ export function adRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           response: { 200: AdListSchema, 400: ErrorBodySchema, 401: ErrorBodySchema, 503: ErrorBodySchema },
         },
       },
-      async (request) => listAds(ctx.client, request.query),
+      async (request) => ctx.read(() => listAds(ctx.client, request.query)),
     );
 
     app.get(
@@ -98,7 +97,7 @@ export function adRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           response: { 200: AdStatusSchema, 401: ErrorBodySchema, 404: ErrorBodySchema, 503: ErrorBodySchema },
         },
       },
-      async (request) => statusBody(await getAdHandle(ctx.client, request.params.adId).status()),
+      async (request) => statusBody(await ctx.read(() => ctx.statuses.status(request.params.adId))),
     );
   };
 }

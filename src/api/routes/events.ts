@@ -2,7 +2,6 @@
 // at once and on every change, `end` when the ad has finished, a comment as
 // keep-alive; the shared poller stops when the last client goes away.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { getAdHandle } from '../../starter/adHandle';
 import { isFinishedStage } from '../../workflows/messages';
 import type { ApiContext } from '../context';
 import { AdIdParamsSchema, ErrorBodySchema } from '../schemas';
@@ -22,7 +21,7 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       async (request, reply) => {
         const { adId } = request.params;
         // Asked once before the stream opens, so an unknown ad is a plain 404 rather than an empty stream.
-        const first = await getAdHandle(ctx.client, adId).status();
+        const first = await ctx.read(() => ctx.statuses.status(adId));
         reply.hijack();
         const out = reply.raw;
         out.writeHead(200, {
@@ -43,7 +42,7 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           out.end();
         };
         ctx.streams.add(close);
-        request.raw.on('close', close);
+        // The response closes when the client goes away (or the stream ends): either way the poller may stop.
         out.on('close', close);
         out.write('retry: 2000\n\n');
         let lastJson = JSON.stringify(first);

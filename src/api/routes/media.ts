@@ -34,7 +34,7 @@ function knownAds(ctx: ApiContext, capacity = 10_000) {
   return async (adId: string): Promise<boolean> => {
     if (known.has(adId)) return true;
     try {
-      await ctx.client.workflow.getHandle(workflowIdForAd(adId)).describe();
+      await ctx.read(() => ctx.client.workflow.getHandle(workflowIdForAd(adId)).describe());
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return false;
       throw err;

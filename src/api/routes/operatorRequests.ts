@@ -5,7 +5,9 @@
 // finished ad) or 422 (the content: storyboard index, take id, edits used up).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { getAdHandle } from '../../starter/adHandle';
+import { AdNotFoundError, AdRequestRejectedError } from '../../starter/errors';
 import { requestIdFor } from '../../starter/requestIds';
+import { workflowIdForAd } from '../../workflows/messages';
 import type { ApiContext } from '../context';
 import {
   AdIdParamsSchema,
@@ -17,6 +19,22 @@ import {
   RequestAcceptedSchema,
   SelectionBodySchema,
 } from '../schemas';
+
+/**
+ * Temporal answers an update to a closed workflow with NotFound, which the
+ * ad handle reads as "no such ad" unless the message says "completed". An ad
+ * that exists but has finished is a 409, not a 404.
+ */
+async function finishedAdIsConflict<T>(ctx: ApiContext, adId: string, send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (err) {
+    if (!(err instanceof AdNotFoundError)) throw err;
+    const description = await ctx.read(() => ctx.client.workflow.getHandle(workflowIdForAd(adId)).describe()).catch(() => undefined);
+    if (!description || description.status.name === 'RUNNING') throw err;
+    throw new AdRequestRejectedError(adId, `the ad has already finished (${description.status.name.toLowerCase()})`);
+  }
+}
 
 const REFUSALS = { 400: ErrorBodySchema, 401: ErrorBodySchema, 404: ErrorBodySchema, 409: ErrorBodySchema, 422: ErrorBodySchema, 503: ErrorBodySchema };
 
@@ -33,7 +51,8 @@ export function operatorRequestRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const answer = await getAdHandle(ctx.client, request.params.adId).edit({ ...request.body, requestId: requestIdFor(request.body.requestId) });
+        const { adId } = request.params;
+        const answer = await finishedAdIsConflict(ctx, adId, () => getAdHandle(ctx.client, adId).edit({ ...request.body, requestId: requestIdFor(request.body.requestId) }));
         return reply.code(202).send(answer);
       },
     );
@@ -48,7 +67,10 @@ export function operatorRequestRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           response: { 200: RequestAcceptedSchema, ...REFUSALS },
         },
       },
-      async (request) => getAdHandle(ctx.client, request.params.adId).select({ ...request.body, requestId: requestIdFor(request.body.requestId) }),
+      async (request) => {
+        const { adId } = request.params;
+        return finishedAdIsConflict(ctx, adId, () => getAdHandle(ctx.client, adId).select({ ...request.body, requestId: requestIdFor(request.body.requestId) }));
+      },
     );
 
     app.post(
@@ -61,7 +83,10 @@ export function operatorRequestRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           response: { 200: RequestAcceptedSchema, ...REFUSALS },
         },
       },
-      async (request) => getAdHandle(ctx.client, request.params.adId).approve({ requestId: requestIdFor(request.body?.requestId) }),
+      async (request) => {
+        const { adId } = request.params;
+        return finishedAdIsConflict(ctx, adId, () => getAdHandle(ctx.client, adId).approve({ requestId: requestIdFor(request.body?.requestId) }));
+      },
     );
 
     app.post(
@@ -76,7 +101,8 @@ export function operatorRequestRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       },
       async (request) => {
         const { requestId, reason } = request.body ?? {};
-        return getAdHandle(ctx.client, request.params.adId).cancel({ requestId: requestIdFor(requestId), ...(reason !== undefined ? { reason } : {}) });
+        const { adId } = request.params;
+        return finishedAdIsConflict(ctx, adId, () => getAdHandle(ctx.client, adId).cancel({ requestId: requestIdFor(requestId), ...(reason !== undefined ? { reason } : {}) }));
       },
     );
   };

@@ -1,0 +1,185 @@
+// The done-when test of the HTTP API: one whole ad driven over HTTP with
+// fetch alone, from a data-URI image through review (an edit, its take
+// selected, approval) to the final video downloaded from the media route.
+// Also: repeated request ids, validator refusals, idempotent starts, and the
+// latency of GET /v1/ads/{id}.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { API_TOKEN, openApiRig, type ApiRig } from './apiRig';
+import { apiClient, type ApiClient } from './httpClient';
+
+const IMAGE = `data:image/png;base64,${readFileSync(path.join(__dirname, '../../samples/coffee-mug.png')).toString('base64')}`;
+const FAST_POLLING = { initialMs: 1_000, maxMs: 1_000 };
+
+let counter = 0;
+function adIdFor(label: string): string {
+  return `api-${label}-${process.pid}-${++counter}-${Date.now().toString(36)}`;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Sequential GET /v1/ads/{id}: prints mean, p50, p95 and max for the report. */
+async function measureStatusLatency(url: string, adId: string, what: string, count = 200): Promise<void> {
+  const timings: number[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const t0 = performance.now();
+    const response = await fetch(`${url}/v1/ads/${adId}`, { headers: { authorization: `Bearer ${API_TOKEN}` } });
+    await response.arrayBuffer();
+    timings.push(performance.now() - t0);
+    assert.equal(response.status, 200);
+  }
+  timings.sort((a, b) => a - b);
+  const mean = timings.reduce((a, b) => a + b, 0) / timings.length;
+  console.log(
+    `GET /v1/ads/{id} on ${what}, ${count} sequential requests: mean ${mean.toFixed(1)} ms, ` +
+      `p50 ${percentile(timings, 50).toFixed(1)} ms, p95 ${percentile(timings, 95).toFixed(1)} ms, max ${timings.at(-1)!.toFixed(1)} ms`,
+  );
+}
+
+describe('an ad over HTTP', () => {
+  let rig: ApiRig;
+  let api: ApiClient;
+  before(async () => {
+    rig = await openApiRig();
+    api = apiClient(rig.url, API_TOKEN);
+  });
+  after(async () => {
+    await rig?.close();
+  });
+
+  it('goes from a data-URI image through review (edit, selection, approval) to a final video served with ranges', async () => {
+    // ---- the client part: fetch only ----
+    const adId = adIdFor('whole');
+    const started = await api.call('POST', '/v1/ads', {
+      adId,
+      images: [IMAGE],
+      prompt: 'a coffee mug on a desk at dawn',
+      duration: 15,
+      language: 'en',
+      review: { enabled: true, windowMs: 120_000, onTimeout: 'fail' },
+      polling: FAST_POLLING,
+    });
+    assert.equal(started.status, 201, JSON.stringify(started.body));
+    assert.deepEqual(started.body, { adId, workflowId: `ad-${adId}`, created: true });
+
+    const events = await api.events(`/v1/ads/${adId}/events`);
+    assert.equal(events.status, 200);
+    assert.match(events.contentType ?? '', /^text\/event-stream/);
+    const inReview = await events.until((e) => e.event === 'status' && JSON.parse(e.data).stage === 'review', 'stage review');
+    const review = JSON.parse(inReview.data);
+    assert.ok(review.storyboards.length > 0, 'the ad has storyboards');
+    // The image went into the artifact store, not into the workflow: the status carries no base64.
+    assert.doesNotMatch(inReview.data, /base64/);
+
+    // A validator refusal with its reason: no storyboard 99 (422), then an edit that is accepted.
+    const refused = await api.call('POST', `/v1/ads/${adId}/edits`, { kind: 'video', storyboardIndex: 99, prompt: 'nowhere' });
+    assert.equal(refused.status, 422, JSON.stringify(refused.body));
+    assert.equal(refused.body.error.code, 'Unprocessable');
+    assert.equal(refused.body.error.field, 'storyboardIndex');
+    assert.match(refused.body.error.message, /storyboardIndex: must be a whole number from 0 to/);
+
+    const edit = { requestId: `edit-${adId}`, kind: 'video', storyboardIndex: 0, prompt: 'the mug steams, warmer light' };
+    const accepted = await api.call('POST', `/v1/ads/${adId}/edits`, edit);
+    assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
+    assert.equal(accepted.body.requestId, edit.requestId);
+    assert.ok(accepted.body.subTaskId);
+    // The same request id again: the first answer, and no second edit or credit.
+    const creditsBefore = (await api.call('GET', `/v1/ads/${adId}`)).body.creditsSpent;
+    const repeated = await api.call('POST', `/v1/ads/${adId}/edits`, edit);
+    assert.equal(repeated.status, 202);
+    assert.deepEqual(repeated.body, accepted.body);
+    const afterRepeat = (await api.call('GET', `/v1/ads/${adId}`)).body;
+    assert.equal(afterRepeat.edits.length, 1);
+    assert.equal(afterRepeat.creditsSpent, creditsBefore);
+
+    const takeId = accepted.body.subTaskId as string;
+    const taken = await events.until((e) => {
+      if (e.event !== 'status') return false;
+      const take = JSON.parse(e.data).storyboards[0].takes.find((t: { id: string }) => t.id === takeId);
+      return take?.state === 'success';
+    }, `take ${takeId}`);
+    assert.ok(JSON.parse(taken.data).storyboards[0].takes.length >= 2);
+
+    const selection = { requestId: `select-${adId}`, kind: 'video', storyboardIndex: 0, takeId };
+    const selected = await api.call('POST', `/v1/ads/${adId}/selections`, selection);
+    assert.equal(selected.status, 200, JSON.stringify(selected.body));
+    assert.deepEqual(selected.body, { requestId: selection.requestId });
+    const unknownTake = await api.call('POST', `/v1/ads/${adId}/selections`, { kind: 'video', storyboardIndex: 0, takeId: 'no-such-take' });
+    assert.equal(unknownTake.status, 422, JSON.stringify(unknownTake.body));
+    assert.match(unknownTake.body.error.message, /no-such-take/);
+
+    const approved = await api.call('POST', `/v1/ads/${adId}/approve`, {});
+    assert.equal(approved.status, 200, JSON.stringify(approved.body));
+    assert.match(approved.body.requestId, /^[\w.:-]+$/, 'a request id is made up when none is given');
+
+    const done = await events.until((e) => e.event === 'status' && JSON.parse(e.data).stage === 'done', 'stage done');
+    const end = await events.next(10_000);
+    assert.equal(end?.event, 'end');
+    assert.equal(await events.next(5_000), undefined, 'the stream closes after end');
+    const final = JSON.parse(done.data);
+    assert.equal(final.result.outcome, 'composed');
+    assert.deepEqual(final.result.selection.videoTaskIds[0], takeId);
+
+    // A finished ad takes no more requests: 409 with the reason.
+    const late = await api.call('POST', `/v1/ads/${adId}/edits`, { kind: 'video', storyboardIndex: 0, prompt: 'too late' });
+    assert.equal(late.status, 409, JSON.stringify(late.body));
+    assert.equal(late.body.error.code, 'Conflict');
+    assert.match(late.body.error.message, /finished/);
+
+    // The final video from the media route: its path inside the ad's folder.
+    const videoPath: string = final.result.video.path;
+    const relative = videoPath.slice(videoPath.lastIndexOf(`/${adId}/`) + adId.length + 2);
+    const media = await fetch(`${rig.url}/v1/ads/${adId}/media/${relative}`, { headers: { authorization: `Bearer ${API_TOKEN}` } });
+    assert.equal(media.status, 200);
+    assert.equal(media.headers.get('content-type'), final.result.video.contentType);
+    assert.equal(media.headers.get('accept-ranges'), 'bytes');
+    const bytes = Buffer.from(await media.arrayBuffer());
+    assert.equal(bytes.length, final.result.video.bytes);
+    assert.equal(createHash('sha256').update(bytes).digest('hex'), final.result.video.sha256);
+
+    const part = await fetch(`${rig.url}/v1/ads/${adId}/media/${relative}`, { headers: { authorization: `Bearer ${API_TOKEN}`, range: 'bytes=0-99' } });
+    assert.equal(part.status, 206);
+    assert.equal(part.headers.get('content-range'), `bytes 0-99/${bytes.length}`);
+    assert.deepEqual(Buffer.from(await part.arrayBuffer()), bytes.subarray(0, 100));
+
+    const missing = await api.call('GET', `/v1/ads/${adId}/media/takes/nothing.mp4`);
+    assert.equal(missing.status, 404);
+
+    // Latency of the status read as a client sees it. A finished workflow's query replays its history on the worker.
+    await measureStatusLatency(rig.url, adId, 'a finished ad (its final status kept, checked by describe)');
+    // The kept status is the workflow's own answer.
+    const direct = await rig.env.client.workflow.getHandle(`ad-${adId}`).query('status');
+    assert.deepEqual((await api.call('GET', `/v1/ads/${adId}`)).body, direct);
+  });
+
+  it('starts an ad once per ad id: 201, then 200 with nothing new started', async () => {
+    const adId = adIdFor('twice');
+    const request = { adId, images: [IMAGE], prompt: 'a mug', review: { enabled: true, windowMs: 60_000, onTimeout: 'fail' }, polling: FAST_POLLING };
+    const [first, second] = await Promise.all([api.call('POST', '/v1/ads', request), api.call('POST', '/v1/ads', request)]);
+    assert.deepEqual([first.status, second.status].sort(), [200, 201], `${JSON.stringify(first.body)} ${JSON.stringify(second.body)}`);
+    // Just started, so far from review (Vidu is still making the first video): an edit or a selection now is a 409 naming the stage.
+    const early = await api.call('POST', `/v1/ads/${adId}/edits`, { kind: 'narration', prompt: 'too early' });
+    assert.equal(early.status, 409, JSON.stringify(early.body));
+    assert.equal(early.body.error.field, 'stage');
+    assert.match(early.body.error.message, /^stage: .*review/);
+    const earlySelect = await api.call('POST', `/v1/ads/${adId}/selections`, { kind: 'bgm', takeId: 'any' });
+    assert.equal(earlySelect.status, 409, JSON.stringify(earlySelect.body));
+    const third = await api.call('POST', '/v1/ads', { ...request, prompt: 'something else entirely' });
+    assert.equal(third.status, 200);
+    assert.deepEqual(third.body, { adId, workflowId: `ad-${adId}`, created: false });
+    let runs = 0;
+    for await (const _ of rig.env.client.workflow.list({ query: `WorkflowId = 'ad-${adId}'` })) runs += 1;
+    assert.equal(runs, 1, 'one workflow for the ad id');
+
+    await measureStatusLatency(rig.url, adId, 'a running ad');
+    const cancelled = await api.call('POST', `/v1/ads/${adId}/cancel`, { requestId: `cancel-${adId}`, reason: 'test over' });
+    assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
+    const again = await api.call('POST', `/v1/ads/${adId}/cancel`, { requestId: `cancel-${adId}`, reason: 'test over' });
+    assert.ok([200, 409].includes(again.status), `a repeated cancel answers the same or says the ad is finished (${again.status})`);
+  });
+});

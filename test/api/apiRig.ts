@@ -1,0 +1,82 @@
+// A live system for the API tests: the test Temporal server, the Vidu
+// simulator with millisecond timings, the real callback receiver, a worker,
+// and the API server on a free loopback port. Clients talk to `url` over HTTP.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Worker } from '@temporalio/worker';
+import { startApiServer, type RunningApiServer } from '../../src/api/server';
+import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
+import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
+import { ViduClient } from '../../src/vidu/viduClient';
+import { createAdWorker, type AdWorkerOptions } from '../../src/worker';
+import { startCallbackRelay, type CallbackRelay } from '../support/callbackRelay';
+import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
+
+export const API_TOKEN = 'test-token-0123456789abcdef';
+export const OTHER_TOKEN = 'other-token-0123456789abcdef';
+
+export interface ApiRig {
+  env: TemporalTestEnv;
+  api: RunningApiServer;
+  /** Base URL of the API, e.g. http://127.0.0.1:41234 */
+  url: string;
+  artifactDir: string;
+  simulator: ViduSimulator;
+  close(): Promise<void>;
+}
+
+export interface ApiRigOptions {
+  /** Activity settings for the worker (e.g. the completion webhook's signing secret). */
+  activityTuning?: AdWorkerOptions['activityTuning'];
+  statusPollMs?: number;
+  heartbeatMs?: number;
+}
+
+export async function openApiRig(options: ApiRigOptions = {}): Promise<ApiRig> {
+  const env = await openTemporalTestEnv();
+  const taskQueue = env.uniqueTaskQueue('api');
+  const artifactDir = await mkdtemp(path.join(tmpdir(), 'api-artifacts-'));
+  const artifacts = new LocalArtifactStore(artifactDir);
+  const simulator = await startViduSimulator({ timing: { queueMs: 20, processingMs: 150, progressSteps: 2 }, callbackRetryDelayMs: 50 });
+  const relay: CallbackRelay = await startCallbackRelay({ client: env.client, apiKey: simulator.apiKey });
+  const vidu = new ViduClient({ baseUrl: simulator.url, apiKey: simulator.apiKey, timeoutMs: 2_000 });
+  const worker: Worker = await createAdWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace,
+    taskQueue,
+    vidu,
+    artifacts,
+    callbackPublicUrl: relay.url,
+    workflowBundle: env.workflowBundle,
+    activityTuning: { rejectionBackoff: { initialMs: 50, maxMs: 200, tries: 5 }, recordLookupMs: 5_000, ...options.activityTuning },
+  });
+  const running = worker.run();
+  const api = await startApiServer({
+    client: env.client,
+    taskQueue,
+    artifacts,
+    tokens: [API_TOKEN, OTHER_TOKEN],
+    host: '127.0.0.1',
+    port: 0,
+    statusPollMs: options.statusPollMs,
+    heartbeatMs: options.heartbeatMs,
+  });
+  return {
+    env,
+    api,
+    url: api.url,
+    artifactDir,
+    simulator,
+    async close() {
+      await api.close();
+      worker.shutdown();
+      await running;
+      await relay.close();
+      await vidu.close();
+      await simulator.close();
+      await env.close();
+      await rm(artifactDir, { recursive: true, force: true });
+    },
+  };
+}
