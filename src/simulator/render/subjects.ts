@@ -51,7 +51,7 @@ export interface ComposeSubject {
 
 export type MediaSubject = TakeSubject | AudioSubject | ComposeSubject;
 
-function takeSubject(store: SimulatorStore, ad: SimTask, task: SimTask): TakeSubject | undefined {
+function takeSubject(ad: SimTask, task: SimTask): TakeSubject | undefined {
   const details = ad.ad!;
   const index = task.storyboardIndex;
   if (index === undefined || !task.creationId) return undefined;
@@ -79,7 +79,7 @@ function composeSubject(store: SimulatorStore, ad: SimTask, task: SimTask): Comp
   const takes: TakeSubject[] = [];
   for (const id of params.video_task_ids) {
     const take = store.get(id);
-    const subject = take && takeSubject(store, ad, take);
+    const subject = take && takeSubject(ad, take);
     if (!subject) return undefined;
     takes.push(subject);
   }
@@ -105,5 +105,5 @@ export function describeCreation(store: SimulatorStore, creationId: string): Med
   if (!ad?.ad) return undefined;
   if (task.composeParams) return composeSubject(store, ad, task);
   if (task.recordType === 'generate_narration' || task.recordType === 'generate_bgm') return audioSubject(ad, task);
-  return takeSubject(store, ad, task);
+  return takeSubject(ad, task);
 }
