@@ -157,7 +157,7 @@ export const adThroughput: Benchmark = {
     const artifactDir = await mkdtemp(path.join(tmpdir(), 'bench-ads-'));
     const artifacts = new LocalArtifactStore(artifactDir);
     // Vidu's concurrency limit set to the number of ads: the figures are the orchestrator's, not a queue's.
-    const sim: ViduSimulator = await startViduSimulator({ timing: SIM_TIMING, concurrencyLimit: options.ads, initialCredits: 100_000_000, callbackRetryDelayMs: 50 });
+    const sim: ViduSimulator = await startViduSimulator({ timing: SIM_TIMING, concurrencyLimit: options.ads, initialCredits: 100_000_000, callbackRetryDelayMs: 50, media: 'placeholder' });
     const connection = await Connection.connect({ address: temporal.address });
     const client = new Client({ connection, namespace: temporal.namespace });
     const { receiver, publicUrl } = await listeningReceiver(client, sim.apiKey);

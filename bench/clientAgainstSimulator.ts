@@ -200,7 +200,7 @@ export const clientAgainstSimulator: Benchmark = {
   alias: 'clientAgainstSimulator',
   summary: 'ViduClient against the in-process simulator: read req/s and latency; create-request validation cost',
   async run(ctx) {
-    const sim = await startViduSimulator({ timing: FAST_TIMING, initialCredits: 100_000_000 });
+    const sim = await startViduSimulator({ timing: FAST_TIMING, initialCredits: 100_000_000, media: 'placeholder' });
     try {
       await readThroughput(ctx, sim);
       await validationCost(ctx, sim);

@@ -45,7 +45,7 @@ describe('credit-spending activities', () => {
   let records: AdRecords;
 
   before(async () => {
-    sim = await startViduSimulator({ timing: { queueMs: 10, processingMs: 60, progressSteps: 2 } });
+    sim = await startViduSimulator({ timing: { queueMs: 10, processingMs: 60, progressSteps: 2 }, media: 'placeholder' });
     vidu = new ViduClient({ baseUrl: sim.url, apiKey: sim.apiKey, timeoutMs: 500 });
     dir = await mkdtemp(path.join(tmpdir(), 'ad-activities-'));
     activities = createActivities({

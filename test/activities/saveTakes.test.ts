@@ -42,7 +42,7 @@ describe('saveTakes activity', () => {
   const inputFor = (takes: TakeToSave[]): SaveTakesInput => ({ adId: `takes-${++adCount}`, mainTaskId, takes });
 
   before(async () => {
-    sim = await startViduSimulator({ timing: { queueMs: 10, processingMs: 60, progressSteps: 2 } });
+    sim = await startViduSimulator({ timing: { queueMs: 10, processingMs: 60, progressSteps: 2 }, media: 'placeholder' });
     vidu = new ViduClient({ baseUrl: sim.url, apiKey: sim.apiKey, timeoutMs: 1_000 });
     dir = await mkdtemp(path.join(tmpdir(), 'ad-takes-'));
     activities = createActivities({ vidu, artifacts: new LocalArtifactStore(dir), rejectionBackoff: { initialMs: 10, maxMs: 40, tries: 2 } });

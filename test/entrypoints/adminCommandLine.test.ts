@@ -1,9 +1,11 @@
 // The admin tool's parts that need no server: the request id it derives from
-// a command, the checks on --request-id, and how `show` and `retry` read.
+// a command, the checks on --request-id, how `show` and `retry` read, and
+// what `show` and `watch` say the operator can do next in each waiting state.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runAdminCli, type CliIo } from '../../src/entrypoints/admin/commands';
-import { renderRetry, renderStatus } from '../../src/entrypoints/admin/render';
+import { ProgressDisplay } from '../../src/entrypoints/admin/progressDisplay';
+import { renderNextSteps, renderProgressLine, renderRetry, renderStatus } from '../../src/entrypoints/admin/render';
 import { derivedRequestId } from '../../src/entrypoints/admin/requestIds';
 import { REQUEST_ID_PATTERN, type AdStatus } from '../../src/workflows/messages';
 
@@ -85,5 +87,66 @@ describe('rendering', () => {
     const previous = { runId: 'r1', status: 'FAILED', failure: { type: 'ReviewTimedOut', message: 'late', details: [] } };
     assert.match(renderRetry('a', { action: 'resumed', resumedFromTaskId: 't-1', droppedEdits: 0, previous, runId: 'r2' }), /resumed from its existing Vidu task t-1: no new task is created/);
     assert.match(renderRetry('a', { action: 'retried', droppedEdits: 0, previous, runId: 'r2' }), /the new run creates a new Vidu task \(the last run ended FAILED: ReviewTimedOut/);
+  });
+
+  it('an ad waiting on an outage says what it waits for, instead of a progress bar, and that it retries by itself', () => {
+    assert.match(renderStatus(status), /^Waiting: Vidu unreachable for 3m \(ServiceUnavailable\), retrying in 40s\. Nothing to do: the ad retries by itself \(to stop it: vidu-ad-admin cancel spring-42\)\.$/m);
+    const line = renderProgressLine(status);
+    assert.match(line, /waiting: Vidu unreachable for 3m/);
+    assert.doesNotMatch(line, /\[#*-*\]/, 'no progress bar while nothing progresses');
+    assert.match(renderProgressLine({ ...status, waitingFor: undefined }), /\[#{8}-{12}\] {2}40%/);
+  });
+
+  it('a failed or cancelled ad names the retry command; a done one needs nothing', () => {
+    for (const stage of ['failed', 'cancelled'] as const) assert.match(renderNextSteps({ ...status, stage, waitingFor: undefined }).join('\n'), /^Next: vidu-ad-admin retry spring-42 /);
+    assert.deepEqual(renderNextSteps({ ...status, stage: 'done', waitingFor: undefined }), []);
+  });
+
+  describe('in review', () => {
+    const now = Date.UTC(2025, 0, 1, 12, 0, 0);
+    const review: AdStatus = {
+      ...status,
+      stage: 'review',
+      progress: 99,
+      waitingFor: undefined,
+      reviewDeadline: now + 23 * 60_000,
+      storyboards: [0, 1, 2].map((index) => ({ index, takes: [{ id: `t${index}`, state: 'success', prompt: '' }], selectedTakeId: `t${index}` })) as AdStatus['storyboards'],
+      editsUsed: 3,
+    };
+
+    it('show says the ad waits for the operator, until when, and the commands that go on, with the edits left', () => {
+      const text = renderStatus(review, now);
+      assert.match(text, /^Waiting for you: the review closes in 23m 0s \(at \d\d:\d\d\)\. Next:$/m);
+      assert.match(text, /^ {2}vidu-ad-admin edit spring-42 --storyboard N --prompt TEXT\s+regenerate storyboard N from 0 to 2 .*7 of 10 edits left$/m);
+      assert.match(text, /^ {2}vidu-ad-admin select spring-42 --storyboard N --take ID\s/m);
+      assert.match(text, /^ {2}vidu-ad-admin approve spring-42\s+compose the selected takes/m);
+      assert.match(text, /^ {2}vidu-ad-admin cancel spring-42\s/m);
+      assert.doesNotMatch(text, /99%/, 'no progress figure stuck at 99% while the ad waits for the operator');
+    });
+
+    it('with no edits left, the edit command is not offered', () => {
+      const text = renderNextSteps({ ...review, editsUsed: 10 }, now).join('\n');
+      assert.match(text, /No edits left \(10 of 10 used\)/);
+      assert.doesNotMatch(text, /vidu-ad-admin edit/);
+    });
+
+    it('watch prints the next steps once per review, then only the progress line when it changes', () => {
+      const out: string[] = [];
+      const display = new ProgressDisplay({ out: (l) => out.push(l), write: (t) => out.push(t), isTTY: false }, () => now);
+      display.show({ ...status, waitingFor: undefined });
+      display.show(review);
+      display.show({ ...review, creditsSpent: 700 });
+      assert.equal(out.filter((l) => l.startsWith('Waiting for you')).length, 1, out.join('\n'));
+      assert.match(out[0]!, /\[#+-+\]/);
+      const reviewLines = out.filter((l) => l.startsWith('ad spring-42  review'));
+      assert.equal(reviewLines.length, 2);
+      assert.match(reviewLines[0]!, /waiting for you until \d\d:\d\d: edit, select, approve or cancel/);
+      assert.doesNotMatch(reviewLines[0]!, /%/);
+    });
+  });
+
+  it('the help says an ad may be named by its workflow id', async () => {
+    const { lines } = await offline(['--help']);
+    assert.match(lines.join('\n'), /its workflow id "ad-<adId>" as the Temporal Web UI shows it/);
   });
 });

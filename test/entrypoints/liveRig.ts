@@ -32,7 +32,7 @@ export async function openLiveRig(): Promise<LiveRig> {
   const taskQueue = env.uniqueTaskQueue('entrypoints');
   const artifactDir = await mkdtemp(path.join(tmpdir(), 'entrypoints-artifacts-'));
   const artifacts = new LocalArtifactStore(artifactDir);
-  const simulator = await startViduSimulator({ timing: FAST_TIMING });
+  const simulator = await startViduSimulator({ timing: FAST_TIMING, media: 'placeholder' });
   const vidu = new ViduClient({ baseUrl: simulator.url, apiKey: simulator.apiKey });
   const worker: Worker = await createAdWorker({
     connection: env.nativeConnection,

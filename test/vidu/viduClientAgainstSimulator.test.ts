@@ -13,7 +13,7 @@ let sim: ViduSimulator;
 let client: ViduClient;
 
 before(async () => {
-  sim = await startViduSimulator({ timing: { queueMs: 5, processingMs: 30, progressSteps: 2 } });
+  sim = await startViduSimulator({ timing: { queueMs: 5, processingMs: 30, progressSteps: 2 }, media: 'placeholder' });
   client = new ViduClient({ baseUrl: sim.url, apiKey: sim.apiKey });
 });
 

@@ -52,6 +52,7 @@ export async function openAdHarness(options: HarnessOptions = {}): Promise<AdHar
   const sim = await startViduSimulator({
     timing: { queueMs: 20, processingMs: 150, progressSteps: 3, ...options.timing },
     callbackRetryDelayMs: 50,
+    media: 'placeholder',
   });
   const relay = await startCallbackRelay({ client: env.client, apiKey: sim.apiKey });
   const artifactDir = await mkdtemp(path.join(tmpdir(), 'ad-artifacts-'));

@@ -1,6 +1,9 @@
 // Small helpers shared by the command lines (admin tool, start-ad): text
 // tables, durations, and the one error type that means "you typed it wrong".
 
+/** The admin tool's command name, as operators type it (also `npm run admin --`). */
+export const ADMIN_BIN = 'vidu-ad-admin';
+
 /** A mistake in the command line itself; printed with a hint and exit status 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -43,4 +46,10 @@ export function formatDurationMs(ms: number): string {
   const minutes = Math.floor(seconds / 60);
   if (minutes < 60) return `${minutes}m ${seconds % 60}s`;
   return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
+}
+
+/** Local wall-clock time, HH:MM, for a moment a line may still be read at later (a progress line redrawn only on change). */
+export function formatClockTime(epochMs: number): string {
+  const at = new Date(epochMs);
+  return `${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}`;
 }

@@ -8,11 +8,13 @@ import { ConfigError } from '../../config';
 import { AdInputError, AdNotFoundError, AdRequestRejectedError, AdRetryRefusedError } from '../../starter/errors';
 import { AD_STAGES, type EditKind, type EditRequestInput, type SelectTakeInput } from '../../workflows/messages';
 import { AdminError, AdminTimeoutError, approveAd, cancelAd, listAds, requestEdit, retryClosedAd, selectTake, showAd, watchAd } from './adminActions';
-import { parseDurationMs, parseWholeNumber, UsageError } from './cliSupport';
-import { renderAdList, renderProgressLine, renderRetry, renderStatus } from './render';
+import { ADMIN_BIN, parseDurationMs, parseWholeNumber, UsageError } from './cliSupport';
+import { resolveAdId } from './adLookup';
+import { ProgressDisplay } from './progressDisplay';
+import { renderAdList, renderNextSteps, renderRetry, renderStatus } from './render';
 import { commandRequestId } from './requestIds';
 
-export const ADMIN_BIN = 'vidu-ad-admin';
+export { ADMIN_BIN };
 
 export interface CliIo {
   /** A whole line of output (stdout). */
@@ -89,7 +91,7 @@ const COMMANDS: Record<string, Command> = {
   list: {
     summary: 'list ads from the visibility store, newest first',
     usage: 'list [--stage STAGE] [--limit N] [--json]',
-    details: [`--stage    only ads in this stage: ${AD_STAGES.join(', ')}`, '--limit    at most N ads (default 50)'],
+    details: [`--stage    only ads in this stage (default: every stage): ${AD_STAGES.join(', ')}`, '--limit    at most N ads (default 50)'],
     options: { stage: { type: 'string' }, limit: { type: 'string' } },
     takesAdId: false,
     async run({ client, values, json, io }) {
@@ -201,34 +203,26 @@ const COMMANDS: Record<string, Command> = {
   watch: {
     summary: 'follow an ad with a live progress line until it finishes',
     usage: 'watch <adId> [--interval DURATION] [--json]',
-    details: ['--interval  how often to ask (default 1s)', 'Exits 0 when the ad is done, 1 when it failed or was cancelled.', 'With --json, prints one status object per change.'],
+    details: [
+      '--interval  how often to ask (default 1s)',
+      'When the ad reaches review it waits for you: watch then prints the commands that steer it',
+      '(edit, select, approve, cancel) and the review deadline, and goes on watching.',
+      'Exits 0 when the ad is done, 1 when it failed or was cancelled.',
+      'With --json, prints one status object per change.',
+    ],
     options: { interval: { type: 'string' } },
     takesAdId: true,
     async run({ client, adId, values, json, io }) {
       const intervalMs = values.interval ? parseDurationMs(values.interval as string, 'interval') : 1_000;
-      let drawn = false;
-      let lastLine = '';
-      const final = await watchAd(
-        client,
-        adId,
-        (status) => {
-          if (json) return io.out(JSON.stringify(status));
-          const line = renderProgressLine(status);
-          if (line === lastLine) return;
-          lastLine = line;
-          // A terminal gets one line redrawn in place; a pipe or a log gets a line per change.
-          if (io.isTTY) io.write(`\r\x1b[K${line}`);
-          else io.out(line);
-          drawn = true;
-        },
-        { intervalMs },
-      );
-      if (!json && io.isTTY && drawn) io.write('\n');
+      const display = new ProgressDisplay(io);
+      const final = await watchAd(client, adId, (status) => (json ? io.out(JSON.stringify(status)) : display.show(status)), { intervalMs });
+      display.end();
       if (final.stage === 'done') {
         if (!json && final.result) io.out(`Done: video ${final.result.video.path}, cover ${final.result.cover.path}`);
         return 0;
       }
       io.err(`ad ${adId} ${final.stage}${final.lastError ? `: ${final.lastError}` : ''}`);
+      if (!json) for (const line of renderNextSteps(final)) io.err(line);
       return 1;
     },
   },
@@ -239,12 +233,16 @@ function generalHelp(): string {
   return [
     `Usage: ${ADMIN_BIN} <command> [options]`,
     '',
-    'Steers video ads running on Temporal (connection from TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, ...).',
+    'Steers video ads running on Temporal. It connects as the `temporal` CLI does: TEMPORAL_ADDRESS',
+    '(default 127.0.0.1:7233), TEMPORAL_NAMESPACE (default "default"), TEMPORAL_API_KEY, TEMPORAL_TLS_*,',
+    'TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.',
     '',
     'Commands:',
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     '',
-    `Every command takes --json (machine-readable output) and --help. Run "${ADMIN_BIN} <command> --help" for details.`,
+    `<adId> is the ad's id, or its workflow id "ad-<adId>" as the Temporal Web UI shows it (an ad whose own`,
+    `id starts with "ad-" is found by that id first). Every command takes --json (machine-readable output)`,
+    `and --help. Run "${ADMIN_BIN} <command> --help" for details.`,
   ].join('\n');
 }
 
@@ -306,7 +304,9 @@ export async function runAdminCli(argv: string[], deps: AdminCliDeps): Promise<n
     // A malformed --request-id is a typing mistake: say so before connecting.
     if (values['request-id'] !== undefined) commandRequestId(values['request-id'], positionals[0] ?? '', name, {});
     client = await deps.connect();
-    return await command.run({ client, adId: positionals[0] ?? '', values, json, io });
+    // `ad-<id>`, the workflow id the Web UI shows, names the ad too (see ./adLookup for the rule).
+    const adId = command.takesAdId ? await resolveAdId(client, positionals[0]!) : '';
+    return await command.run({ client, adId, values, json, io });
   } catch (err) {
     if (err instanceof UsageError) {
       io.err(`error: ${err.message} (see ${ADMIN_BIN} ${name} --help)`);

@@ -1,10 +1,10 @@
 // How ads read on a terminal: the list, the detailed status with its
-// storyboard table, the one-line progress display of `watch`, and what a
-// retry did.
+// storyboard table and what the operator can do next, the one-line progress
+// display of `watch`, and what a retry did.
 import type { RetriedAd } from '../../starter/retryAd';
 import { isFinishedStage, type AdStatus, type TakeStatus } from '../../workflows/messages';
 import type { AdListing } from './adminActions';
-import { formatDurationMs, formatTable, truncate } from './cliSupport';
+import { ADMIN_BIN, formatClockTime, formatDurationMs, formatTable, truncate } from './cliSupport';
 
 export function renderAdList(ads: AdListing[]): string {
   if (ads.length === 0) return 'No ads found.';
@@ -31,18 +31,23 @@ export function renderStoryboardTable(status: AdStatus): string {
 /** How many rejected requests `show` lists (the status keeps the latest 100 requests). */
 const REJECTED_SHOWN = 5;
 
+/** Whether the ad is waiting on a Vidu task whose progress means something (not on the operator, nor after the end). */
+function showsViduProgress(status: AdStatus): boolean {
+  return ['creating', 'generating', 'composing'].includes(status.stage);
+}
+
 export function renderStatus(status: AdStatus, now = Date.now()): string {
   const lines = [
     `Ad ${status.adId}`,
-    `  stage      ${status.stage}${isFinishedStage(status.stage) ? '' : ` (${status.progress}%)`}`,
+    `  stage      ${status.stage}${showsViduProgress(status) ? ` (${status.progress}%)` : ''}`,
     `  main task  ${status.mainTaskId ?? '-'}${status.composeTaskId ? `   compose task ${status.composeTaskId}` : ''}`,
     `  edits      ${status.editsUsed} of ${status.maxEdits} used`,
     `  credits    ${status.creditsSpent} spent`,
   ];
-  if (status.reviewDeadline !== undefined) lines.push(`  review     closes in ${formatDurationMs(status.reviewDeadline - now)}`);
   if (status.runNumber > 1) lines.push(`  run        ${status.runNumber} (continued as new)`);
   if (status.waitingFor) lines.push(`  waiting    ${status.waitingFor}`);
   if (status.lastError) lines.push(`  last error ${status.lastError}`);
+  lines.push('', ...renderNextSteps(status, now));
   lines.push('', renderStoryboardTable(status));
   const rejected = (status.requests ?? []).filter((r) => r.outcome === 'rejected').slice(-REJECTED_SHOWN);
   if (rejected.length > 0) {
@@ -76,17 +81,79 @@ export function renderStatus(status: AdStatus, now = Date.now()): string {
   return lines.join('\n');
 }
 
+function runningEdits(status: AdStatus): number {
+  return status.edits.filter((e) => e.state === 'pending' || e.state === 'running').length;
+}
+
+/**
+ * What the operator can do next, as lines to print: during review the
+ * commands that steer the ad (with the deadline and the edits left); while the
+ * ad waits on an outage, that it retries by itself; once it failed or was
+ * cancelled, how to run it again. Empty when there is nothing to say (done).
+ */
+export function renderNextSteps(status: AdStatus, now = Date.now()): string[] {
+  const id = status.adId;
+  if (status.stage === 'review') {
+    const closes = status.reviewDeadline === undefined ? 'the review is open' : `the review closes in ${formatDurationMs(status.reviewDeadline - now)} (at ${formatClockTime(status.reviewDeadline)})`;
+    const editsLeft = Math.max(0, status.maxEdits - status.editsUsed);
+    const boards = status.storyboards.length > 0 ? `N from 0 to ${status.storyboards.length - 1}` : 'N from 0';
+    const running = runningEdits(status);
+    const commands: string[][] = [
+      ...(editsLeft > 0
+        ? [[`${ADMIN_BIN} edit ${id} --storyboard N --prompt TEXT`, `regenerate storyboard ${boards} (or --narration, --bgm); ${editsLeft} of ${status.maxEdits} edits left`]]
+        : []),
+      [`${ADMIN_BIN} select ${id} --storyboard N --take ID`, `choose another finished take (or --narration, --bgm); ${ADMIN_BIN} show ${id} lists them`],
+      [`${ADMIN_BIN} approve ${id}`, `compose the selected takes and save the video${running > 0 ? ' (after the running edit finishes)' : ''}`],
+      [`${ADMIN_BIN} cancel ${id}`, 'stop the ad; nothing more is spent'],
+    ];
+    return [
+      `Waiting for you: ${closes}.${editsLeft === 0 ? ` No edits left (${status.editsUsed} of ${status.maxEdits} used).` : ''}${running > 0 ? ` ${running} edit(s) still running.` : ''} Next:`,
+      ...formatTable(['', ''], commands).split('\n').slice(1).map((line) => `  ${line}`),
+    ];
+  }
+  if (status.stage === 'failed' || status.stage === 'cancelled') {
+    return [`Next: ${ADMIN_BIN} retry ${id} starts it again under its id (resuming from its Vidu task when that had succeeded, else creating a new one).`];
+  }
+  if (isFinishedStage(status.stage)) return [];
+  if (status.waitingFor) {
+    return [`Waiting: ${status.waitingFor}. Nothing to do: the ad retries by itself (to stop it: ${ADMIN_BIN} cancel ${id}).`];
+  }
+  const what = status.stage === 'editing' ? 'the edits from its request to finish' : status.stage === 'composing' ? 'Vidu to compose the final video' : status.stage === 'saving' ? 'the final video to be saved' : 'Vidu';
+  return [`Nothing to do: the ad waits for ${what} (${ADMIN_BIN} watch ${id} follows it; ${ADMIN_BIN} cancel ${id} stops it).`];
+}
+
 const BAR_WIDTH = 20;
 
-/** One line: stage, a progress bar, edits in flight, credits. */
+/** Stages between Vidu tasks, where a progress bar would mean nothing. */
+const BETWEEN_TASKS: Partial<Record<string, string>> = {
+  reading: 'reading the storyboards and takes',
+  editing: 'waiting for the edits of its request',
+  saving: 'saving the final video and cover',
+};
+
+/**
+ * One line: stage, then a progress bar while Vidu works, or, when the ad waits
+ * for something other than Vidu's progress, what it waits for (the operator's
+ * review, with its deadline as a clock time since the line is redrawn only on
+ * change, or an outage); edits in flight; credits.
+ */
 export function renderProgressLine(status: AdStatus): string {
-  const filled = Math.round((Math.min(100, Math.max(0, status.progress)) / 100) * BAR_WIDTH);
-  const bar = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`;
-  const running = status.edits.filter((e) => e.state === 'pending' || e.state === 'running').length;
-  const parts = [`ad ${status.adId}`, status.stage.padEnd(10), isFinishedStage(status.stage) ? '' : `${bar} ${String(status.progress).padStart(3)}%`];
+  const parts = [`ad ${status.adId}`, status.stage.padEnd(10)];
+  if (status.stage === 'review') {
+    const until = status.reviewDeadline === undefined ? '' : ` until ${formatClockTime(status.reviewDeadline)}`;
+    parts.push(`waiting for you${until}: edit, select, approve or cancel (${ADMIN_BIN} show ${status.adId})`);
+  } else if (status.waitingFor) {
+    parts.push(`waiting: ${truncate(status.waitingFor, 90)}`);
+  } else if (showsViduProgress(status)) {
+    const filled = Math.round((Math.min(100, Math.max(0, status.progress)) / 100) * BAR_WIDTH);
+    parts.push(`[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${String(status.progress).padStart(3)}%`);
+  } else if (BETWEEN_TASKS[status.stage]) {
+    parts.push(BETWEEN_TASKS[status.stage]!);
+  }
+  const running = runningEdits(status);
   if (running > 0) parts.push(`${running} edit(s) running`);
   parts.push(`credits ${status.creditsSpent}`);
-  return parts.filter(Boolean).join('  ');
+  return parts.join('  ');
 }
 
 /** What `retry` did, in a sentence or two. */

@@ -2,7 +2,8 @@
 // or the real API with a key), the worker and the webhook receiver; start one
 // ad from the sample product photos with review on; follow it; edit one
 // storyboard through the admin path; approve; and report where the final video
-// and cover were saved. Everything started here is stopped before it returns.
+// and cover were saved. With keepRunning, everything stays up (links printed)
+// until the signal aborts. Everything started here is stopped before it returns.
 import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { NativeConnection, type Worker, type WorkflowBundle } from '@temporalio/worker';
@@ -19,7 +20,9 @@ import { approveAd, requestEdit, showAd, watchAd } from '../admin/adminActions';
 import { renderProgressLine, renderStoryboardTable } from '../admin/render';
 import { createCallbackReceiver } from '../receiver/callbackReceiver';
 import { CleanupStack } from './cleanup';
+import { keepRunningLines, type DemoLinks } from './links';
 import { freePort, portOrAlternative } from './ports';
+import type { ReviewConsoleStarter } from './reviewConsole';
 
 export const SAMPLE_IMAGES = ['perfume-bottle.png', 'sneaker.png', 'coffee-mug.png'].map((f) => path.join(PROJECT_ROOT, 'samples', f));
 
@@ -31,6 +34,10 @@ export interface DemoOptions {
   artifactDir: string;
   /** Use this Temporal instead of starting a dev server (tests). */
   temporal?: { client: Client; connection: NativeConnection; namespace: string; workflowBundle?: WorkflowBundle };
+  /** Workflow code bundled already (tests); without it the worker bundles it (a few seconds). */
+  workflowBundle?: WorkflowBundle;
+  /** Starts the review console beside the worker; its URL is printed next to the Web UI link. */
+  startReviewConsole?: ReviewConsoleStarter;
   /** Ports of the dev server the demo starts; taken when free, else other free ports are used (and said). */
   temporalPort?: number;
   uiPort?: number;
@@ -66,6 +73,8 @@ export interface DemoOutcome {
   result: AdFilmResult;
   editSubTaskId: string;
   webUiUrl: string | undefined;
+  /** Every address the demo printed (Web UI, review console, simulator, receiver). */
+  links: DemoLinks;
   /** What the simulator counted (undefined against the real API). */
   simulatorCounters: SimulatorCounters | undefined;
 }
@@ -89,6 +98,22 @@ function abortable(signal: AbortSignal | undefined): Promise<never> {
     if (signal?.aborted) reject(new DemoAbortedError());
     signal?.addEventListener('abort', () => reject(new DemoAbortedError()), { once: true });
   });
+}
+
+/**
+ * --keep-running: waits for Ctrl-C (the abort). A timer holds the process
+ * open meanwhile, since some servers hold only unref'd handles; a worker that
+ * dies meanwhile ends the wait as a failure.
+ */
+async function untilStopped(aborted: Promise<never>, workerFailure: Promise<never>): Promise<void> {
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  try {
+    await Promise.race([aborted, workerFailure]);
+  } catch (err) {
+    if (!(err instanceof DemoAbortedError)) throw err;
+  } finally {
+    clearInterval(keepAlive);
+  }
 }
 
 export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
@@ -135,6 +160,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
     // Vidu: the simulator unless a real API key was given.
     let vidu: { baseUrl: string; apiKey: string; timeoutMs?: number };
     let simulator: Awaited<ReturnType<typeof startViduSimulator>> | undefined;
+    const links: DemoLinks = { webUi: uiUrl };
     if (options.vidu) {
       vidu = options.vidu;
       log(`Using the real Vidu API at ${vidu.baseUrl}: this ad spends real credits.`);
@@ -142,6 +168,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
       simulator = await startViduSimulator({ timing: options.simulatorTiming ?? DEMO_TIMING });
       cleanup.push('Vidu simulator', () => simulator!.close());
       vidu = { baseUrl: simulator.url, apiKey: simulator.apiKey };
+      links.simulator = simulator.url;
       log(`Vidu simulator at ${simulator.url} (no network, no credits spent).`);
     }
     const viduClient = new ViduClient(vidu);
@@ -155,12 +182,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
       const receiver = createCallbackReceiver({ client, apiKey: vidu.apiKey, publicUrl: callbackPublicUrl, maxSkewSeconds: 300, maxBodyBytes: 1_048_576, log });
       await receiver.listen(port, '127.0.0.1');
       cleanup.push('webhook receiver', () => receiver.close());
+      links.receiver = callbackPublicUrl;
       log(`Webhook receiver at ${callbackPublicUrl}`);
     } else if (options.callbackPublicUrl && options.receiver) {
       const receiver = createCallbackReceiver({ client, apiKey: vidu.apiKey, publicUrl: options.callbackPublicUrl, ...options.receiver, log });
       await receiver.listen(options.receiver.port, options.receiver.host);
       cleanup.push('webhook receiver', () => receiver.close());
       callbackPublicUrl = options.callbackPublicUrl;
+      links.receiver = `${options.receiver.host}:${options.receiver.port}${options.receiver.path}`;
       log(`Webhook receiver on ${options.receiver.host}:${options.receiver.port}${options.receiver.path}, reached through ${callbackPublicUrl}`);
     } else {
       log('CALLBACK_PUBLIC_URL is not set: the workflow polls Vidu for progress instead of receiving callbacks.');
@@ -169,9 +198,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
     // The worker.
     const artifacts = new LocalArtifactStore(options.artifactDir);
     const taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
-    if (!options.temporal?.workflowBundle) log('Bundling the workflow code and starting the worker (a few seconds)...');
+    const workflowBundle = options.workflowBundle ?? options.temporal?.workflowBundle;
+    if (!workflowBundle) log('Bundling the workflow code and starting the worker (a few seconds)...');
     // Not raced with Ctrl-C: a worker that was created must be run and shut down to release it.
-    const worker: Worker = await createAdWorker({ connection, namespace, taskQueue, vidu: viduClient, artifacts, callbackPublicUrl, workflowBundle: options.temporal?.workflowBundle });
+    const worker: Worker = await createAdWorker({ connection, namespace, taskQueue, vidu: viduClient, artifacts, callbackPublicUrl, workflowBundle });
     const running = worker.run();
     // Ctrl-C also reaches the worker (the SDK shuts workers down on SIGINT): that is a stop, not a failure.
     workerFailure = running.then(
@@ -188,6 +218,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
       await running.catch((err: unknown) => log(`worker: ${(err as Error).message}`));
     });
     running.catch(() => undefined);
+
+    // The review console, when one is wired in (src/entrypoints/demo.ts): its link goes beside the Web UI's.
+    if (options.startReviewConsole) {
+      const reviewConsole = await step(options.startReviewConsole({ client, namespace, taskQueue, artifacts, artifactDir: options.artifactDir, log }));
+      cleanup.push('review console', () => reviewConsole.close());
+      links.reviewConsole = reviewConsole.url;
+    }
 
     // The ad.
     const adId = options.adId ?? `demo-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-')}`;
@@ -209,8 +246,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
       ),
     );
     const webUiUrl = uiUrl ? `${uiUrl}/namespaces/${namespace}/workflows/${encodeURIComponent(ad.workflowId)}` : undefined;
+    links.workflow = webUiUrl;
     log(`Started ad ${adId} from ${images.length} sample images (workflow ${ad.workflowId}).`);
     if (webUiUrl) log(`Watch it in the Temporal Web UI: ${webUiUrl}`);
+    // The review console line, beside the Web UI link.
+    if (links.reviewConsole) log(`Review it in the review console: ${links.reviewConsole}`);
 
     let lastLine = '';
     const showProgress = (s: AdStatus) => {
@@ -258,11 +298,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
 
     if (options.keepRunning) {
       log('');
-      log(`Everything keeps running: Temporal Web UI ${uiUrl ?? '(not started here)'}${simulator ? `, simulator ${simulator.url}` : ''}.`);
-      log('Press Ctrl-C to stop.');
-      await aborted.catch(() => undefined);
+      for (const line of keepRunningLines(links)) log(line);
+      await untilStopped(aborted, workerFailure);
     }
-    return { adId, workflowId: ad.workflowId, result, editSubTaskId: subTaskId, webUiUrl, simulatorCounters };
+    return { adId, workflowId: ad.workflowId, result, editSubTaskId: subTaskId, webUiUrl, links, simulatorCounters };
   } finally {
     await cleanup.runAll(log);
   }
