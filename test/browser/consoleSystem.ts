@@ -85,7 +85,8 @@ export async function openConsoleSystem(): Promise<ConsoleSystem> {
     closer.push(() => rm(artifactDir, { recursive: true, force: true }));
     const artifacts = new LocalArtifactStore(artifactDir);
 
-    const simulator = await startViduSimulator({ timing: FAST_TIMING });
+    // Rendered media (real H.264 takes, MP3 tracks, PNG covers): the tests check that the browser plays them.
+    const simulator = await startViduSimulator({ timing: FAST_TIMING, media: 'rendered' });
     closer.push(() => simulator.close());
     const vidu = new ViduClient({ baseUrl: simulator.url, apiKey: simulator.apiKey });
     closer.push(() => vidu.close());
