@@ -1,0 +1,127 @@
+// What every console page shares: calls to the /v1 API with the session
+// cookie, a way back to /login when the API says 401, request ids, and a
+// small DOM builder. Texts from the API only ever become text nodes here:
+// prompts and ids are user input and must never be parsed as HTML.
+/* global document, location, fetch, crypto */
+
+export const STAGES = ['creating', 'generating', 'reading', 'editing', 'review', 'composing', 'saving', 'done', 'failed', 'cancelled'];
+export const FINISHED_STAGES = ['done', 'failed', 'cancelled'];
+
+/** An answer of the API that is not a success, with the API's own code, message and field. */
+export class ApiError extends Error {
+  constructor(status, code, message, field) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.field = field;
+  }
+}
+
+/** Sends the browser to the login page, coming back here afterwards. */
+export function goToLogin() {
+  location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+}
+
+/**
+ * Calls the API: `json` is sent as a JSON body, `form` as multipart. Resolves
+ * with the parsed answer (undefined for 204); rejects with an ApiError that
+ * carries the API's message. A 401 also starts the way to /login.
+ */
+export async function api(path, { method = 'GET', json, form } = {}) {
+  const init = { method, headers: { Accept: 'application/json' }, credentials: 'same-origin' };
+  if (json !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(json);
+  } else if (form !== undefined) {
+    init.body = form; // the browser sets the multipart boundary itself
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch (err) {
+    throw new ApiError(0, 'NetworkError', `The API could not be reached (${err.message}).`);
+  }
+  if (response.status === 401 && !path.startsWith('/v1/session')) goToLogin();
+  if (response.status === 204) return undefined;
+  const text = await response.text();
+  let body;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  if (!response.ok) {
+    const error = body && typeof body === 'object' ? body.error : undefined;
+    throw new ApiError(response.status, error?.code ?? `HTTP${response.status}`, error?.message ?? `The API answered ${response.status} ${response.statusText}.`, error?.field);
+  }
+  return body;
+}
+
+/** A fresh request id for one operator action ([\w.:-], as the API requires); works outside secure contexts too. */
+export function newRequestId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return `console-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/**
+ * Builds an element. `props` are set as properties (className, textContent,
+ * type, ...) except `attrs`, set as attributes; children are nodes or
+ * strings (strings become text nodes).
+ */
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  const { attrs, ...rest } = props;
+  Object.assign(node, rest);
+  for (const [name, value] of Object.entries(attrs ?? {})) node.setAttribute(name, String(value));
+  for (const child of children) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(typeof child === 'string' ? document.createTextNode(child) : child);
+  }
+  return node;
+}
+
+/** Sets an element's text only when it differs, so screen readers and selections are not disturbed for nothing. */
+export function setText(node, text) {
+  const value = text ?? '';
+  if (node.textContent !== value) node.textContent = value;
+}
+
+/** Shows the API's refusal (or a success note) in the output next to a control. */
+export function showMessage(output, message, kind = 'error') {
+  output.classList.toggle('error', kind === 'error');
+  output.classList.toggle('ok', kind === 'ok');
+  setText(output, message);
+}
+
+export function errorText(err) {
+  if (err instanceof ApiError) return err.status ? `${err.message} (${err.status} ${err.code})` : err.message;
+  return String(err?.message ?? err);
+}
+
+export function formatTime(value) {
+  if (value === undefined || value === null || value === '') return '';
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? String(value) : date.toLocaleString();
+}
+
+export function formatCredits(value) {
+  return typeof value === 'number' ? value.toLocaleString() : '–';
+}
+
+/** The media route of a file in the ad's folder of the artifact store. */
+export function mediaUrl(adId, relativePath) {
+  const parts = String(relativePath).split('/').map(encodeURIComponent).join('/');
+  return `/v1/ads/${encodeURIComponent(adId)}/media/${parts}`;
+}
+
+/** Wires the header's log-out button (every page has one, except the login page). */
+export function wireLogout() {
+  const button = document.getElementById('logout');
+  button?.addEventListener('click', async () => {
+    try {
+      await api('/v1/session', { method: 'DELETE' });
+    } finally {
+      location.assign('/login');
+    }
+  });
+}

@@ -1,0 +1,136 @@
+// The whole system for the browser tests, on loopback: the test harness's
+// Temporal, the Vidu simulator with millisecond timings, the webhook receiver
+// (the simulator's callbacks move the ads on at once, so no polling waits),
+// a worker, and the API server with the review console. Plus a headless
+// Chromium in a fresh profile.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Worker } from '@temporalio/worker';
+import { chromium, type Browser } from 'playwright-core';
+import { Agent, getGlobalDispatcher, setGlobalDispatcher } from 'undici';
+import { consolePlugin } from '../../src/api/console/plugin';
+import { startApiServer, type RunningApiServer } from '../../src/api/server';
+import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
+import { freePort } from '../../src/entrypoints/demo/ports';
+import { createCallbackReceiver } from '../../src/entrypoints/receiver/callbackReceiver';
+import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
+import { ViduClient } from '../../src/vidu/viduClient';
+import { createAdWorker } from '../../src/worker';
+import { FAST_TIMING } from '../entrypoints/liveRig';
+import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
+
+/** Debian's Chromium (the CI installs it); CHROMIUM_PATH names another. Never a downloaded browser. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * Why the browser tests cannot run here, or undefined when they can. Without
+ * a Chromium they are skipped on a developer's machine but fail in CI, where
+ * one must be present.
+ */
+export function browserMissing(): string | undefined {
+  if (existsSync(CHROMIUM_PATH) || process.env.CI) return undefined;
+  return `no Chromium at ${CHROMIUM_PATH} (install Debian's chromium or set CHROMIUM_PATH)`;
+}
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+
+export interface ConsoleSystem {
+  /** The API server's base URL (the console is at its root). */
+  baseUrl: string;
+  token: string;
+  browser: Browser;
+  env: TemporalTestEnv;
+  simulator: ViduSimulator;
+  close(): Promise<void>;
+}
+
+/** Closes what was opened, last first; one failing close does not keep the others open. */
+class Closer {
+  private readonly steps: Array<() => Promise<unknown> | unknown> = [];
+  push(step: () => Promise<unknown> | unknown): void {
+    this.steps.push(step);
+  }
+  async closeAll(): Promise<void> {
+    for (const step of this.steps.reverse()) {
+      try {
+        await step();
+      } catch (err) {
+        console.error(`closing the console system: ${(err as Error).message}`);
+      }
+    }
+  }
+}
+
+export async function openConsoleSystem(): Promise<ConsoleSystem> {
+  const closer = new Closer();
+  // Importing playwright-core makes its own bundled (older) undici the process's
+  // global dispatcher, and the worker's media downloads (downloadMedia) compose
+  // undici 7 interceptors over the global dispatcher: together they fail with
+  // "invalid onError method". The worker shares this process here, so it gets
+  // an undici 7 dispatcher back; the browser talks over a pipe and needs none.
+  const playwrightDispatcher = getGlobalDispatcher();
+  const dispatcher = new Agent();
+  setGlobalDispatcher(dispatcher);
+  closer.push(async () => {
+    setGlobalDispatcher(playwrightDispatcher);
+    await dispatcher.close();
+  });
+  try {
+    const env = await openTemporalTestEnv();
+    closer.push(() => env.close());
+    const taskQueue = env.uniqueTaskQueue('console');
+    const artifactDir = await mkdtemp(path.join(tmpdir(), 'console-artifacts-'));
+    closer.push(() => rm(artifactDir, { recursive: true, force: true }));
+    const artifacts = new LocalArtifactStore(artifactDir);
+
+    // Rendered media (real H.264 takes, MP3 tracks, PNG covers): the tests check that the browser plays them.
+    const simulator = await startViduSimulator({ timing: FAST_TIMING, media: 'rendered' });
+    closer.push(() => simulator.close());
+    const vidu = new ViduClient({ baseUrl: simulator.url, apiKey: simulator.apiKey });
+    closer.push(() => vidu.close());
+
+    const receiverPort = await freePort();
+    const callbackPublicUrl = `http://127.0.0.1:${receiverPort}/vidu/callback`;
+    const receiver = createCallbackReceiver({ client: env.client, apiKey: simulator.apiKey, publicUrl: callbackPublicUrl, maxSkewSeconds: 300, maxBodyBytes: 1_048_576, log: () => undefined });
+    await receiver.listen(receiverPort, '127.0.0.1');
+    closer.push(() => receiver.close());
+
+    const worker: Worker = await createAdWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace,
+      taskQueue,
+      vidu,
+      artifacts,
+      callbackPublicUrl,
+      workflowBundle: env.workflowBundle,
+    });
+    const running = worker.run();
+    closer.push(async () => {
+      worker.shutdown();
+      await running;
+    });
+
+    const token = `console-test-${randomBytes(12).toString('hex')}`;
+    const api: RunningApiServer = await startApiServer({
+      host: '127.0.0.1',
+      port: 0,
+      client: env.client,
+      taskQueue,
+      artifacts,
+      tokens: [token],
+      plugins: [consolePlugin],
+      statusPollMs: 200,
+    });
+    closer.push(() => api.close());
+
+    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    closer.push(() => browser.close());
+
+    return { baseUrl: api.url, token, browser, env, simulator, close: () => closer.closeAll() };
+  } catch (err) {
+    await closer.closeAll();
+    throw err;
+  }
+}
