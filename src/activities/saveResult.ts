@@ -2,9 +2,11 @@
 // so each attempt asks for fresh ones and streams both files into the
 // artifact store under `<adId>/`. Repeating it is harmless (same paths,
 // atomic replace), so an expired URL or a broken download is simply retried.
+import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import type { SavedResult, SaveResultInput } from '../workflows/activityTypes';
+import type { StoredFile } from '../workflows/messages';
 import type { ActivityDeps } from './deps';
 import { whileHeartbeating } from './heartbeat';
 import { downloadToStore, safeName } from './mediaDownload';
@@ -28,8 +30,10 @@ export function saveResultActivity(deps: ActivityDeps) {
       });
     }
     const base = `${input.adId}/${input.label}-${safeName(input.taskId)}`;
+    const adFolder = deps.artifacts.resolve(input.adId);
+    const inAdFolder = (file: StoredFile): StoredFile => ({ ...file, media: path.relative(adFolder, file.path).split(path.sep).join('/') });
     const video = await downloadToStore(deps, creation.url, base, 'mp4');
     const cover = await downloadToStore(deps, creation.cover_url, `${base}-cover`, 'jpg');
-    return { video, cover };
+    return { video: inAdFolder(video), cover: inAdFolder(cover) };
   };
 }

@@ -116,7 +116,13 @@ export interface AdFilmInput {
 }
 
 export interface StoredFile {
+  /** Where the file is on the worker's machine (absolute). */
   path: string;
+  /**
+   * The same file relative to the ad's folder in the artifact store, as the
+   * HTTP API serves it at `/v1/ads/{adId}/media/<media>` (results saved by older workers lack it).
+   */
+  media?: string;
   bytes: number;
   contentType: string;
   sha256: string;

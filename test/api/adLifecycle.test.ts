@@ -192,9 +192,9 @@ describe('an ad over HTTP', () => {
     assert.equal(late.body.error.code, 'Conflict');
     assert.match(late.body.error.message, /finished/);
 
-    // The final video from the media route: its path inside the ad's folder.
-    const videoPath: string = final.result.video.path;
-    const relative = videoPath.slice(videoPath.lastIndexOf(`/${adId}/`) + adId.length + 2);
+    // The final video from the media route, at its path inside the ad's folder.
+    const relative: string = final.result.video.media;
+    assert.match(relative, /^[^/].*\.mp4$/, 'the result names its file inside the ad folder');
     const media = await fetch(`${rig.url}/v1/ads/${adId}/media/${relative}`, { headers: { authorization: `Bearer ${API_TOKEN}` } });
     assert.equal(media.status, 200);
     assert.equal(media.headers.get('content-type'), final.result.video.contentType);

@@ -1,4 +1,4 @@
-// `npm run api`: the HTTP API (and, once wired, the review console) as a
+// `npm run api`: the HTTP API and the review console (at /) as a
 // service, configured from the environment (API_HOST, API_PORT, API_TOKENS,
 // AD_TASK_QUEUE, ARTIFACT_DIR, TEMPORAL_*). Stops on SIGINT/SIGTERM after
 // closing the open event streams and answering requests in flight.
@@ -6,6 +6,7 @@ import { LocalArtifactStore } from '../../artifacts/artifactStore';
 import { loadConfig, requireApiTokens, runMain } from '../../config';
 import { connectClient } from '../../temporal/connection';
 import { startApiServer } from '../../api/server';
+import { consolePlugin } from '../../api/console/plugin';
 import { untilStopSignal } from '../untilStopSignal';
 
 runMain(async () => {
@@ -20,8 +21,9 @@ runMain(async () => {
     host: config.api.host,
     port: config.api.port,
     logger: true,
+    plugins: [consolePlugin],
   });
-  console.log(`HTTP API on ${config.api.host}:${config.api.port} (${server.url}); OpenAPI at /openapi.json, health at /healthz`);
+  console.log(`HTTP API on ${config.api.host}:${config.api.port} (${server.url}); review console at /, OpenAPI at /openapi.json, health at /healthz`);
   const signal = await untilStopSignal();
   console.log(`${signal}: stopping the API`);
   await server.close();

@@ -2,8 +2,12 @@
 // `startApiServer` in src/api/server.ts). The demo starts it, when given, once
 // the worker runs, prints its URL beside the Temporal Web UI link, keeps it up
 // under --keep-running and closes it with everything else.
+import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import { consolePlugin } from '../../api/console/plugin';
+import { startApiServer } from '../../api/server';
 import type { LocalArtifactStore } from '../../artifacts/artifactStore';
+import { portOrAlternative } from './ports';
 
 /** What the demo has to offer a review console: its Temporal client and the ad's store and queue. */
 export interface ReviewConsoleContext {
@@ -18,8 +22,30 @@ export interface ReviewConsoleContext {
 export interface RunningReviewConsole {
   /** The console's base URL, printed as "review console: <url>". */
   url: string;
+  /** A link that signs in and opens the ad's page; the demo prints it once the ad has started. */
+  adPageUrl?(adId: string): string;
   close(): Promise<void>;
 }
 
 /** Starts the review console for the demo (wired in src/entrypoints/demo.ts). */
 export type ReviewConsoleStarter = (context: ReviewConsoleContext) => Promise<RunningReviewConsole>;
+
+/** The API's documented port, or another free one when something holds it. */
+const DEMO_API_PORT = 8090;
+
+/**
+ * The demo's console: the HTTP API and review console on loopback with a
+ * one-off token. The printed link carries the token in its fragment
+ * (`/login#token=...`), which browsers never send to a server.
+ */
+export const startDemoReviewConsole: ReviewConsoleStarter = async ({ client, taskQueue, artifacts, log }) => {
+  const host = '127.0.0.1';
+  const port = await portOrAlternative(DEMO_API_PORT, 'the review console', log, host);
+  const token = randomBytes(24).toString('base64url');
+  const server = await startApiServer({ client, taskQueue, artifacts, tokens: [token], host, port, plugins: [consolePlugin] });
+  return {
+    url: server.url,
+    adPageUrl: (adId) => `${server.url}/login?next=${encodeURIComponent(`/ads/${encodeURIComponent(adId)}`)}#token=${token}`,
+    close: () => server.close(),
+  };
+};

@@ -220,10 +220,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
     running.catch(() => undefined);
 
     // The review console, when one is wired in (src/entrypoints/demo.ts): its link goes beside the Web UI's.
+    let adPageUrl: ((adId: string) => string) | undefined;
     if (options.startReviewConsole) {
       const reviewConsole = await step(options.startReviewConsole({ client, namespace, taskQueue, artifacts, artifactDir: options.artifactDir, log }));
       cleanup.push('review console', () => reviewConsole.close());
       links.reviewConsole = reviewConsole.url;
+      adPageUrl = reviewConsole.adPageUrl?.bind(reviewConsole);
     }
 
     // The ad.
@@ -250,6 +252,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
     log(`Started ad ${adId} from ${images.length} sample images (workflow ${ad.workflowId}).`);
     if (webUiUrl) log(`Watch it in the Temporal Web UI: ${webUiUrl}`);
     // The review console line, beside the Web UI link.
+    if (adPageUrl) links.reviewConsole = adPageUrl(adId);
     if (links.reviewConsole) log(`Review it in the review console: ${links.reviewConsole}`);
 
     let lastLine = '';

@@ -57,9 +57,10 @@ const groups = new Map();
 let lastStatus;
 let finished = false;
 
-/** The result's files are stored with absolute paths; the media route wants the part inside the ad's folder. */
+/** A result file's place in the ad's folder (`media`; results saved by older workers only have the absolute path). */
 function pathInAdFolder(file) {
-  const normalised = String(file).replaceAll('\\', '/');
+  if (file.media) return file.media;
+  const normalised = String(file.path).replaceAll('\\', '/');
   if (!normalised.startsWith('/') && !/^[a-z]:\//i.test(normalised)) return normalised;
   const marker = `/${adId}/`;
   const at = normalised.lastIndexOf(marker);
@@ -218,9 +219,9 @@ function renderResult(status) {
   const result = status.result;
   page.result.hidden = !(result?.video?.path);
   if (page.result.hidden) return;
-  const url = mediaUrl(adId, pathInAdFolder(result.video.path));
+  const url = mediaUrl(adId, pathInAdFolder(result.video));
   setSource(page.finalVideo, url);
-  if (result.cover?.path) page.finalVideo.setAttribute('poster', mediaUrl(adId, pathInAdFolder(result.cover.path)));
+  if (result.cover?.path) page.finalVideo.setAttribute('poster', mediaUrl(adId, pathInAdFolder(result.cover)));
   page.finalLink.href = url;
   setText(page.finalFacts, `${result.outcome === 'composed' ? 'Composed from the selected takes' : 'The first video'} · ${Math.round((result.video.bytes ?? 0) / 1024)} KB`);
 }

@@ -1,6 +1,6 @@
 // /login: checks the token with POST /v1/session (which sets the HttpOnly
 // session cookie) and goes on to the page the visitor came from.
-/* global document, location, URLSearchParams */
+/* global document, history, location, URLSearchParams */
 import { api, errorText, showMessage } from './common.js';
 
 const form = document.getElementById('login-form');
@@ -14,8 +14,7 @@ function nextPage() {
   return next && /^\/(?![/\\])/.test(next) && !next.startsWith('/login') ? next : '/';
 }
 
-form.addEventListener('submit', async (event) => {
-  event.preventDefault();
+async function signIn() {
   if (!token.value) {
     showMessage(output, 'Enter the API token.');
     token.focus();
@@ -33,4 +32,18 @@ form.addEventListener('submit', async (event) => {
   } finally {
     button.disabled = false;
   }
+}
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  void signIn();
 });
+
+// A sign-in link (`/login#token=...`, printed by the demo) fills the form and
+// sends it. The fragment never reaches a server or its logs; it is cleared at once.
+const fromLink = new URLSearchParams(location.hash.slice(1)).get('token');
+if (fromLink) {
+  history.replaceState(null, '', location.pathname + location.search);
+  token.value = fromLink;
+  void signIn();
+}
