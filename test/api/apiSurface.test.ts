@@ -12,6 +12,7 @@ import { createTokenChecker } from '../../src/api/auth';
 import { IMAGE_UPLOAD_MAX_BYTES } from '../../src/api/multipartAd';
 import { API_TOKEN, OTHER_TOKEN, openApiRig, type ApiRig } from './apiRig';
 import { apiClient, openEventStream, type ApiClient } from './httpClient';
+import type { AdStatus } from '../../src/workflows/messages';
 
 const PNG = readFileSync(path.join(__dirname, '../../samples/sneaker.png'));
 const IMAGE = `data:image/png;base64,${PNG.toString('base64')}`;
@@ -288,7 +289,14 @@ describe('the API surface', () => {
     assert.equal(JSON.parse(a!.data).stage, 'review');
     assert.equal(b?.data, a?.data);
     assert.equal(feed.activeAds(), 1, 'the two streams share one poller');
-    // Nothing changes while the ad waits in review: only keep-alive comments arrive.
+    // The takes' kept copies may land after the ad reached review (each one an event);
+    // once they have, nothing changes while the ad waits: only keep-alive comments arrive.
+    let latest = JSON.parse(a!.data) as AdStatus;
+    while (!latest.storyboards.every((board) => board.takes.every((take) => take.media))) {
+      const next = await first.next(10_000);
+      assert.equal(next?.event, 'status');
+      latest = JSON.parse(next!.data) as AdStatus;
+    }
     await assert.rejects(first.next(1_000), /no event/);
     assert.ok(first.comments() >= 2, `keep-alive comments: ${first.comments()}`);
     first.close();

@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import { chromium, type Browser } from 'playwright-core';
-import { Agent, getGlobalDispatcher, setGlobalDispatcher } from 'undici';
 import { consolePlugin } from '../../src/api/console/plugin';
 import { startApiServer, type RunningApiServer } from '../../src/api/server';
 import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
@@ -35,6 +34,11 @@ export function browserMissing(): string | undefined {
   return `no Chromium at ${CHROMIUM_PATH} (install Debian's chromium or set CHROMIUM_PATH)`;
 }
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+
+/** Headless Debian Chromium with the flags this machine's closed network needs. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
 
 export interface ConsoleSystem {
   /** The API server's base URL (the console is at its root). */
@@ -65,18 +69,6 @@ class Closer {
 
 export async function openConsoleSystem(): Promise<ConsoleSystem> {
   const closer = new Closer();
-  // Importing playwright-core makes its own bundled (older) undici the process's
-  // global dispatcher, and the worker's media downloads (downloadMedia) compose
-  // undici 7 interceptors over the global dispatcher: together they fail with
-  // "invalid onError method". The worker shares this process here, so it gets
-  // an undici 7 dispatcher back; the browser talks over a pipe and needs none.
-  const playwrightDispatcher = getGlobalDispatcher();
-  const dispatcher = new Agent();
-  setGlobalDispatcher(dispatcher);
-  closer.push(async () => {
-    setGlobalDispatcher(playwrightDispatcher);
-    await dispatcher.close();
-  });
   try {
     const env = await openTemporalTestEnv();
     closer.push(() => env.close());
@@ -125,7 +117,7 @@ export async function openConsoleSystem(): Promise<ConsoleSystem> {
     });
     closer.push(() => api.close());
 
-    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    const browser = await launchChromium();
     closer.push(() => browser.close());
 
     return { baseUrl: api.url, token, browser, env, simulator, close: () => closer.closeAll() };

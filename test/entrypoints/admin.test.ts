@@ -66,7 +66,8 @@ describe('admin tool', () => {
   before(async () => {
     rig = await openLiveRig();
     adId = await startReviewAd('admin');
-    review = await waitFor(adId, (s) => s.stage === 'review');
+    // In review with every take's copy kept, so the status no longer changes by itself.
+    review = await waitFor(adId, (s) => s.stage === 'review' && s.storyboards.every((b) => b.takes.every((t) => t.media)));
     assert.equal(review.stage, 'review', `the ad should reach review: ${review.lastError ?? ''}`);
   });
 
