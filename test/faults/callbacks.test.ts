@@ -61,7 +61,7 @@ describe(`fault suite (${SUITE.name}): callbacks`, { timeout: 15 * 60_000 }, () 
       const steps: Array<[string, RegExp, number]> = [
         ['reading the storyboards', /subrecord/i, vidu.finishedAt!],
         ['composing', /compose/i, edit.finishedAt!],
-        ['saving', /save/i, compose.finishedAt!],
+        ['saving', /^saveResult$/, compose.finishedAt!], // (saveTakes copies takes earlier, by design)
       ];
       for (const [what, activity, notBefore] of steps) {
         const scheduled = await rig.activitiesScheduled(ad, activity);
