@@ -83,8 +83,8 @@ export const consolePlugin: FastifyPluginAsync = async (app) => {
     dotfiles: 'deny',
     cacheControl: false,
     setHeaders: (reply) => {
-      reply.header('Cache-Control', 'no-cache');
-      reply.header('X-Content-Type-Options', 'nosniff');
+      reply.setHeader('Cache-Control', 'no-cache');
+      reply.setHeader('X-Content-Type-Options', 'nosniff');
     },
   });
 };
