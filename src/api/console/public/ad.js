@@ -14,6 +14,7 @@ const page = {
   error: byId('page-error'),
   stage: byId('stage'),
   live: byId('live'),
+  progressRow: byId('progress-row'),
   progress: byId('progress'),
   progressText: byId('progress-text'),
   credits: byId('credits'),
@@ -200,6 +201,8 @@ function groupFor(key, options, container) {
 function renderSummary(status) {
   setText(page.stage, status.stage);
   page.stage.dataset.stage = status.stage;
+  // Progress is the awaited Vidu task's: in review the ad waits for the operator, not for Vidu.
+  page.progressRow.hidden = ['review', 'failed', 'cancelled'].includes(status.stage);
   const progress = status.stage === 'done' ? 100 : (status.progress ?? 0);
   page.progress.value = progress;
   setText(page.progressText, `${progress}%`);
