@@ -5,7 +5,7 @@
 // policy allows; a final answer, a refused host or a missing secret ends it.
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
-import { notifyTargetProblem, postWebhook, verdictFor } from '../notify/webhookDelivery';
+import { notifyTargetProblem, postWebhook, PrivateAddressError, verdictFor } from '../notify/webhookDelivery';
 import type { NotifyAdFinishedInput, NotifyOutcome } from '../workflows/activityTypes';
 import type { ActivityDeps } from './deps';
 import { whileHeartbeating } from './heartbeat';
@@ -39,9 +39,11 @@ export function notifyAdFinishedActivity(deps: ActivityDeps) {
     const body = JSON.stringify(input.notification);
     let status: number;
     try {
-      status = await whileHeartbeating(postWebhook(input.url, body, { secret, webhookId: input.webhookId, timeoutMs: deps.notify?.timeoutMs ?? DEFAULT_NOTIFY_TIMEOUT_MS, signal: context.cancellationSignal }));
+      status = await whileHeartbeating(postWebhook(input.url, body, { secret, allowPrivateHosts: deps.notify?.allowPrivateHosts ?? false, webhookId: input.webhookId, timeoutMs: deps.notify?.timeoutMs ?? DEFAULT_NOTIFY_TIMEOUT_MS, signal: context.cancellationSignal }));
     } catch (err) {
       if (context.cancellationSignal.aborted) throw err;
+      const privateAddress = privateAddressIn(err);
+      if (privateAddress) throw ApplicationFailure.create({ type: NOTIFY_FAILURES.targetRefused, message: privateAddress.message, nonRetryable: true });
       const why = err instanceof Error ? `${err.message}${err.cause instanceof Error ? ` (${err.cause.message})` : ''}` : String(err);
       throw ApplicationFailure.retryable(`no answer from the notify URL: ${why}`, NOTIFY_FAILURES.notDelivered);
     }
@@ -51,4 +53,12 @@ export function notifyAdFinishedActivity(deps: ActivityDeps) {
     if (verdict === 'retry') throw ApplicationFailure.retryable(message, NOTIFY_FAILURES.notDelivered);
     throw ApplicationFailure.create({ type: NOTIFY_FAILURES.rejected, message: `${message}: not retried`, details: [{ status }], nonRetryable: true });
   };
+}
+
+/** The private-address refusal behind a failed fetch (undici wraps connect errors in `cause`). */
+function privateAddressIn(err: unknown): PrivateAddressError | undefined {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth += 1) {
+    if (e instanceof PrivateAddressError) return e;
+  }
+  return undefined;
 }

@@ -75,7 +75,11 @@ export interface AdHandle {
   signalApprove(request?: ApproveInput): Promise<string>;
   /** The `cancelAd` signal: answers its request id at once; the outcome shows in `status().requests`. */
   signalCancel(request?: CancelInput): Promise<string>;
-  /** Waits for the ad to finish; a failed or cancelled ad rejects with WorkflowFailedError. */
+  /**
+   * Waits for the ad to finish; a failed or cancelled ad rejects with WorkflowFailedError.
+   * With a `notifyUrl`, the run closes (and this resolves) only once the webhook is
+   * delivered or given up, while `status()` says `done` at once.
+   */
   result(): Promise<AdFilmResult>;
 }
 

@@ -6,7 +6,7 @@
 // left without `media` and tried again on the next occasion, and an outage
 // that outlasts the budget is logged, not thrown. Occasions that come while a
 // save runs are folded into one more save after it.
-import { CancellationScope, condition, isCancellation, log, patched } from '@temporalio/workflow';
+import { CancellationScope, TemporalFailure, condition, isCancellation, log, patched } from '@temporalio/workflow';
 import type { AdActivities, SavedTakes, TakeToSave } from './activityTypes';
 import type { AdState, SlotState } from './adState';
 import { failureCause, retryThroughOutages } from './outageRetry';
@@ -97,7 +97,12 @@ export class TakeKeeper {
       this.running = false;
       this.scope = undefined;
     };
-    scope.run(() => this.loop()).then(stopped, stopped);
+    scope.run(() => this.loop()).then(stopped, (err: unknown) => {
+      stopped();
+      // A bug (not a Temporal failure) must fail the workflow task, where it shows and is
+      // retried once fixed, instead of quietly ending the keeping of takes.
+      if (!(err instanceof TemporalFailure)) throw err;
+    });
   }
 
   private async loop(): Promise<void> {
@@ -130,6 +135,7 @@ export class TakeKeeper {
     } catch (err) {
       this.waiting(undefined);
       if (isCancellation(err)) return false;
+      if (!(err instanceof TemporalFailure)) throw err;
       // Never the ad's failure: the takes stay without files until the next occasion.
       log.warn(`ad ${state.adId}: saving the takes failed (tried again on the next occasion): ${failureCause(err).message}`);
       return true;

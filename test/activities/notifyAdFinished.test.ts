@@ -2,12 +2,15 @@
 // answers end it (delivered, or a final refusal) and which Temporal retries,
 // and that a worker without a signing secret fails it permanently and clearly.
 import assert from 'node:assert/strict';
+import { lookup } from 'node:dns/promises';
+import { hostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { notifyAdFinishedActivity, NOTIFY_FAILURES } from '../../src/activities/notifyAdFinished';
 import type { ActivityDeps } from '../../src/activities/deps';
+import { PrivateAddressError, publicOnlyLookup } from '../../src/notify/webhookDelivery';
 import type { NotifyAdFinishedInput } from '../../src/workflows/activityTypes';
 import { startWebhookReceiver, type WebhookReceiver } from '../notify/webhookReceiver';
 
@@ -78,4 +81,34 @@ describe('notifyAdFinished activity', () => {
     assert.equal(refused.nonRetryable, true);
     assert.equal(receiver.received.length, sent, 'nothing was sent');
   });
+
+  it('refuses a host name that resolves to a private or loopback address, looked up when connecting', async () => {
+    // The machine's own name is a public-looking name that resolves to loopback here (a DNS answer could do the same).
+    const name = hostname();
+    const addresses = await lookup(name, { all: true }).catch(() => []);
+    if (name === 'localhost' || addresses.length === 0 || !addresses.every((a) => a.address.startsWith('127.') || a.address === '::1')) return;
+    const sent = receiver.received.length;
+    const url = new URL(receiver.url);
+    url.hostname = name;
+    const refused = await failureOf(run({ signingSecret: SECRET, allowPrivateHosts: false }, { ...input, url: url.toString() }));
+    assert.equal(refused.type, NOTIFY_FAILURES.targetRefused);
+    assert.equal(refused.nonRetryable, true);
+    assert.match(refused.message, /resolves to 127\./);
+    assert.equal(receiver.received.length, sent, 'nothing was sent');
+  });
 });
+
+describe('publicOnlyLookup', () => {
+  it('refuses names that resolve to loopback and passes the answer through for the others', async () => {
+    const answer = (name: string, all: boolean) =>
+      new Promise<{ err: Error | null; address: unknown }>((resolve) => publicOnlyLookup(name, { all }, (err, address) => resolve({ err, address })));
+    const loopback = await answer('localhost', false);
+    assert.ok(loopback.err instanceof PrivateAddressError, String(loopback.err));
+    const literal = await answer('93.184.216.34', false);
+    assert.equal(literal.err, null);
+    assert.equal(literal.address, '93.184.216.34');
+    const all = await answer('93.184.216.34', true);
+    assert.deepEqual(all.address, [{ address: '93.184.216.34', family: 4 }]);
+  });
+});
+
