@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { untilStopSignal } from '../entrypoints/untilStopSignal';
 import { startViduSimulator, type SimulatorOptions } from './index';
+import { isMediaMode } from './options';
 
 const USAGE = `usage: tsx src/simulator/main.ts [--port 8089] [--host 127.0.0.1] [--api-key sim-key]
   [--queue-ms N] [--processing-ms N] [--progress-steps N] [--concurrency-limit N]
@@ -20,7 +21,7 @@ function numberFlag(name: string, value: string | undefined): number | undefined
 
 function mediaFlag(value: string | undefined): SimulatorOptions['media'] {
   if (value === undefined || value === '') return undefined;
-  if (value === 'rendered' || value === 'placeholder') return value;
+  if (isMediaMode(value)) return value;
   throw new Error(`--media (or VIDU_SIM_MEDIA) must be rendered or placeholder (got "${value}")`);
 }
 

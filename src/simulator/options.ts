@@ -55,9 +55,13 @@ function check(name: string, value: number, min: number): number {
   return value;
 }
 
+export function isMediaMode(value: string): value is MediaMode {
+  return value === 'rendered' || value === 'placeholder';
+}
+
 function mediaMode(value: string | undefined): MediaMode {
   if (value === undefined) return 'rendered';
-  if (value === 'rendered' || value === 'placeholder') return value;
+  if (isMediaMode(value)) return value;
   throw new RangeError(`simulator option media must be 'rendered' or 'placeholder' (got ${JSON.stringify(value)})`);
 }
 

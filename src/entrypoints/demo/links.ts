@@ -7,7 +7,7 @@ export interface DemoLinks {
   webUi?: string;
   /** The ad's page in the Web UI. */
   workflow?: string;
-  /** The review console (see ./reviewConsole.ts); undefined until one is wired in. */
+  /** The review console (see ./reviewConsole.ts): the ad's sign-in link once the ad has started. */
   reviewConsole?: string;
   simulator?: string;
   receiver?: string;

@@ -1,7 +1,7 @@
-// The seam for the review console (the HTTP API and its console, started by
-// `startApiServer` in src/api/server.ts). The demo starts it, when given, once
-// the worker runs, prints its URL beside the Temporal Web UI link, keeps it up
-// under --keep-running and closes it with everything else.
+// The demo's HTTP API and review console. The demo starts it once the worker
+// runs, prints the ad's console link beside the Temporal Web UI link, keeps it
+// up under --keep-running and closes it with everything else. Tests may pass
+// another starter (ReviewConsoleStarter).
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { consolePlugin } from '../../api/console/plugin';
@@ -27,7 +27,7 @@ export interface RunningReviewConsole {
   close(): Promise<void>;
 }
 
-/** Starts the review console for the demo (wired in src/entrypoints/demo.ts). */
+/** Starts a review console for the demo (src/entrypoints/demo.ts passes `startDemoReviewConsole`). */
 export type ReviewConsoleStarter = (context: ReviewConsoleContext) => Promise<RunningReviewConsole>;
 
 /** The API's documented port, or another free one when something holds it. */

@@ -219,11 +219,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
     });
     running.catch(() => undefined);
 
-    // The review console, when one is wired in (src/entrypoints/demo.ts): its link goes beside the Web UI's.
+    // The HTTP API and review console (src/entrypoints/demo.ts passes it): its link goes beside the Web UI's.
     let adPageUrl: ((adId: string) => string) | undefined;
     if (options.startReviewConsole) {
-      const reviewConsole = await step(options.startReviewConsole({ client, namespace, taskQueue, artifacts, artifactDir: options.artifactDir, log }));
+      // Not raced with Ctrl-C either: a server that started must be closed with the rest.
+      const reviewConsole = await options.startReviewConsole({ client, namespace, taskQueue, artifacts, artifactDir: options.artifactDir, log });
       cleanup.push('review console', () => reviewConsole.close());
+      if (options.signal?.aborted) throw new DemoAbortedError();
       links.reviewConsole = reviewConsole.url;
       adPageUrl = reviewConsole.adPageUrl?.bind(reviewConsole);
     }

@@ -63,6 +63,8 @@ export class MediaRenderer {
   async content(creationId: string, variant: MediaVariant, describe: () => MediaSubject | undefined): Promise<Buffer> {
     if (this.mode === 'placeholder' || this.closed) return placeholderBytes(creationId, variant);
     const encoder = await this.encoder();
+    // Closed while the encoder was looked up: a render now would make a folder nobody deletes.
+    if (this.closed) return placeholderBytes(creationId, variant);
     if (!encoder) {
       warnNoEncoderOnce();
       return placeholderBytes(creationId, variant);
@@ -207,6 +209,7 @@ export class MediaRenderer {
 
   /** Runs `work` in a fresh folder under this renderer's work folder, deleted afterwards. */
   private async inFolder(work: (dir: string) => Promise<Buffer>): Promise<Buffer> {
+    if (this.closed) throw new Error('the simulator is closed: nothing more is rendered');
     this.workRoot ??= mkdtemp(join(tmpdir(), 'vidu-sim-media-'));
     const root = await this.workRoot;
     await mkdir(root, { recursive: true });
