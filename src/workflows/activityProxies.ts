@@ -23,7 +23,6 @@ export interface ActivityGroups {
    * The completion webhook: retried with backoff for up to a day (Standard
    * Webhooks' own schedule spans about that); only a 2xx, a final refusal,
    * a missing secret or a refused (private) host ends it sooner.
-   * a missing secret ends it sooner.
    */
   notifies: AdActivities;
 }
