@@ -366,6 +366,15 @@ export class FaultRig {
   }
 
   /** When (epoch ms, by the Temporal server's clock) the ad scheduled each activity whose type matches `name`. */
+  /** Waits until an activity whose type matches `name` was scheduled for the ad. */
+  async waitForActivity(ad: AdRun, name: RegExp, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ((await this.activitiesScheduled(ad, name)).length === 0) {
+      if (Date.now() > deadline) throw new Error(`${ad.adId}: no ${name} activity scheduled within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   async activitiesScheduled(ad: AdRun, name: RegExp): Promise<number[]> {
     const history = await ad.handle.fetchHistory();
     return (history.events ?? []).flatMap((event) => {

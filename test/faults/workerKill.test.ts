@@ -85,6 +85,8 @@ describe(`fault suite (${SUITE.name}): worker killed with SIGKILL`, { timeout: 1
     await rig.setFaults({ media: { latencyMs: 4_000 } });
     const ads = await rig.startAds(SUITE.adsPerCase, 'kill-saving', { input: { edits: ONE_EDIT } });
     for (const ad of ads) await rig.waitForStage(ad, 'saving');
+    // The save was handed to the worker (scheduled in history); its download is then held by Vidu.
+    for (const ad of ads) await rig.waitForActivity(ad, /^saveResult$/);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await rig.killWorker();
     // Take copies may be downloading too (they start once the records are read),
