@@ -7,6 +7,7 @@
 //   npm run bench -- --help             names and flags
 import { parseArgs } from 'node:util';
 import { adThroughput } from './adThroughput';
+import { apiStatusLatency } from './apiStatusLatency';
 import { callbackSignature } from './callbackSignature';
 import { clientAgainstSimulator } from './clientAgainstSimulator';
 import { receiver } from './receiver';
@@ -14,7 +15,7 @@ import type { BenchOptions, Benchmark } from './support/benchmark';
 import { Reporter } from './support/report';
 import { TemporalResources } from './support/temporal';
 
-const BENCHMARKS: Benchmark[] = [callbackSignature, clientAgainstSimulator, receiver, adThroughput];
+const BENCHMARKS: Benchmark[] = [callbackSignature, clientAgainstSimulator, receiver, adThroughput, apiStatusLatency];
 
 const FLAGS = {
   seconds: { type: 'string', default: '4' },
@@ -29,6 +30,7 @@ const FLAGS = {
   workflows: { type: 'string', default: '16' },
   ads: { type: 'string', default: '20' },
   'ad-timeout': { type: 'string', default: '120' },
+  'status-reads': { type: 'string', default: '200' },
   'time-limit': { type: 'string', default: '420' },
   out: { type: 'string' },
   help: { type: 'boolean', default: false },
@@ -46,7 +48,8 @@ const HELP: Record<keyof typeof FLAGS, string> = {
   callbacks: 'receiver: most callbacks per case',
   workflows: 'receiver: workflows the signals are spread over',
   ads: 'ads: ads run end to end',
-  'ad-timeout': 'ads: seconds before unfinished ads are cancelled',
+  'ad-timeout': 'ads, status: seconds before unfinished ads are cancelled (status: the wait for review and for the close)',
+  'status-reads': 'status: most GET /v1/ads/{id} requests per case',
   'time-limit': 'seconds the whole run may take before the watchdog ends it',
   out: 'also append the JSON lines to this file',
   help: 'show this help',
@@ -89,6 +92,7 @@ function parse(argv: string[]): { selected: Benchmark[]; options: BenchOptions; 
     workflows: wholeNumber('workflows', String(values.workflows), 1, 1000),
     ads: wholeNumber('ads', String(values.ads), 1, 1000),
     adTimeoutMs: wholeNumber('ad-timeout', String(values['ad-timeout']), 5, 3600) * 1000,
+    statusReads: wholeNumber('status-reads', String(values['status-reads']), 1, 1_000_000),
   };
   // 7 images of 2.8 MB stay (as base64) under Vidu's 20 MB body limit; bigger ones would measure a rejection.
   if (options.images * options.imageBytes * 4 / 3 > 19_500_000) {

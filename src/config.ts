@@ -75,7 +75,7 @@ export interface AppConfig {
   /** How long a dev server started by this project may take to answer before the start fails. */
   temporalStartTimeoutMs: number;
   /** The HTTP API and review console (`npm run api`). `tokens` is empty until API_TOKENS is set. */
-  api: { host: string; port: number; tokens: string[] };
+  api: { host: string; port: number; tokens: string[]; trustProxy: boolean };
   /**
    * Completion webhooks (the worker sends them). `signingSecret` is a Standard
    * Webhooks secret, "whsec_" then base64 of at least 24 bytes; undefined when
@@ -142,7 +142,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     temporalCliPath: text(env, 'TEMPORAL_CLI_PATH'),
     temporalStartTimeoutMs: integer(env, 'TEMPORAL_START_TIMEOUT_MS', DEFAULT_TEMPORAL_START_TIMEOUT_MS, 1_000, 3_600_000),
-    api: { host: text(env, 'API_HOST') ?? '0.0.0.0', port: integer(env, 'API_PORT', 8090, 0, 65535), tokens: apiTokens(env) },
+    api: { host: text(env, 'API_HOST') ?? '0.0.0.0', port: integer(env, 'API_PORT', 8090, 0, 65535), tokens: apiTokens(env), trustProxy: flag(env, 'API_TRUST_PROXY') },
     notify: { signingSecret: webhookSecret(env, 'NOTIFY_SIGNING_SECRET'), allowPrivateHosts: flag(env, 'NOTIFY_ALLOW_PRIVATE_HOSTS') },
   };
 }

@@ -22,6 +22,8 @@ export interface BenchOptions {
   ads: number;
   /** How long the ad run may take before the rest is cancelled, in milliseconds. */
   adTimeoutMs: number;
+  /** Most GET /v1/ads/{id} requests per status case. */
+  statusReads: number;
 }
 
 export interface BenchContext {

@@ -48,6 +48,12 @@ export function cookieValue(header: string | undefined, name: string): string | 
   return undefined;
 }
 
+/** Where a request's token comes from: the Authorization header wins over the cookie (as in `requestToken`). */
+export function credentialSource(request: FastifyRequest): 'header' | 'cookie' | undefined {
+  if (request.headers.authorization !== undefined) return 'header';
+  return cookieValue(request.headers.cookie, SESSION_COOKIE) !== undefined ? 'cookie' : undefined;
+}
+
 /** The token a request carries: the bearer token first, else the session cookie. */
 export function requestToken(request: FastifyRequest): string | undefined {
   const authorization = request.headers.authorization;
@@ -74,7 +80,11 @@ export function requireToken(checker: TokenChecker) {
   };
 }
 
-/** Sets the session cookie; Secure when the request came over https (directly or through a proxy that says so). */
+/**
+ * Sets the session cookie; Secure when the request came over https. Behind a TLS-terminating proxy
+ * the API itself is reached over http, so that is known only from X-Forwarded-Proto, which fastify
+ * believes only with trustProxy (API_TRUST_PROXY=true); without it such a cookie lacks Secure.
+ */
 export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string): void {
   const secure = request.protocol === 'https' ? '; Secure' : '';
   reply.header('set-cookie', `${SESSION_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/${secure}`);

@@ -9,10 +9,12 @@ import { GRPC_STATUS } from '../temporal/grpcStatus';
 export type ErrorCode =
   | 'BadRequest'
   | 'Unauthorized'
+  | 'Forbidden'
   | 'NotFound'
   | 'Conflict'
   | 'Unprocessable'
   | 'PayloadTooLarge'
+  | 'UnsupportedMediaType'
   | 'ServiceUnavailable'
   | 'InternalError';
 
@@ -116,7 +118,8 @@ export function toApiError(err: unknown): ApiError {
   const status = (err as FastifyError | undefined)?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     // fastify's own refusals: an unparsable or oversized body, an unsupported content type.
-    const code: ErrorCode = status === 413 ? 'PayloadTooLarge' : status === 404 ? 'NotFound' : status === 401 ? 'Unauthorized' : 'BadRequest';
+    const code: ErrorCode =
+      status === 413 ? 'PayloadTooLarge' : status === 415 ? 'UnsupportedMediaType' : status === 404 ? 'NotFound' : status === 401 ? 'Unauthorized' : 'BadRequest';
     return new ApiError(status, code, (err as Error).message);
   }
   return new ApiError(500, 'InternalError', 'internal error');

@@ -48,8 +48,10 @@ function limitError(err: unknown, imageIndex: number): ApiError | undefined {
   const mb = (IMAGE_UPLOAD_MAX_BYTES / 1_000_000).toFixed(0);
   if (code === 'FST_REQ_FILE_TOO_LARGE') return badRequest(`images[${imageIndex}]`, `must be at most ${mb} MB`);
   if (code === 'FST_FILES_LIMIT') return badRequest('images', `must hold at most ${VIDU_LIMITS.maxImages} images`);
-  if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT') return badRequest('(form)', `has too many fields (at most ${MULTIPART_LIMITS.fields})`);
-  if (code === 'FST_PROTO_VIOLATION') return badRequest('(form)', 'a field name is not allowed');
+  if (code === 'FST_FIELDS_LIMIT') return badRequest('(form)', `has too many text fields (at most ${MULTIPART_LIMITS.fields})`);
+  if (code === 'FST_PARTS_LIMIT') return badRequest('(form)', `has too many parts (at most ${MULTIPART_LIMITS.parts} text fields and files together)`);
+  // @fastify/multipart refuses names such as constructor or toString before the part reaches us.
+  if (code === 'FST_PROTO_VIOLATION') return badRequest('(form)', 'has a field named like a property of every object (constructor, toString, __proto__, ...), which is not a field of an ad request');
   return undefined;
 }
 
@@ -83,7 +85,8 @@ export async function readMultipartAd(request: FastifyRequest): Promise<Record<s
       }
       if (part.valueTruncated) throw badRequest(name, `must be at most ${MULTIPART_LIMITS.fieldSize} bytes`);
       const value = String(part.value);
-      if (name in form || name in body) throw badRequest(name, 'is given more than once');
+      // Own keys only: `in` would also find 'constructor', 'toString' or '__proto__' on every object.
+      if (Object.hasOwn(form, name) || Object.hasOwn(body, name)) throw badRequest(name, 'is given more than once');
       if (FORM_ONLY_FIELDS.has(name)) form[name] = value;
       else if (NUMBER_FIELDS.has(name)) body[name] = numberOrText(value);
       else if (TEXT_FIELDS.has(name)) body[name] = value;

@@ -11,6 +11,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { LocalArtifactStore } from '../artifacts/artifactStore';
 import { createTokenChecker, isAuthenticated, requireToken, SESSION_COOKIE } from './auth';
 import type { ApiContext } from './context';
+import { refuseCrossSiteCookieRequests } from './crossSiteCheck';
 import { ApiError, errorBody, handleError } from './errors';
 import { MULTIPART_LIMITS } from './multipartAd';
 import { adRoutes } from './routes/ads';
@@ -43,6 +44,13 @@ export interface ApiServerDeps {
   statusPollMs?: number;
   /** Keep-alive comment interval of event streams. Default 15 s. */
   heartbeatMs?: number;
+  /**
+   * Trust X-Forwarded-Proto/-Host/-For from a reverse proxy in front (API_TRUST_PROXY). Then a
+   * request that reached the proxy over https sets the cookie with Secure, and the cross-site check
+   * compares Origin with the address the browser used. Off by default: without a proxy those
+   * headers come from the client and must not be believed.
+   */
+  trustProxy?: boolean;
   /** Deadline of one Temporal read (status query, listing, describe). Default 10 s. Updates have none: an edit waits for Vidu. */
   temporalReadTimeoutMs?: number;
 }
@@ -59,7 +67,7 @@ declare module 'fastify' {
 export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstance> {
   const checker = createTokenChecker(deps.tokens);
   const logging = typeof deps.logger === 'object' ? { loggerInstance: deps.logger } : { logger: deps.logger ?? false };
-  const app = Fastify({ ...logging, trustProxy: false }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({ ...logging, trustProxy: deps.trustProxy ?? false }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
@@ -120,6 +128,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   // Every other /v1 route sits behind the token check, in one encapsulated scope.
   await app.register(async (v1) => {
     v1.addHook('onRequest', requireToken(checker));
+    v1.addHook('onRequest', refuseCrossSiteCookieRequests);
     await v1.register(adRoutes(ctx));
     await v1.register(operatorRequestRoutes(ctx));
     await v1.register(eventRoutes(ctx));

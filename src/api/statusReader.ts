@@ -1,8 +1,11 @@
 // The status of a closed ad workflow never changes, but answering its query
 // makes a worker fetch and replay the whole history (about 100 ms here, and
-// worker CPU). So the last status of a closed run is kept, checked against a
-// cheap describe (same run, still closed: a reset starts a new run) before it
-// is served again. Running ads are queried as before, with no extra call.
+// worker CPU). So a closed run is queried once and its status kept, checked
+// against a cheap describe (same run, still closed: a reset starts a new run)
+// before it is served again. An ad not known to be running is described
+// first, so its query is already the final one when the run has closed; an ad
+// last seen running (the event streams' pollers read those every 500 ms) is
+// queried alone, with no extra call.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { getAdHandle } from '../starter/adHandle';
 import { isFinishedStage, workflowIdForAd, type AdStatus } from '../workflows/messages';
@@ -14,6 +17,8 @@ export interface StatusReader {
 export function createStatusReader(client: Client, options: { capacity?: number } = {}): StatusReader {
   const capacity = options.capacity ?? 1_000;
   const closed = new Map<string, { runId: string; status: AdStatus }>();
+  /** Ads whose last status had a stage still going on. */
+  const running = new Set<string>();
 
   /** The run id when the ad's latest run is closed; undefined while it runs (or when it is gone: the query then says 404). */
   const closedRun = async (adId: string): Promise<string | undefined> => {
@@ -26,24 +31,32 @@ export function createStatusReader(client: Client, options: { capacity?: number 
     }
   };
 
+  /** Adds to a bounded memory, oldest out first (a Map or Set iterates in insertion order). */
+  const remember = <K>(memory: Map<K, unknown> | Set<K>, key: K, add: () => void) => {
+    memory.delete(key);
+    if (memory.size >= capacity) memory.delete(memory.keys().next().value!);
+    add();
+  };
+
   return {
     async status(adId) {
-      const kept = closed.get(adId);
-      if (kept) {
-        if ((await closedRun(adId)) === kept.runId) return kept.status;
-        closed.delete(adId);
-      }
       const handle = getAdHandle(client, adId);
-      const status = await handle.status();
-      if (!isFinishedStage(status.stage)) return status;
-      // A finished stage may still see its webhook's outcome recorded; only a closed run's status is final, so it is read again once closed.
+      if (running.has(adId)) {
+        const status = await handle.status();
+        // A finished stage may still see its webhook's outcome recorded: from now on the ad is described
+        // first, so its status is kept only once read from the closed run.
+        if (isFinishedStage(status.stage)) running.delete(adId);
+        return status;
+      }
       const runId = await closedRun(adId);
-      if (!runId) return status;
-      const final = await handle.status();
-      // Oldest out first: a Map iterates in insertion order.
-      if (closed.size >= capacity) closed.delete(closed.keys().next().value!);
-      closed.set(adId, { runId, status: final });
-      return final;
+      const kept = closed.get(adId);
+      if (kept && kept.runId === runId) return kept.status;
+      if (kept) closed.delete(adId);
+      // One query: for a closed run (described before it) that answer is final.
+      const status = await handle.status();
+      if (runId !== undefined) remember(closed, adId, () => closed.set(adId, { runId, status }));
+      else if (!isFinishedStage(status.stage)) remember(running, adId, () => running.add(adId));
+      return status;
     },
   };
 }

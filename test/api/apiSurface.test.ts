@@ -9,6 +9,8 @@ import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createTokenChecker } from '../../src/api/auth';
+import { buildApiServer } from '../../src/api/server';
+import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
 import { IMAGE_UPLOAD_MAX_BYTES } from '../../src/api/multipartAd';
 import { API_TOKEN, OTHER_TOKEN, openApiRig, type ApiRig } from './apiRig';
 import { apiClient, openEventStream, type ApiClient } from './httpClient';
@@ -46,6 +48,36 @@ function rawGet(url: string, rawPath: string, token: string): Promise<{ status: 
     req.on('error', reject);
     req.end();
   });
+}
+
+/** Any request with exactly the headers given (fetch would add its own Sec-Fetch-Mode and refuse some): what another page's form sends. */
+function rawRequest(url: string, method: string, rawPath: string, headers: Record<string, string>, body?: string | Buffer): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: hostname, port, method, path: rawPath, headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** A multipart/form-data body of text fields and one png file, as an HTML form posts it. */
+function formBody(fields: Record<string, string>, png: Buffer): { contentType: string; body: Buffer } {
+  const boundary = '----form-boundary-7d1f';
+  const parts: Buffer[] = [];
+  for (const [name, value] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+  parts.push(Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="images"; filename="a.png"\r\ncontent-type: image/png\r\n\r\n`), png, Buffer.from(`\r\n--${boundary}--\r\n`));
+  return { contentType: `multipart/form-data; boundary=${boundary}`, body: Buffer.concat(parts) };
+}
+
+/** Every take of the storyboards, the narration and the music has its files kept (media, and a cover for video takes). */
+function everyTakeKept(status: AdStatus): boolean {
+  const videos = status.storyboards.flatMap((board) => board.takes);
+  const audio = [...(status.narration?.takes ?? []), ...(status.bgm?.takes ?? [])];
+  return videos.every((take) => take.media && take.cover) && audio.every((take) => take.media);
 }
 
 describe('the API surface', () => {
@@ -204,6 +236,13 @@ describe('the API surface', () => {
     unknown.set('adId', adIdFor('form-unknown'));
     unknown.set('colour', 'red');
     refusals.push([unknown, 'colour', /not a field/]);
+    // Names every object has through its prototype are unknown fields too, not repeats (the multipart plugin refuses them first).
+    for (const inherited of ['constructor', 'toString', 'hasOwnProperty']) {
+      const form = new FormData();
+      form.set('adId', adIdFor('form-inherited'));
+      form.set(inherited, 'x');
+      refusals.push([form, '(form)', /^\(form\): has a field named like a property of every object .*not a field of an ad request$/]);
+    }
     const badNumber = new FormData();
     badNumber.set('adId', adIdFor('form-number'));
     badNumber.set('duration', 'fifteen');
@@ -289,10 +328,11 @@ describe('the API surface', () => {
     assert.equal(JSON.parse(a!.data).stage, 'review');
     assert.equal(b?.data, a?.data);
     assert.equal(feed.activeAds(), 1, 'the two streams share one poller');
-    // The takes' kept copies may land after the ad reached review (each one an event);
-    // once they have, nothing changes while the ad waits: only keep-alive comments arrive.
+    // The takes' kept copies (videos, covers, narration and music) may land after the ad reached
+    // review, each one an event; once they all have, nothing changes while the ad waits: only
+    // keep-alive comments arrive.
     let latest = JSON.parse(a!.data) as AdStatus;
-    while (!latest.storyboards.every((board) => board.takes.every((take) => take.media))) {
+    while (!everyTakeKept(latest)) {
       const next = await first.next(10_000);
       assert.equal(next?.event, 'status');
       latest = JSON.parse(next!.data) as AdStatus;
@@ -305,6 +345,95 @@ describe('the API surface', () => {
 
     const unknown = await api.call('GET', `/v1/ads/${adIdFor('never')}/events`);
     assert.equal(unknown.status, 404);
+  });
+
+  it('stops polling for streams whose client left while the first status was read', async () => {
+    const adId = inReview[1]!;
+    const feed = rig.api.app.statusFeed;
+    const { hostname, port } = new URL(rig.url);
+    // Each client sends its request and hangs up a moment later: some while the server still reads the first status.
+    for (let i = 0; i < 30; i += 1) {
+      await new Promise<void>((resolve) => {
+        const req = httpRequest({ host: hostname, port, path: `/v1/ads/${adId}/events`, headers: { authorization: `Bearer ${API_TOKEN}` } });
+        req.on('error', () => resolve());
+        req.on('close', () => resolve());
+        req.on('finish', () => setTimeout(() => req.destroy(), i % 10));
+        req.end();
+      });
+    }
+    await eventually('every poller to stop', async () => (feed.activeAds() === 0 ? true : undefined), 5_000);
+    // And they stay stopped: nothing was left following the ad.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    assert.equal(feed.activeAds(), 0);
+  });
+
+  it('refuses cross-site requests that ride on the session cookie, but not bearer requests or sign-in', async () => {
+    const login = await fetch(`${rig.url}/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: API_TOKEN }) });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const own = rig.url;
+    const { port } = new URL(rig.url);
+    const sibling = `http://127.0.0.1:${Number(port) === 65535 ? 65534 : Number(port) + 1}`;
+
+    // A form on another port of the same site posts a whole ad with multipart: refused, and no ad is started.
+    const adId = adIdFor('csrf');
+    const form = formBody({ adId, prompt: 'spend the credits' }, PNG);
+    const forged: Array<[string, Record<string, string>]> = [
+      ['no Origin or Sec-Fetch-Site', {}],
+      ['another port', { origin: sibling }],
+      ['a sibling subdomain (same site)', { 'sec-fetch-site': 'same-site', origin: 'http://console.localhost' }],
+      ['another site', { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' }],
+      ['Sec-Fetch-Site wins over a matching Origin', { 'sec-fetch-site': 'same-site', origin: own }],
+      ['an opaque origin', { origin: 'null' }],
+    ];
+    for (const [what, headers] of forged) {
+      const answer = await rawRequest(rig.url, 'POST', '/v1/ads', { cookie, 'content-type': form.contentType, ...headers }, form.body);
+      assert.equal(answer.status, 403, `${what}: ${answer.body}`);
+      const body = JSON.parse(answer.body) as { error: { code: string; message: string } };
+      assert.equal(body.error.code, 'Forbidden', what);
+      assert.match(body.error.message, /^cross-site request refused: /, what);
+    }
+    assert.equal((await api.call('GET', `/v1/ads/${adId}`)).status, 404, 'no ad was started');
+    const cancel = await rawRequest(rig.url, 'POST', `/v1/ads/${inReview[0]}/cancel`, { cookie, origin: sibling, 'content-type': 'application/json' }, '{}');
+    assert.equal(cancel.status, 403, cancel.body);
+
+    // The same origin passes the check (an unknown ad then answers 404), by Sec-Fetch-Site or by Origin.
+    const never = `/v1/ads/${adIdFor('never')}/approve`;
+    const sameOrigin: Array<Record<string, string>> = [{ 'sec-fetch-site': 'same-origin' }, { origin: own }, { 'sec-fetch-site': 'same-origin', origin: own }];
+    for (const headers of sameOrigin) {
+      const answer = await rawRequest(rig.url, 'POST', never, { cookie, ...headers });
+      assert.equal(answer.status, 404, `${JSON.stringify(headers)}: ${answer.body}`);
+    }
+    // Reads are not checked; nor are bearer requests (a page cannot forge the header); nor is sign-in.
+    assert.equal((await rawRequest(rig.url, 'GET', '/v1/ads', { cookie, 'sec-fetch-site': 'cross-site' })).status, 200);
+    assert.equal((await rawRequest(rig.url, 'POST', never, { authorization: `Bearer ${API_TOKEN}`, origin: 'https://evil.example' })).status, 404);
+    const signIn = await rawRequest(rig.url, 'POST', '/v1/session', { 'content-type': 'application/json', origin: sibling, 'sec-fetch-site': 'same-site' }, JSON.stringify({ token: API_TOKEN }));
+    assert.equal(signIn.status, 204, signIn.body);
+    // Without any credentials the answer stays 401, not 403.
+    assert.equal((await rawRequest(rig.url, 'POST', never, { origin: sibling })).status, 401);
+  });
+
+  it('believes X-Forwarded-Proto and -Host only with trustProxy: then the cookie is Secure and the origin is the proxy\'s', async () => {
+    const deps = { client: rig.env.client, taskQueue: 'unused', artifacts: new LocalArtifactStore(rig.artifactDir), tokens: [API_TOKEN] };
+    const forwarded = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'ads.example.com', 'content-type': 'application/json' };
+    const direct = await buildApiServer(deps);
+    const proxied = await buildApiServer({ ...deps, trustProxy: true });
+    try {
+      const plain = await direct.inject({ method: 'POST', url: '/v1/session', headers: forwarded, payload: { token: API_TOKEN } });
+      assert.equal(plain.statusCode, 204);
+      assert.doesNotMatch(String(plain.headers['set-cookie']), /Secure/, 'without trustProxy the forwarded headers are ignored');
+      const secure = await proxied.inject({ method: 'POST', url: '/v1/session', headers: forwarded, payload: { token: API_TOKEN } });
+      assert.equal(secure.statusCode, 204);
+      assert.match(String(secure.headers['set-cookie']), /; Secure/);
+
+      // An older browser's POST through the proxy, with Origin only: matched against the forwarded scheme and host.
+      const cookie = `vidu_api_token=${API_TOKEN}`;
+      const post = { method: 'POST' as const, url: `/v1/ads/${adIdFor('never')}/approve`, headers: { ...forwarded, cookie, origin: 'https://ads.example.com' }, payload: '' };
+      assert.equal((await proxied.inject(post)).statusCode, 404, 'the proxy origin passes the check');
+      assert.equal((await direct.inject(post)).statusCode, 403, 'without trustProxy the origin is http://<Host>');
+    } finally {
+      await direct.close();
+      await proxied.close();
+    }
   });
 
   it('publishes an OpenAPI 3 document generated from the request schemas', async () => {

@@ -20,10 +20,19 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const { adId } = request.params;
+        const out = reply.raw;
+        // Listened for before the first await: a client that leaves while the first status is read
+        // has already closed the response by the time it arrives, and 'close' does not fire twice.
+        let onClientGone = () => {};
+        let clientGone = false;
+        out.on('close', () => {
+          clientGone = true;
+          onClientGone();
+        });
         // Asked once before the stream opens, so an unknown ad is a plain 404 rather than an empty stream.
         const first = await ctx.read(() => ctx.statuses.status(adId));
         reply.hijack();
-        const out = reply.raw;
+        if (clientGone || out.destroyed) return void out.end();
         out.writeHead(200, {
           'content-type': 'text/event-stream; charset=utf-8',
           'cache-control': 'no-store',
@@ -43,7 +52,7 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         };
         ctx.streams.add(close);
         // The response closes when the client goes away (or the stream ends): either way the poller may stop.
-        out.on('close', close);
+        onClientGone = close;
         out.write('retry: 2000\n\n');
         let lastJson = JSON.stringify(first);
         out.write(`event: status\ndata: ${lastJson}\n\n`);

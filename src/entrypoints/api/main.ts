@@ -1,6 +1,6 @@
 // `npm run api`: the HTTP API and the review console (at /) as a
 // service, configured from the environment (API_HOST, API_PORT, API_TOKENS,
-// AD_TASK_QUEUE, ARTIFACT_DIR, TEMPORAL_*). Stops on SIGINT/SIGTERM after
+// API_TRUST_PROXY, AD_TASK_QUEUE, ARTIFACT_DIR, TEMPORAL_*). Stops on SIGINT/SIGTERM after
 // closing the open event streams and answering requests in flight.
 import { LocalArtifactStore } from '../../artifacts/artifactStore';
 import { loadConfig, requireApiTokens, runMain } from '../../config';
@@ -20,6 +20,7 @@ runMain(async () => {
     tokens,
     host: config.api.host,
     port: config.api.port,
+    trustProxy: config.api.trustProxy,
     logger: true,
     plugins: [consolePlugin],
   });
