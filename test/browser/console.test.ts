@@ -4,9 +4,9 @@
 // refused requests show the API's reason next to the control that sent them.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { browserMissing, openConsoleSystem, type ConsoleSystem } from './consoleSystem';
-import { logIn, played, playFor, SAMPLE_IMAGE, screenshot, STAGE_TIMEOUT_MS, waitForStage } from './pageHelpers';
+import { logIn, played, playFor, SAMPLE_IMAGE, screenshot, STAGE_TIMEOUT_MS, startAdFromForm as startAd, waitForStage, withPage as withBrowserPage } from './pageHelpers';
 
 const skip = browserMissing();
 let system: ConsoleSystem;
@@ -19,27 +19,8 @@ after(async () => {
   await system?.close();
 });
 
-async function withPage(run: (page: Page) => Promise<void>): Promise<void> {
-  // A fresh context: an empty profile, no cookies from another test.
-  const context: BrowserContext = await system.browser.newContext({ viewport: { width: 1280, height: 900 } });
-  try {
-    await run(await context.newPage());
-  } finally {
-    await context.close();
-  }
-}
-
-/** Starts an ad from /new (already logged in) and waits for its page in review. */
-async function startAdFromForm(page: Page, prompt: string): Promise<string> {
-  await page.goto(`${system.baseUrl}/new`);
-  const adId = await page.getByLabel('Ad id').inputValue();
-  await page.getByLabel('Product images').setInputFiles(SAMPLE_IMAGE);
-  await page.getByLabel(/^Prompt/).fill(prompt);
-  await page.getByRole('button', { name: 'Start the ad' }).click();
-  await page.waitForURL(`${system.baseUrl}/ads/${adId}`);
-  await waitForStage(page, 'review');
-  return adId;
-}
+const withPage = (run: (page: Page) => Promise<void>): Promise<void> => withBrowserPage(system.browser, run);
+const startAdFromForm = (page: Page, prompt: string): Promise<string> => startAd(page, system.baseUrl, prompt);
 
 test('an operator starts an ad, plays a take, edits a storyboard, selects the new take, approves and plays the final video', { skip }, async () => {
   await withPage(async (page) => {
@@ -50,7 +31,7 @@ test('an operator starts an ad, plays a take, edits a storyboard, selects the ne
 
     await page.getByRole('link', { name: 'New ad' }).click();
     await page.waitForURL(`${system.baseUrl}/new`);
-    assert.match(await page.getByLabel('Ad id').inputValue(), /^ad-\d{8}-[0-9a-f]{6}$/, 'the form suggests a random ad id');
+    assert.match(await page.getByLabel('Ad id').inputValue(), /^console-\d{8}-[0-9a-f]{6}$/, 'the form suggests a random ad id (its workflow id is then ad-console-...)');
     assert.equal(await page.getByLabel('Narration language').inputValue(), 'zh', 'Chinese narration is the default');
     const adId = await startAdFromForm(page, 'A rose perfume on a marble table, morning light.');
 

@@ -2,7 +2,7 @@
 // ad's stage on its page, playing a media element, saving screenshots.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
 
 export const SCREENSHOT_DIR = path.join(PROJECT_ROOT, 'test-results', 'screenshots');
@@ -21,6 +21,28 @@ export async function logIn(page: Page, token: string): Promise<void> {
   await page.getByLabel('API token').fill(token);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.waitForURL((url) => url.pathname !== '/login');
+}
+
+/** Runs `run` in a fresh context: an empty profile, no cookies from another test. */
+export async function withPage(browser: Browser, run: (page: Page) => Promise<void>): Promise<void> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    await run(await context.newPage());
+  } finally {
+    await context.close();
+  }
+}
+
+/** Starts an ad from /new (already logged in) and waits for its page in review; resolves with its id. */
+export async function startAdFromForm(page: Page, baseUrl: string, prompt: string): Promise<string> {
+  await page.goto(`${baseUrl}/new`);
+  const adId = await page.getByLabel('Ad id').inputValue();
+  await page.getByLabel('Product images').setInputFiles(SAMPLE_IMAGE);
+  await page.getByLabel(/^Prompt/).fill(prompt);
+  await page.getByRole('button', { name: 'Start the ad' }).click();
+  await page.waitForURL(`${baseUrl}/ads/${adId}`);
+  await waitForStage(page, 'review');
+  return adId;
 }
 
 /** Waits until the ad page shows the stage (the page sets it on <main> after each render). */

@@ -1,8 +1,8 @@
 // What every console page shares: calls to the /v1 API with the session
-// cookie, a way back to /login when the API says 401, request ids, and a
+// cookie, a way back to /login when the API says 401, and a
 // small DOM builder. Texts from the API only ever become text nodes here:
 // prompts and ids are user input and must never be parsed as HTML.
-/* global document, location, fetch, crypto */
+/* global document, location, fetch */
 
 export const STAGES = ['creating', 'generating', 'reading', 'editing', 'review', 'composing', 'saving', 'done', 'failed', 'cancelled'];
 export const FINISHED_STAGES = ['done', 'failed', 'cancelled'];
@@ -57,12 +57,6 @@ export async function api(path, { method = 'GET', json, form } = {}) {
   return body;
 }
 
-/** A fresh request id for one operator action ([\w.:-], as the API requires); works outside secure contexts too. */
-export function newRequestId() {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return `console-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
-}
-
 /**
  * Builds an element. `props` are set as properties (className, textContent,
  * type, ...) except `attrs`, set as attributes; children are nodes or
@@ -106,6 +100,11 @@ export function formatTime(value) {
 
 export function formatCredits(value) {
   return typeof value === 'number' ? value.toLocaleString() : '–';
+}
+
+/** Sets a media element's source only when it changed: assigning the same src again would restart playback. */
+export function setSource(media, url) {
+  if (url && media.getAttribute('src') !== url) media.setAttribute('src', url);
 }
 
 /** The media route of a file in the ad's folder of the artifact store. */

@@ -36,7 +36,24 @@ function createRow(adId) {
   const finished = el('td');
   const row = el('tr', {}, el('th', { scope: 'row' }, link), el('td', {}, stage), el('td', {}, el('div', { className: 'progress-cell' }, progress, progressText)), credits, started, finished);
   row.dataset.adId = adId;
-  return { row, stage, progress, progressText, credits, started, finished, status: undefined };
+  return { row, stage, progress, progressText, credits, started, finished, status: undefined, readError: undefined };
+}
+
+/**
+ * Credits come from the ad's status: "…" until its first read, "–" once a
+ * read failed (no worker answers the ad's query, say), with the reason in
+ * the cell's title; the next poll asks again.
+ */
+function renderCredits(entry) {
+  if (entry.status) {
+    setText(entry.credits, formatCredits(entry.status.creditsSpent));
+    entry.credits.removeAttribute('title');
+  } else if (entry.readError) {
+    setText(entry.credits, '–');
+    entry.credits.title = `The ad's status could not be read: ${entry.readError}`;
+  } else {
+    setText(entry.credits, '…');
+  }
 }
 
 function renderRow(entry, ad) {
@@ -48,7 +65,7 @@ function renderRow(entry, ad) {
   const progress = stage === 'done' ? 100 : (status?.progress ?? 0);
   entry.progress.value = progress;
   setText(entry.progressText, finished ? '' : `${progress}%`);
-  setText(entry.credits, status ? formatCredits(status.creditsSpent) : '…');
+  renderCredits(entry);
   setText(entry.started, formatTime(ad.startTime));
   setText(entry.finished, formatTime(ad.closeTime));
 }
@@ -61,10 +78,13 @@ async function refreshStatuses(ads) {
   });
   await Promise.all(
     stale.map(async (ad) => {
+      const entry = rows.get(ad.adId);
       try {
-        rows.get(ad.adId).status = await api(`/v1/ads/${encodeURIComponent(ad.adId)}`);
-      } catch {
-        // The row keeps what the list said; the next poll asks again.
+        entry.status = await api(`/v1/ads/${encodeURIComponent(ad.adId)}`);
+        entry.readError = undefined;
+      } catch (err) {
+        // The row keeps what the list and any earlier read said; the next poll asks again.
+        entry.readError = errorText(err);
       }
     }),
   );

@@ -1,9 +1,13 @@
 // /new: starts an ad with POST /v1/ads as multipart (the images go as file
 // parts), then opens its page. The API checks everything; this page checks
 // only what it can say sooner (id shape, image count and types) and shows
-// every refusal next to the field it names.
+// every refusal next to the field it names. The ad id is the idempotency
+// key: a submission whose answer was lost is sent again with the same id, and
+// the API's "already exists" then means the first try got through. An id that
+// was already taken before is said so on the form, not opened silently.
 /* global document, location, FormData, crypto */
-import { api, errorText, showMessage, wireLogout } from './common.js';
+import { api, el, errorText, showMessage, wireLogout } from './common.js';
+import { isDefiniteAnswer } from './requestIds.js';
 
 const AD_ID = /^[\w.-]{1,128}$/;
 const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
@@ -19,7 +23,8 @@ const fieldOutputs = new Map([...form.querySelectorAll('output[data-field]')].ma
 function randomAdId() {
   const day = new Date().toISOString().slice(0, 10).replaceAll('-', '');
   const suffix = Array.from(crypto.getRandomValues(new Uint8Array(3)), (b) => b.toString(16).padStart(2, '0')).join('');
-  return `ad-${day}-${suffix}`;
+  // "console-": the ad's workflow id is then "ad-console-...", never the ambiguous "ad-ad-...".
+  return `console-${day}-${suffix}`;
 }
 
 /** The form's output for a field the API named ("review.windowMs", "images[0]", "reviewWindowMs" ...). */
@@ -67,6 +72,17 @@ function formBody() {
   return body;
 }
 
+/** The ad id of a submission the API has not answered definitely (a lost answer): a retry with it may find the ad made. */
+let unansweredAdId;
+
+/** Says on the form that the id is taken, with a link to the ad that has it. */
+function showTaken(id) {
+  const output = fieldOutputs.get('adId');
+  showMessage(output, '');
+  output.append('An ad with this id already exists: ', el('a', { href: `/ads/${encodeURIComponent(id)}`, textContent: 'open it?' }), ' Or choose another id to start a new one.');
+  adId.setAttribute('aria-invalid', 'true');
+}
+
 adId.value = randomAdId();
 review.addEventListener('change', () => {
   reviewMinutes.disabled = !review.checked;
@@ -79,10 +95,17 @@ form.addEventListener('submit', async (event) => {
   const button = form.querySelector('button[type=submit]');
   button.disabled = true;
   showMessage(formError, 'Starting…', 'ok');
+  const id = adId.value;
   try {
     const answer = await api('/v1/ads', { method: 'POST', form: formBody() });
-    location.assign(`/ads/${encodeURIComponent(answer?.adId ?? adId.value)}`);
+    const ours = answer?.created !== false || unansweredAdId === id;
+    unansweredAdId = undefined;
+    if (ours) return location.assign(`/ads/${encodeURIComponent(answer?.adId ?? id)}`);
+    showMessage(formError, '');
+    showTaken(id);
+    button.disabled = false;
   } catch (err) {
+    unansweredAdId = isDefiniteAnswer(err) ? undefined : id;
     showMessage(formError, '');
     // The API names the field in `field`, or at the start of its message ("prompt: ...").
     const field = err.field ?? /^([\w]+)[.[:]/.exec(err.message ?? '')?.[1];
