@@ -5,7 +5,7 @@
 //   receiver, api: their /healthz answers 200 on the configured port;
 //   worker: Temporal lists this container's worker among the task queue's
 //     pollers (a worker that lost Temporal, or never got going, is unhealthy);
-//   simulator: it answers on its --port;
+//   simulator: it answers on its --host and --port;
 //   start-ad, admin: one-off commands, nothing to watch.
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -55,6 +55,12 @@ function flagValue(args: string[], name: string): string | undefined {
   return index >= 0 ? args[index + 1] : args.find((arg) => arg.startsWith(`${name}=`))?.slice(name.length + 1);
 }
 
+/** Where the simulator listens: its --host (a wildcard or none means loopback). */
+function simulatorHost(host: string | undefined): string {
+  if (!host || host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 async function check(command: string | undefined, args: string[]): Promise<string | undefined> {
   switch (command) {
     case 'receiver':
@@ -64,7 +70,7 @@ async function check(command: string | undefined, args: string[]): Promise<strin
     case 'worker':
       return workerPolls();
     case 'simulator':
-      return answers(`http://127.0.0.1:${flagValue(args, '--port') ?? '8089'}/_simulator/counters`);
+      return answers(`http://${simulatorHost(flagValue(args, '--host'))}:${flagValue(args, '--port') ?? '8089'}/_simulator/counters`);
     case 'start-ad':
     case 'admin':
       return undefined;
