@@ -3,6 +3,7 @@
 // start-up with a message naming the setting and the rule (ConfigError), never
 // later and never as a stack trace (see `runMain`).
 import path from 'node:path';
+import { PROJECT_ROOT } from './temporal/projectRoot';
 import { DEFAULT_TASK_QUEUE } from './workflows/messages';
 
 export class ConfigError extends Error {
@@ -18,6 +19,9 @@ export class ConfigError extends Error {
 export type Env = Record<string, string | undefined>;
 
 export const DEFAULT_VIDU_BASE_URL = 'https://api.vidu.com';
+
+/** Where `npm run build` writes the workflow bundle; the worker uses it when WORKFLOW_BUNDLE_PATH is unset and it exists. */
+export const DEFAULT_WORKFLOW_BUNDLE_PATH = path.join(PROJECT_ROOT, 'dist', 'workflow-bundle.js');
 
 /**
  * How long the dev server launcher waits for the server to answer. Generous:
@@ -83,6 +87,12 @@ export interface AppConfig {
    * unless `allowPrivateHosts`.
    */
   notify: { signingSecret: string | undefined; allowPrivateHosts: boolean };
+  /**
+   * A prebuilt workflow bundle (`npm run build`) for the worker, absolute;
+   * undefined when WORKFLOW_BUNDLE_PATH is unset. Whether the file exists is
+   * checked by the worker, the one command that reads it.
+   */
+  workflowBundlePath: string | undefined;
 }
 
 const API_TOKEN_PATTERN = /^[\x21-\x7e]{16,256}$/;
@@ -106,6 +116,13 @@ function webhookSecret(env: Env, name: string): string | undefined {
     throw new ConfigError(name, 'must be "whsec_" followed by base64 of at least 24 random bytes');
   }
   return value;
+}
+
+function jsFilePath(env: Env, name: string): string | undefined {
+  const value = text(env, name);
+  if (value === undefined) return undefined;
+  if (!value.endsWith('.js')) throw new ConfigError(name, `must name a .js file made by \`npm run build\` (got "${value}")`);
+  return path.resolve(value);
 }
 
 function flag(env: Env, name: string): boolean {
@@ -144,6 +161,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     temporalStartTimeoutMs: integer(env, 'TEMPORAL_START_TIMEOUT_MS', DEFAULT_TEMPORAL_START_TIMEOUT_MS, 1_000, 3_600_000),
     api: { host: text(env, 'API_HOST') ?? '0.0.0.0', port: integer(env, 'API_PORT', 8090, 0, 65535), tokens: apiTokens(env), trustProxy: flag(env, 'API_TRUST_PROXY') },
     notify: { signingSecret: webhookSecret(env, 'NOTIFY_SIGNING_SECRET'), allowPrivateHosts: flag(env, 'NOTIFY_ALLOW_PRIVATE_HOSTS') },
+    workflowBundlePath: jsFilePath(env, 'WORKFLOW_BUNDLE_PATH'),
   };
 }
 

@@ -1,12 +1,14 @@
 // The worker: runs the ad workflow and its activities. `npm run worker`
 // starts one from the environment (see src/config.ts); tests and the demo
 // build their own with `createAdWorker`.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
 import type { Duration } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
 import type { NotifyDeps } from './activities/deps';
 import { LocalArtifactStore } from './artifacts/artifactStore';
-import { loadConfig, requireViduApiKey, runMain } from './config';
+import { ConfigError, DEFAULT_WORKFLOW_BUNDLE_PATH, loadConfig, requireViduApiKey, runMain } from './config';
 import { connectWorker } from './temporal/connection';
 import { ViduClient } from './vidu/viduClient';
 
@@ -50,9 +52,49 @@ export async function createAdWorker(opts: AdWorkerOptions): Promise<Worker> {
   });
 }
 
+export interface WorkflowCodeChoice {
+  /** The prebuilt bundle to run; undefined: bundle src/workflows at start (webpack, a few seconds). */
+  workflowBundle?: { codePath: string };
+  /** What the worker logs at start, so which code runs is never a guess. */
+  description: string;
+}
+
+/**
+ * The workflow code `npm run worker` runs: the bundle named by
+ * WORKFLOW_BUNDLE_PATH (which must exist), else the one `npm run build` left in
+ * dist/ if any, else the workflow code bundled at start as in development.
+ */
+export function chooseWorkflowCode(configuredPath: string | undefined, defaultPath = DEFAULT_WORKFLOW_BUNDLE_PATH): WorkflowCodeChoice {
+  if (configuredPath !== undefined) {
+    if (!existsSync(configuredPath)) {
+      throw new ConfigError('WORKFLOW_BUNDLE_PATH', `no file at ${configuredPath}: run \`npm run build\` to make it, or unset the setting to bundle at start`);
+    }
+    return { workflowBundle: { codePath: configuredPath }, description: `prebuilt workflow bundle ${configuredPath} (WORKFLOW_BUNDLE_PATH)` };
+  }
+  if (existsSync(defaultPath)) {
+    const stale = newerWorkflowSource(statSync(defaultPath).mtimeMs);
+    return {
+      workflowBundle: { codePath: defaultPath },
+      description:
+        `prebuilt workflow bundle ${defaultPath}` +
+        (stale ? ` (WARNING: older than ${stale}; run \`npm run build\` again or delete it to bundle at start)` : ''),
+    };
+  }
+  return { description: `workflow code bundled at start (no ${defaultPath}; \`npm run build\` makes one)` };
+}
+
+/** A workflow source file changed after the bundle in dist/ was built: in development that bundle is out of date. */
+function newerWorkflowSource(bundleMtimeMs: number): string | undefined {
+  const dir = path.join(__dirname, 'workflows');
+  if (!existsSync(dir)) return undefined;
+  const newer = readdirSync(dir).find((name) => statSync(path.join(dir, name)).mtimeMs > bundleMtimeMs);
+  return newer && path.join('src', 'workflows', newer);
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const apiKey = requireViduApiKey(config);
+  const workflowCode = chooseWorkflowCode(config.workflowBundlePath);
   const { connection, namespace } = await connectWorker();
   const vidu = new ViduClient({ baseUrl: config.vidu.baseUrl, apiKey, timeoutMs: config.vidu.timeoutMs });
   try {
@@ -64,7 +106,9 @@ async function main(): Promise<void> {
       artifacts: new LocalArtifactStore(config.artifactDir),
       callbackPublicUrl: config.callbackPublicUrl,
       notify: config.notify,
+      workflowBundle: workflowCode.workflowBundle,
     });
+    console.log(`ad worker workflow code: ${workflowCode.description}`);
     console.log(
       `ad worker on task queue "${config.taskQueue}" (namespace ${namespace}), Vidu at ${config.vidu.baseUrl}, ` +
         `artifacts in ${config.artifactDir}, ${config.callbackPublicUrl ? `callbacks to ${config.callbackPublicUrl}` : 'no callback URL: polling only'}, ` +

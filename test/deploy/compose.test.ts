@@ -1,0 +1,187 @@
+// docker-compose.yml, read as compose reads it (no Docker engine runs here):
+// the services and their pinned images, the start order, health checks, the
+// search-attribute job, the settings `docker compose up` refuses to start
+// without, ports, the shared artifact volume and the dry-run profile.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { SearchAttributeType } from '@temporalio/common';
+import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
+import { AD_SEARCH_ATTRIBUTES } from '../../src/workflows/searchAttributes';
+import { interpolateDocument, MissingVariableError, parseEnvFile } from './composeInterpolation';
+
+interface Service {
+  image?: string;
+  build?: unknown;
+  command?: string[];
+  entrypoint?: string[] | string;
+  environment?: Record<string, string | number>;
+  ports?: string[];
+  volumes?: string[];
+  healthcheck?: { test?: string[] };
+  depends_on?: Record<string, { condition: string }>;
+  profiles?: string[];
+  container_name?: string;
+}
+interface ComposeFile {
+  services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
+}
+
+const COMPOSE_TEXT = readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8');
+// Compose honours YAML merge keys (<<: *app), which YAML 1.2 leaves to the reader.
+const compose = parse(COMPOSE_TEXT, { merge: true }) as ComposeFile;
+const services = compose.services;
+const DRY_RUN_ENV = parseEnvFile(readFileSync(path.join(PROJECT_ROOT, 'deploy', 'dry-run.env'), 'utf8'));
+const PRODUCTION_ENV = {
+  VIDU_API_KEY: 'a-real-key',
+  CALLBACK_PUBLIC_URL: 'https://hooks.example.com/vidu/callback',
+  API_TOKENS: 'a-token-of-16-chars-or-more',
+};
+const APP_SERVICES = ['worker', 'receiver', 'api'];
+
+function service(name: string): Service {
+  const found = services[name];
+  assert.ok(found, `docker-compose.yml has a "${name}" service`);
+  return found;
+}
+
+function commandText(s: Service): string {
+  return [s.entrypoint, s.command].flat().filter((part) => part !== undefined).join(' ');
+}
+
+function hostPort(mapping: string): string {
+  const parts = mapping.split(':');
+  return parts.length === 3 ? `${parts[0]}:${parts[1]}` : parts[0]!;
+}
+
+describe('docker-compose.yml', () => {
+  it('has the database, Temporal, its Web UI, the setup jobs, the services and the simulator', () => {
+    for (const name of ['postgresql', 'temporal-schema', 'temporal', 'temporal-setup', 'temporal-ui', 'worker', 'receiver', 'api', 'simulator']) service(name);
+  });
+
+  it('pins every image to a version (no latest, no bare name)', () => {
+    for (const [name, s] of Object.entries(services)) {
+      assert.ok(s.image, `${name} names its image`);
+      const tag = s.image.split('@')[0]!.split('/').at(-1)!.split(':')[1];
+      assert.ok(tag && tag !== 'latest', `${name}: ${s.image} has a version tag`);
+      if (!s.build) assert.match(tag, /\d/, `${name}: ${s.image} is pinned to a numbered version`);
+    }
+    for (const name of APP_SERVICES) assert.equal(service(name).build, '.', `${name} runs the project's image, built from the Dockerfile`);
+  });
+
+  it('runs one Temporal server release with its matching admin tools (the 1.29 line of SDK 1.24)', () => {
+    const server = service('temporal').image!;
+    assert.match(server, /^temporalio\/server:1\.29\.\d+$/);
+    const version = server.split(':')[1]!;
+    for (const job of ['temporal-schema', 'temporal-setup']) {
+      assert.ok(service(job).image!.startsWith(`temporalio/admin-tools:${version}`), `${job} uses admin-tools ${version}`);
+    }
+    assert.match(service('temporal-ui').image!, /^temporalio\/ui:\d+\.\d+\.\d+$/);
+  });
+
+  it('health-checks the database, Temporal, the receiver, the API and the worker', () => {
+    for (const name of ['postgresql', 'temporal', 'receiver', 'api', 'worker']) {
+      const test = service(name).healthcheck?.test;
+      assert.ok(test && ['CMD', 'CMD-SHELL'].includes(test[0]!) && test.length > 1, `${name} has a health check`);
+    }
+    assert.match(service('postgresql').healthcheck!.test!.join(' '), /pg_isready/);
+    for (const name of ['receiver', 'api', 'worker']) {
+      assert.deepEqual(service(name).healthcheck!.test!.slice(-2), ['deploy/healthcheck.ts', name], `${name} checks itself as ${name}`);
+    }
+  });
+
+  it('starts in order: database, schema, server, namespace and search attributes, then the services', () => {
+    const dependsOn = (name: string, on: string) => service(name).depends_on?.[on]?.condition;
+    assert.equal(dependsOn('temporal-schema', 'postgresql'), 'service_healthy');
+    assert.equal(dependsOn('temporal', 'temporal-schema'), 'service_completed_successfully');
+    assert.equal(dependsOn('temporal-setup', 'temporal'), 'service_healthy');
+    assert.equal(dependsOn('temporal-ui', 'temporal'), 'service_healthy');
+    for (const name of APP_SERVICES) {
+      assert.equal(dependsOn(name, 'temporal'), 'service_healthy', `${name} waits for a healthy Temporal`);
+      assert.equal(dependsOn(name, 'temporal-setup'), 'service_completed_successfully', `${name} waits for the search attributes`);
+    }
+  });
+
+  it('registers every search attribute of the ad workflow as its type, in the setup job', () => {
+    const script = commandText(service('temporal-setup'));
+    assert.match(script, /temporal operator search-attribute create/);
+    assert.match(script, /temporal operator namespace create/);
+    for (const key of AD_SEARCH_ATTRIBUTES) {
+      assert.equal(key.type, SearchAttributeType.KEYWORD, `${key.name} is a Keyword (the job registers Keywords)`);
+      assert.match(script, new RegExp(`\\b${key.name}\\b`), `the setup job registers ${key.name}`);
+    }
+    assert.match(script, /--type Keyword/);
+  });
+
+  it('runs each service with its command and wires it to Temporal in the network', () => {
+    for (const name of APP_SERVICES) {
+      const s = service(name);
+      assert.deepEqual(s.command, [name]);
+      assert.equal(s.environment?.TEMPORAL_ADDRESS, 'temporal:7233');
+    }
+    assert.equal(service('temporal-setup').environment?.TEMPORAL_ADDRESS, 'temporal:7233');
+  });
+
+  it('requires VIDU_API_KEY, CALLBACK_PUBLIC_URL and API_TOKENS where they are needed, with a message', () => {
+    const required = (name: string, variable: string) =>
+      assert.match(String(service(name).environment?.[variable]), new RegExp(`^\\$\\{${variable}:\\?.{10,}\\}$`), `${name}: ${variable} is required with a message`);
+    required('worker', 'VIDU_API_KEY');
+    required('worker', 'CALLBACK_PUBLIC_URL');
+    required('receiver', 'VIDU_API_KEY');
+    required('receiver', 'CALLBACK_PUBLIC_URL');
+    required('api', 'API_TOKENS');
+    for (const missing of Object.keys(PRODUCTION_ENV)) {
+      const env = { ...PRODUCTION_ENV, [missing]: '' };
+      assert.throws(
+        () => interpolateDocument(compose, env),
+        (err: unknown) => err instanceof MissingVariableError && err.variable === missing && err.detail.includes(missing),
+        `docker compose up without ${missing} stops with a message naming it`,
+      );
+    }
+    const resolved = interpolateDocument(compose, PRODUCTION_ENV);
+    assert.equal(resolved.services.worker!.environment!.VIDU_BASE_URL, 'https://api.vidu.com', 'the real Vidu API by default');
+  });
+
+  it('publishes the receiver on 8080, the API on 8090 and the Web UI on 8233, no host port twice', () => {
+    assert.deepEqual(service('receiver').ports, ['8080:8080']);
+    assert.deepEqual(service('api').ports, ['8090:8090']);
+    assert.deepEqual(service('temporal-ui').ports, ['8233:8080']);
+    const published = Object.values(services).flatMap((s) => (s.ports ?? []).map(hostPort));
+    assert.equal(new Set(published).size, published.length, `host ports are distinct: ${published.join(', ')}`);
+    assert.equal(service('worker').ports, undefined, 'the worker publishes nothing, so it scales');
+    assert.equal(service('worker').container_name, undefined, 'the worker has no fixed name, so it scales');
+    assert.equal(service('receiver').environment?.RECEIVER_PORT, 8080);
+    assert.equal(service('api').environment?.API_PORT, 8090);
+  });
+
+  it('shares one artifact volume between the worker and the API, at their ARTIFACT_DIR', () => {
+    assert.ok(compose.volumes && 'artifacts' in compose.volumes, 'a named volume "artifacts"');
+    for (const name of ['worker', 'api']) {
+      const dir = service(name).environment?.ARTIFACT_DIR;
+      assert.ok(dir, `${name} sets ARTIFACT_DIR`);
+      assert.ok(service(name).volumes?.includes(`artifacts:${dir}`), `${name} mounts the artifacts volume at ${dir}`);
+    }
+    assert.equal(service('receiver').volumes, undefined, 'the receiver keeps no files');
+  });
+
+  it('runs the simulator only in the dry-run profile, which deploy/dry-run.env turns on and points the worker at', () => {
+    assert.deepEqual(service('simulator').profiles, ['dry-run']);
+    for (const [name, s] of Object.entries(services)) {
+      if (name !== 'simulator') assert.equal(s.profiles, undefined, `${name} runs in every profile`);
+    }
+    assert.deepEqual(DRY_RUN_ENV.COMPOSE_PROFILES?.split(','), ['dry-run']);
+    const resolved = interpolateDocument(compose, DRY_RUN_ENV);
+    const simulator = resolved.services.simulator!;
+    const port = simulator.command![simulator.command!.indexOf('--port') + 1];
+    const host = simulator.command![simulator.command!.indexOf('--host') + 1];
+    assert.equal(resolved.services.worker!.environment!.VIDU_BASE_URL, `http://simulator:${port}`);
+    assert.equal(host, 'simulator', 'the simulator listens on its network address, which its media URLs name');
+    assert.equal(simulator.command![simulator.command!.indexOf('--api-key') + 1], resolved.services.worker!.environment!.VIDU_API_KEY, 'the worker uses the simulator’s key');
+    const callback = new URL(String(resolved.services.worker!.environment!.CALLBACK_PUBLIC_URL));
+    assert.equal(`${callback.hostname}:${callback.port}`, `receiver:${resolved.services.receiver!.environment!.RECEIVER_PORT}`, 'simulated callbacks reach the receiver');
+    assert.ok(String(resolved.services.api!.environment!.API_TOKENS).length >= 16);
+  });
+});
