@@ -7,12 +7,14 @@ import { creditsSpent, editsInFlight, type AdState } from './adState';
 import { selectionOf } from './selection';
 import { shortTaskId, urlHost } from './summaries';
 
-/** What the ad's caption says about the ad itself; continue-as-new drops the static summary, so the details repeat it. */
+/** What the details need beyond the state. */
 export interface DetailsContext {
   /** The static summary's text ("Ad spring-42: a bottle on a beach…, 15 s, 16:9"). */
   adLine: string;
   runNumber: number;
 }
+
+const PROGRESS_STAGES = new Set(['generating', 'editing', 'composing']);
 
 /** Long waiting messages (an outage's cause) are cut: the status query has them whole. */
 const NEXT_ACTION_CHARS = 140;
@@ -57,7 +59,8 @@ export function nextAction(state: AdState): string {
 
 /** The first lines: stage, next action, Vidu task and credits. */
 function headline(state: AdState): string[] {
-  const progress = state.stage === 'done' || state.stage === 'failed' || state.stage === 'cancelled' ? '' : ` (${state.progress}%)`;
+  // Progress means something only while Vidu generates.
+  const progress = PROGRESS_STAGES.has(state.stage) ? ` (${state.progress}%)` : '';
   const task = state.mainTaskId ? `Vidu task \`${state.mainTaskId}\` · ` : '';
   const lines = [`**${state.stage}**${progress}`, `**Next:** ${nextAction(state)}`, `${task}**Credits:** ${creditsSpent(state)}`];
   // A failure's reason belongs up top: it is what the operator opened the page for.
@@ -66,7 +69,9 @@ function headline(state: AdState): string[] {
 }
 
 function rest(state: AdState, context: DetailsContext): string[] {
-  const lines = [`${context.adLine}${context.runNumber > 1 ? ` · run ${context.runNumber}` : ''}`];
+  const lines: string[] = [];
+  // Continue-as-new drops the static summary: later runs say here what the ad is.
+  if (context.runNumber > 1) lines.push(`${context.adLine} · run ${context.runNumber}`);
   if (state.composeTaskId) lines.push(`Compose task \`${state.composeTaskId}\``);
   if (state.storyboards.length > 0) {
     const selection = selectionOf(state);
@@ -76,7 +81,7 @@ function rest(state: AdState, context: DetailsContext): string[] {
   if (state.edits.length > 0) {
     const done = state.edits.filter((e) => e.state === 'succeeded').length;
     const failed = state.edits.filter((e) => e.state === 'failed').length;
-    lines.push(`Edits: ${editsInFlight(state).length} running, ${done} done, ${failed} failed (${state.editsUsed}/${state.maxEdits} used)`);
+    lines.push(`Edits: ${editsInFlight(state).length} running, ${done} done, ${failed} failed (${state.editsUsed} of ${state.maxEdits} used)`);
   }
   const takes = [...state.storyboards, state.narration, state.bgm].flatMap((slot) => slot?.takes ?? []).filter((t) => t.state === 'success');
   if (takes.length > 0) lines.push(`Takes kept: ${takes.filter((t) => t.media !== undefined).length} of ${takes.length}`);
