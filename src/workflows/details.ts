@@ -68,16 +68,12 @@ function headline(state: AdState): string[] {
   return lines;
 }
 
+/** Counts and outcomes before the long lists of take ids, which the frame cuts first. */
 function rest(state: AdState, context: DetailsContext): string[] {
   const lines: string[] = [];
   // Continue-as-new drops the static summary: later runs say here what the ad is.
   if (context.runNumber > 1) lines.push(`${context.adLine} · run ${context.runNumber}`);
-  if (state.composeTaskId) lines.push(`Compose task \`${state.composeTaskId}\``);
-  if (state.storyboards.length > 0) {
-    const selection = selectionOf(state);
-    const boards = state.storyboards.map((s, i) => `#${i}: \`${s.selectedTakeId}\` of ${s.takes.length}`).join(', ');
-    lines.push(`Storyboards: ${boards}`, `Narration \`${selection.narrationTaskId}\`, music \`${selection.bgmTaskId}\``);
-  }
+  if (state.lastError && state.stage !== 'failed') lines.push(`Last error: ${state.lastError}`);
   if (state.edits.length > 0) {
     const done = state.edits.filter((e) => e.state === 'succeeded').length;
     const failed = state.edits.filter((e) => e.state === 'failed').length;
@@ -85,9 +81,14 @@ function rest(state: AdState, context: DetailsContext): string[] {
   }
   const takes = [...state.storyboards, state.narration, state.bgm].flatMap((slot) => slot?.takes ?? []).filter((t) => t.state === 'success');
   if (takes.length > 0) lines.push(`Takes kept: ${takes.filter((t) => t.media !== undefined).length} of ${takes.length}`);
-  if (state.result) lines.push(`Video: \`${state.result.video.path}\``);
   if (state.notification) lines.push(`Completion webhook: ${state.notification.state}${state.notification.error ? ` (${state.notification.error})` : ''}`);
-  if (state.lastError && state.stage !== 'failed') lines.push(`Last error: ${state.lastError}`);
+  if (state.result) lines.push(`Video: \`${state.result.video.path}\``);
+  if (state.composeTaskId) lines.push(`Compose task \`${state.composeTaskId}\``);
+  if (state.storyboards.length > 0) {
+    const selection = selectionOf(state);
+    const boards = state.storyboards.map((s, i) => `#${i}: \`${s.selectedTakeId}\` of ${s.takes.length}`).join(', ');
+    lines.push(`Storyboards: ${boards}`, `Narration \`${selection.narrationTaskId}\`, music \`${selection.bgmTaskId}\``);
+  }
   return lines;
 }
 
