@@ -8,6 +8,7 @@ import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { AD_WORKFLOW_TYPE } from '../workflows/messages';
 import { AD_ID, AD_STAGE, VIDU_TASK_ID } from '../workflows/searchAttributes';
+import { adStaticDetails, adStaticSummary } from '../workflows/summaries';
 import { getAdHandle, type AdHandle } from './adHandle';
 import { AdRetryRefusedError } from './errors';
 import { describeLastRun, readLastRunHistory, type RunFailure } from './lastRun';
@@ -60,9 +61,8 @@ export async function retryAd(client: Client, adId: string, options: RetryAdOpti
         { key: AD_STAGE, value: resumed ? 'generating' : 'creating' },
         ...(plan.resumeFromTaskId ? [{ key: VIDU_TASK_ID, value: plan.resumeFromTaskId }] : []),
       ],
-      staticSummary: resumed
-        ? `Video ad ${adId}, resumed from Vidu task ${plan.resumeFromTaskId}`
-        : `Video ad ${adId}, retried after ${facts.failure?.type ?? last.status.toLowerCase()}`,
+      staticSummary: `${adStaticSummary(plan.input)} (${resumed ? 'resumed' : 'retried'})`,
+      staticDetails: `${adStaticDetails(plan.input)}\n\nRetried after ${facts.failure?.type ?? last.status.toLowerCase()}`,
     });
     runId = handle.firstExecutionRunId;
   } catch (err) {

@@ -7,6 +7,7 @@ import { ViduValidationError } from '../vidu/errors';
 import { validateCreateAdRequest } from '../vidu/requestValidation';
 import { AD_ID, AD_STAGE } from '../workflows/searchAttributes';
 import { AD_WORKFLOW_TYPE, workflowIdForAd, type AdFilmInput } from '../workflows/messages';
+import { adStaticDetails, adStaticSummary } from '../workflows/summaries';
 import { getAdHandle, type AdHandle } from './adHandle';
 import { adRequestIssues, type StartAdRequest } from './adRequest';
 import { AdInputError, type InputIssue } from './errors';
@@ -83,7 +84,9 @@ export async function startAd(client: Client, request: StartAdRequest, options: 
         { key: AD_ID, value: request.adId },
         { key: AD_STAGE, value: 'creating' },
       ],
-      staticSummary: `Video ad ${request.adId} from ${input.images.length} image(s)`,
+      // The Web UI's caption for the ad (this run only: continue-as-new drops it, the current details repeat it).
+      staticSummary: adStaticSummary(input),
+      staticDetails: adStaticDetails(input),
     });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

@@ -1,63 +1,74 @@
 // The activity stubs the ad workflow calls, each group with the retry policy
 // its credits demand. Built per run, since the heartbeat timeout and the
 // outage budget come from the ad's input. Every call is counted while it
-// runs: the workflow continues as new only when none is in flight.
-import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
+// runs: the workflow continues as new only when none is in flight. Every call
+// names what it is for (`acts.reads('poll main task …203456').getTaskState(id)`):
+// the summary rides on the command as user metadata, so the Web UI's event
+// history tells the rows apart, and replay ignores it (summaries.ts builds them).
+import { ActivityCancellationType, proxyActivities, type ActivityFunctionWithOptions, type ActivityInterfaceFor } from '@temporalio/workflow';
 import type { AdActivities } from './activityTypes';
+
+/** A group's activities, each call carrying `summary` (short, no secrets or media URLs). */
+export type ActivityGroup = (summary: string) => AdActivities;
 
 export interface ActivityGroups {
   /** Reads, cancels: idempotent. A few quick tries here; the workflow rides out longer outages itself (outageRetry.ts). */
-  reads: AdActivities;
+  reads: ActivityGroup;
   /**
    * Create spends credits and Vidu cannot find a task by anything we send, so
    * it gets exactly one attempt; the workflow decides what an unclear outcome means.
    * WAIT_CANCELLATION_COMPLETED: a cancelled ad still learns the id of a task
    * that was created, so that it can cancel it.
    */
-  creates: AdActivities;
+  creates: ActivityGroup;
   /** Edit and compose: every retry first looks for the record an earlier attempt may have made. */
-  spends: AdActivities;
+  spends: ActivityGroup;
   /** Saving the final video and the takes: idempotent (same paths, atomic replace); fresh URLs each attempt. */
-  saves: AdActivities;
+  saves: ActivityGroup;
   /**
    * The completion webhook: retried with backoff for up to a day (Standard
    * Webhooks' own schedule spans about that); only a 2xx, a final refusal,
    * a missing secret or a refused (private) host ends it sooner.
    */
-  notifies: AdActivities;
+  notifies: ActivityGroup;
 }
 
 export interface ActivityTracker {
   inFlight: number;
 }
 
-function tracked(activities: AdActivities, tracker: ActivityTracker): AdActivities {
-  const wrap =
-    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
+/** The proxy's activities with `summary` on every call, counted while they run. */
+function summarised(proxy: ActivityInterfaceFor<AdActivities>, summary: string, tracker: ActivityTracker): AdActivities {
+  const call = <K extends keyof AdActivities>(name: K): AdActivities[K] => {
+    const run = async (...args: Parameters<AdActivities[K]>) => {
       tracker.inFlight += 1;
       try {
-        return await call(...args);
+        return await (proxy[name] as ActivityFunctionWithOptions<AdActivities[K]>).executeWithOptions({ summary }, args);
       } finally {
         tracker.inFlight -= 1;
       }
     };
+    return run as AdActivities[K];
+  };
   return {
-    createAdTask: wrap(activities.createAdTask),
-    getTaskState: wrap(activities.getTaskState),
-    readSubRecords: wrap(activities.readSubRecords),
-    startEdit: wrap(activities.startEdit),
-    startCompose: wrap(activities.startCompose),
-    cancelViduTask: wrap(activities.cancelViduTask),
-    saveResult: wrap(activities.saveResult),
-    saveTakes: wrap(activities.saveTakes),
-    notifyAdFinished: wrap(activities.notifyAdFinished),
+    createAdTask: call('createAdTask'),
+    getTaskState: call('getTaskState'),
+    readSubRecords: call('readSubRecords'),
+    startEdit: call('startEdit'),
+    startCompose: call('startCompose'),
+    cancelViduTask: call('cancelViduTask'),
+    saveResult: call('saveResult'),
+    saveTakes: call('saveTakes'),
+    notifyAdFinished: call('notifyAdFinished'),
   };
 }
 
 export function activityGroups(options: { heartbeatTimeoutMs: number; outageBudgetMs: number }, tracker: ActivityTracker): ActivityGroups {
   const heartbeatTimeout = options.heartbeatTimeoutMs;
-  const group = (opts: Parameters<typeof proxyActivities>[0]) => tracked(proxyActivities<AdActivities>(opts), tracker);
+  const group = (opts: Parameters<typeof proxyActivities>[0]): ActivityGroup => {
+    const proxy = proxyActivities<AdActivities>(opts);
+    return (summary) => summarised(proxy, summary, tracker);
+  };
   return {
     reads: group({
       startToCloseTimeout: '2 minutes',

@@ -25,6 +25,7 @@ import { pollingSchedule } from './pollingSchedule';
 import { afterReviewTimeout, awaitReview } from './review';
 import { sameSelection, selectionOf, slotsFromRecords } from './selection';
 import { StatusPublisher } from './statusPublisher';
+import { adStaticSummary, shortTaskId } from './summaries';
 import { TakeKeeper } from './takeKeeper';
 import { ViduTaskWaiter } from './taskWaiter';
 
@@ -49,7 +50,7 @@ class AdFilmRun {
   private cancelReason: string | undefined;
   private reviewOpen = false;
   private ending = false;
-  private readonly publisher = new StatusPublisher();
+  private readonly publisher: StatusPublisher;
 
   constructor(private readonly input: m.AdFilmInput) {
     this.state = input.continued?.state ?? newAdState(input.adId, input.maxEdits ?? m.DEFAULT_MAX_EDITS);
@@ -63,6 +64,7 @@ class AdFilmRun {
       continueAsNewAfterEvents: limitOrDefault(input.continueAsNewAfterEvents, INPUT_LIMITS.continueAsNewAfterEvents),
       polling: pollingSchedule(input.polling),
     };
+    this.publisher = new StatusPublisher({ adLine: adStaticSummary(input), runNumber: this.runNumber });
     this.acts = activityGroups(this.limits, this.tracker);
     this.waiter = new ViduTaskWaiter(this.acts.reads, this.state.taskClocks);
     this.requests = new RequestLog(this.state);
@@ -201,7 +203,7 @@ class AdFilmRun {
 
   private async readRecords(): Promise<void> {
     this.setStage('reading');
-    const records = await this.idempotent('reading the storyboards', () => this.acts.reads.readSubRecords(this.state.mainTaskId!));
+    const records = await this.idempotent('reading the storyboards', () => this.acts.reads(`read storyboards of ${shortTaskId(this.state.mainTaskId!)}`).readSubRecords(this.state.mainTaskId!));
     if (records.storyboards.length === 0) {
       throw ApplicationFailure.create({ type: FAILURE_TYPES.taskFailed, message: `Vidu ad ${this.state.mainTaskId} has no storyboards`, nonRetryable: true });
     }
@@ -246,7 +248,7 @@ class AdFilmRun {
       state.composeMarker ??= `compose-${state.adId}-${state.seq}-${this.runNumber}`;
       const request = { mainTaskId: state.mainTaskId!, selection, storyboardCount: state.storyboards.length, marker: state.composeMarker, knownComposeIds: state.composedIds };
       const what = { what: 'starting the compose', budgetMs: this.limits.outageBudgetMs, idempotent: false, onWaiting: (msg?: string) => this.setWaiting(msg) };
-      const started = await retryThroughOutages(() => this.acts.spends.startCompose(request), what);
+      const started = await retryThroughOutages(() => this.acts.spends(`compose ${request.storyboardCount} storyboards`).startCompose(request), what);
       state.composeTaskId = started.subTaskId;
       state.taskCredits[started.subTaskId] = started.credits;
     }
@@ -263,7 +265,7 @@ class AdFilmRun {
     this.setStage('saving');
     const taskId = composeTaskId ?? state.mainTaskId!;
     const label = composeTaskId ? 'composed' : 'first-video';
-    const saved = await this.idempotent('saving the final video', () => this.acts.saves.saveResult({ adId: state.adId, taskId, label }));
+    const saved = await this.idempotent('saving the final video', () => this.acts.saves(`save final video (${label})`).saveResult({ adId: state.adId, taskId, label }));
     await this.takes.finish();
     const editTaskIds = state.edits.flatMap((e) => (e.subTaskId ? [e.subTaskId] : []));
     const result: m.AdFilmResult = { adId: state.adId, outcome: label, mainTaskId: state.mainTaskId!, composeTaskId, editTaskIds, selection, ...saved, creditsSpent: creditsSpent(state) };

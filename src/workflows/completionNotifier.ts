@@ -4,20 +4,21 @@
 // status and never changes the ad's own: the workflow returns its result (or
 // fails with its own failure) after the webhook was delivered or given up.
 import { patched, TemporalFailure, workflowInfo } from '@temporalio/workflow';
-import type { AdActivities } from './activityTypes';
+import type { ActivityGroup } from './activityProxies';
 import { asAdFailure } from './adFailures';
 import type { AdState } from './adState';
 import { FAILURE_TYPES } from './failures';
 import { notifyUrlProblem } from './inputRules';
 import type { AdFinishedNotification } from './messages';
 import { failureCause } from './outageRetry';
+import { urlHost } from './summaries';
 
 /** Histories recorded before the webhook existed never reach a notifyAdFinished call. */
 export const NOTIFY_FINISHED_PATCH = 'notify-finished';
 
 export interface CompletionNotifierContext {
   state: AdState;
-  notifies: AdActivities;
+  notifies: ActivityGroup;
   refresh(): void;
 }
 
@@ -45,7 +46,7 @@ export class CompletionNotifier {
     state.notification = { url, state: 'pending', webhookId };
     this.ctx.refresh();
     try {
-      await this.ctx.notifies.notifyAdFinished({ url, webhookId, notification });
+      await this.ctx.notifies(`notify ${urlHost(url)}: ad ${stage}`).notifyAdFinished({ url, webhookId, notification });
       state.notification = { url, state: 'delivered', webhookId };
     } catch (failure) {
       // A bug fails the workflow task (retried once fixed); any Temporal failure is the webhook's alone.

@@ -5,19 +5,21 @@
 // Every entry lives in the ad's state, so a run that continues as new picks
 // up the edits that were still running.
 import { ApplicationFailure, CancellationScope, condition, isCancellation, uuid4 } from '@temporalio/workflow';
-import type { AdActivities, TaskSnapshot } from './activityTypes';
+import type { ActivityGroup } from './activityProxies';
+import type { TaskSnapshot } from './activityTypes';
 import { editsInFlight, type AdState, type EditEntry } from './adState';
 import { editRequestProblem, normaliseEdit } from './editRules';
 import { FAILURE_TYPES } from './failures';
 import type { EditAccepted, EditRequestInput } from './messages';
 import { failureCause, retryThroughOutages } from './outageRetry';
 import { applyTake, describeSlot, slotOf } from './selection';
+import { firstWords } from './summaries';
 
 export interface EditRunnerContext {
   state: AdState;
   /** The ad's body scope: edits run under it. */
   body: CancellationScope;
-  spends: AdActivities;
+  spends: ActivityGroup;
   outageBudgetMs: number;
   awaitTask(taskId: string, label: string, onProgress: (progress: number) => void): Promise<TaskSnapshot>;
   /** Why edits are not accepted now, or undefined when they are (input edits skip the review rule). */
@@ -101,7 +103,7 @@ export class EditRunner {
       if (!entry.subTaskId) {
         const started = await retryThroughOutages(
           () =>
-            this.ctx.spends.startEdit({
+            this.ctx.spends(`edit ${where}: ${firstWords(entry.prompt)}`).startEdit({
               mainTaskId: state.mainTaskId!,
               kind: entry.kind,
               storyboardIndex: entry.storyboardIndex,

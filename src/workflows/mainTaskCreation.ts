@@ -9,16 +9,18 @@
 // Without callbacks, or when no such callback comes in time, the ad fails
 // with ViduCreateOutcomeUnknown and the marker, so an operator can find it.
 import { ActivityFailure, ApplicationFailure, condition, isCancellation, log, TimeoutFailure, uuid4 } from '@temporalio/workflow';
-import type { AdActivities, CreateAdTaskInput } from './activityTypes';
+import type { ActivityGroup } from './activityProxies';
+import type { CreateAdTaskInput } from './activityTypes';
 import type { AdState } from './adState';
 import { FAILURE_TYPES } from './failures';
 import { failureCause, retryThroughOutages } from './outageRetry';
+import { shortDuration, shortTaskId } from './summaries';
 
 export interface CreationContext {
   state: AdState;
   request: Omit<CreateAdTaskInput, 'attemptMarker'>;
-  creates: AdActivities;
-  reads: AdActivities;
+  creates: ActivityGroup;
+  reads: ActivityGroup;
   outageBudgetMs: number;
   adoptWindowMs: number;
   setWaiting(message: string | undefined): void;
@@ -53,7 +55,7 @@ export async function createMainTask(ctx: CreationContext): Promise<void> {
     if (state.pendingCreate) return adoptFromCallback(ctx);
     const marker = uuid4();
     try {
-      const created = await retryThroughOutages(() => ctx.creates.createAdTask({ ...ctx.request, attemptMarker: marker }), {
+      const created = await retryThroughOutages(() => ctx.creates('create the ad at Vidu').createAdTask({ ...ctx.request, attemptMarker: marker }), {
         what: 'creating the ad at Vidu',
         budgetMs: ctx.outageBudgetMs,
         idempotent: false,
@@ -81,12 +83,12 @@ async function adoptFromCallback(ctx: CreationContext): Promise<void> {
   ctx.setWaiting(`the create request's outcome is unclear: waiting until ${new Date(until).toISOString()} for Vidu's callback for attempt ${pending.marker}`);
   for (;;) {
     const remaining = until - Date.now();
-    const heard = remaining > 0 && (await condition(() => pending.candidateTaskIds.length > 0, remaining));
+    const heard = remaining > 0 && (await condition(() => pending.candidateTaskIds.length > 0, remaining, { summary: `await create callback, ${shortDuration(remaining)} left` }));
     if (!heard) throw outcomeUnknown(pending.marker, `no callback for attempt ${pending.marker} within ${ctx.adoptWindowMs} ms`);
     const taskId = pending.candidateTaskIds.shift()!;
     try {
       // Callback bodies are not signed: the query API must know the task before it is adopted.
-      const snapshot = await retryThroughOutages(() => ctx.reads.getTaskState(taskId), {
+      const snapshot = await retryThroughOutages(() => ctx.reads(`confirm main task ${shortTaskId(taskId)}`).getTaskState(taskId), {
         what: `confirming Vidu task ${taskId}`,
         budgetMs: ctx.outageBudgetMs,
         idempotent: true,

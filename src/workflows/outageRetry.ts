@@ -7,6 +7,7 @@
 // such a refusal proves nothing was created, so trying again is safe.
 import { ActivityFailure, ApplicationFailure, isCancellation, log, sleep, TimeoutFailure } from '@temporalio/workflow';
 import { FAILURE_TYPES } from './failures';
+import { shortDuration } from './summaries';
 
 export interface OutageRetryOptions {
   /** What is being tried, for the status: "reading the storyboards". */
@@ -75,7 +76,7 @@ export async function retryThroughOutages<T>(call: () => Promise<T>, options: Ou
         : `${options.what}: Vidu unreachable for ${minutesAndSeconds(elapsed)} (${why}), retrying in ${minutesAndSeconds(wait)}`;
       log.warn(message);
       options.onWaiting(message);
-      await sleep(wait);
+      await sleep(wait, { summary: `${refused ? 'rate-limit' : 'outage'} retry in ${shortDuration(wait)}: ${options.what}` });
       pause = Math.min(pause * 2, LONGEST_PAUSE_MS);
     }
   }

@@ -6,11 +6,12 @@ import { ApplicationFailure, condition, log } from '@temporalio/workflow';
 import type { AdState } from './adState';
 import { FAILURE_TYPES } from './failures';
 import type { AdFilmInput } from './messages';
+import { shortDuration } from './summaries';
 
 export async function awaitReview(state: AdState, windowMs: number): Promise<'approved' | 'timed-out'> {
   state.reviewDeadline ??= Date.now() + windowMs;
   const remaining = state.reviewDeadline - Date.now();
-  const approved = state.approved || (remaining > 0 && (await condition(() => state.approved, remaining)));
+  const approved = state.approved || (remaining > 0 && (await condition(() => state.approved, remaining, { summary: `review window ${shortDuration(remaining)}` })));
   return approved ? 'approved' : 'timed-out';
 }
 

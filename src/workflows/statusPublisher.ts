@@ -2,12 +2,14 @@
 // AdId) when they change, and the current-details text on every change.
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { editsInFlight, type AdState } from './adState';
-import { renderDetails } from './details';
+import { renderDetails, type DetailsContext } from './details';
 import { AD_ID, AD_STAGE, VIDU_TASK_ID } from './searchAttributes';
 
 export class StatusPublisher {
   private stage: string | undefined;
   private taskId: string | undefined;
+
+  constructor(private readonly details: DetailsContext) {}
 
   publish(state: AdState): void {
     const { stage, mainTaskId, adId } = state;
@@ -24,6 +26,6 @@ export class StatusPublisher {
       this.stage = stage;
       this.taskId = mainTaskId;
     }
-    setCurrentDetails(renderDetails(state));
+    setCurrentDetails(renderDetails(state, this.details));
   }
 }

@@ -7,7 +7,8 @@
 // that outlasts the budget is logged, not thrown. Occasions that come while a
 // save runs are folded into one more save after it.
 import { CancellationScope, TemporalFailure, condition, isCancellation, log, patched } from '@temporalio/workflow';
-import type { AdActivities, SavedTakes, TakeToSave } from './activityTypes';
+import type { ActivityGroup } from './activityProxies';
+import type { SavedTakes, TakeToSave } from './activityTypes';
 import type { AdState, SlotState } from './adState';
 import { failureCause, retryThroughOutages } from './outageRetry';
 import type { TakeStatus } from './messages';
@@ -19,7 +20,7 @@ export interface TakeKeeperContext {
   state: AdState;
   /** The ad's body scope: a cancel or a failure of the ad stops the saving too. */
   body: CancellationScope;
-  saves: AdActivities;
+  saves: ActivityGroup;
   outageBudgetMs: number;
   setWaiting(message: string | undefined): void;
   refresh(): void;
@@ -120,7 +121,7 @@ export class TakeKeeper {
     const { state } = this.ctx;
     const input = { adId: state.adId, mainTaskId: state.mainTaskId!, takes };
     try {
-      const result = await retryThroughOutages(() => this.call(() => this.ctx.saves.saveTakes(input)), {
+      const result = await retryThroughOutages(() => this.call(() => this.ctx.saves(`keep ${takes.length} take${takes.length === 1 ? '' : 's'}`).saveTakes(input)), {
         what: 'saving the takes',
         budgetMs: this.ctx.outageBudgetMs,
         idempotent: true,

@@ -19,10 +19,17 @@ import { FAILURE_TYPES } from './failures';
 import type { ViduCallbackSignal } from './messages';
 import { failureCause } from './outageRetry';
 import { nextPollDelay, type PollingSchedule } from './pollingSchedule';
+import { shortDuration, shortTaskId } from './summaries';
 
-export interface WaiterActivities {
+/** The activities a wait calls, each call with its summary for the Web UI. */
+export type WaiterActivities = (summary: string) => {
   getTaskState(taskId: string): Promise<TaskSnapshot>;
   cancelViduTask(taskId: string): Promise<CancelOutcome>;
+};
+
+/** How summaries name the task: "main task", "compose task", "edit of storyboard 1". */
+function taskName(label: string): string {
+  return label === 'ad' ? 'main task' : label === 'compose' ? 'compose task' : label;
 }
 
 export interface WaitOptions {
@@ -122,8 +129,11 @@ export class ViduTaskWaiter {
     let failingSince: number | undefined;
     try {
       for (;;) {
-        const timeout = Math.max(1, Math.min(delay, this.nextDeadline(clock, watch, options) - Date.now()));
-        const hinted = await condition(() => watch.finalHinted || watch.rescheduled === true, timeout);
+        const untilDeadline = this.nextDeadline(clock, watch, options) - Date.now();
+        const timeout = Math.max(1, Math.min(delay, untilDeadline));
+        const name = taskName(options.label);
+        const timer = timeout < delay ? `check ${name} deadline in ${shortDuration(timeout)}` : `poll ${name} again in ${shortDuration(timeout)}`;
+        const hinted = await condition(() => watch.finalHinted || watch.rescheduled === true, timeout, { summary: timer });
         if (hinted && !watch.finalHinted) {
           watch.rescheduled = false;
           continue;
@@ -183,7 +193,7 @@ export class ViduTaskWaiter {
   /** One query; a failure a retry might cure is reported and treated as "no news". */
   private async query(taskId: string, options: WaitOptions): Promise<TaskSnapshot | undefined> {
     try {
-      return await this.activities.getTaskState(taskId);
+      return await this.activities(`poll ${taskName(options.label)} ${shortTaskId(taskId)}`).getTaskState(taskId);
     } catch (err) {
       if (isCancellation(err)) throw err;
       const cause = failureCause(err);
@@ -199,7 +209,7 @@ export class ViduTaskWaiter {
   private async cancelQuietly(taskId: string, options: WaitOptions): Promise<void> {
     await CancellationScope.nonCancellable(async () => {
       try {
-        const outcome = await this.activities.cancelViduTask(taskId);
+        const outcome = await this.activities(`cancel ${taskName(options.label)} ${shortTaskId(taskId)}`).cancelViduTask(taskId);
         if (outcome.cancelled) options.onViduCancelled?.(taskId);
         else log.info(`Vidu ${options.label} task ${taskId} was not cancelled: ${outcome.detail ?? 'no reason given'}`);
       } catch (err) {
