@@ -13,6 +13,7 @@ import { createTokenChecker, isAuthenticated, requireToken, SESSION_COOKIE } fro
 import type { ApiContext } from './context';
 import { ApiError, errorBody, handleError } from './errors';
 import { MULTIPART_LIMITS } from './multipartAd';
+import { registerApiMetrics } from './metrics';
 import { adRoutes } from './routes/ads';
 import { eventRoutes } from './routes/events';
 import { mediaRoutes } from './routes/media';
@@ -60,6 +61,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   const checker = createTokenChecker(deps.tokens);
   const logging = typeof deps.logger === 'object' ? { loggerInstance: deps.logger } : { logger: deps.logger ?? false };
   const app = Fastify({ ...logging, trustProxy: false }).withTypeProvider<ZodTypeProvider>();
+  registerApiMetrics(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
