@@ -44,8 +44,15 @@ const PINO_LEVELS: Record<SdkLogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'er
   ERROR: 'error',
 };
 
-/** The Temporal level matching a LOG_LEVEL, for filtering the SDK's native (Rust) logs before they are forwarded. */
-export function sdkLogLevel(level: LogLevel): SdkLogLevel {
+/**
+ * The level of the SDK's native (Core, Rust) logs forwarded for a LOG_LEVEL.
+ * Core's debug lines trace its state machines, dozens per workflow task:
+ * LOG_LEVEL=debug keeps them out (the SDK's TypeScript side still logs every
+ * workflow and activity start and end); only `trace` lets them in.
+ */
+export function coreLogLevel(level: LogLevel): SdkLogLevel {
+  if (level === 'trace') return 'DEBUG';
+  if (level === 'debug') return 'INFO';
   return level.toUpperCase() as SdkLogLevel;
 }
 

@@ -9,7 +9,7 @@
 // in one process, do not.
 import { Runtime } from '@temporalio/worker';
 import type { LogLevel } from '../config';
-import { sdkLogLevel, temporalLogger, type Logger } from '../logging';
+import { coreLogLevel, temporalLogger, type Logger } from '../logging';
 
 export interface TemporalRuntimeOptions {
   logger: Logger;
@@ -24,12 +24,11 @@ export function bindAddress(host: string, port: number): string {
 }
 
 export function installTemporalRuntime(options: TemporalRuntimeOptions): Runtime {
-  const level = sdkLogLevel(options.logLevel);
   return Runtime.install({
     logger: temporalLogger(options.logger),
     telemetryOptions: {
-      // Core's own (Rust) logs come through the same logger; third-party crates only when they err.
-      logging: { filter: { core: level, other: 'ERROR' }, forward: {} },
+      // Core's own (Rust) logs come through the same logger (see coreLogLevel); third-party crates only when they err.
+      logging: { filter: { core: coreLogLevel(options.logLevel), other: 'ERROR' }, forward: {} },
       ...(options.metrics && {
         metrics: { prometheus: { bindAddress: bindAddress(options.metrics.host, options.metrics.port), countersTotalSuffix: true, useSecondsForDurations: true, unitSuffix: true } },
       }),
