@@ -93,6 +93,31 @@ export interface AppConfig {
    * checked by the worker, the one command that reads it.
    */
   workflowBundlePath: string | undefined;
+  /** Level of the JSON log lines every service writes (LOG_LEVEL). */
+  logLevel: LogLevel;
+  /**
+   * The worker's two Prometheus endpoints: the Temporal SDK's own metrics and
+   * the application's (Vidu calls, credits, downloads). A port of `undefined`
+   * means that endpoint is off.
+   */
+  workerMetrics: { host: string; sdkPort: number | undefined; appPort: number | undefined };
+}
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+function logLevel(env: Env): LogLevel {
+  const raw = text(env, 'LOG_LEVEL')?.toLowerCase() ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(raw)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${raw}")`);
+  return raw as LogLevel;
+}
+
+/** A port that can be switched off: unset gives the default, `off` or an empty value turns it off. */
+function optionalPort(env: Env, name: string, fallback: number): number | undefined {
+  const raw = env[name];
+  if (raw === undefined) return fallback;
+  if (raw.trim() === '' || raw.trim().toLowerCase() === 'off') return undefined;
+  return integer(env, name, fallback, 0, 65535);
 }
 
 const API_TOKEN_PATTERN = /^[\x21-\x7e]{16,256}$/;
@@ -162,6 +187,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     api: { host: text(env, 'API_HOST') ?? '0.0.0.0', port: integer(env, 'API_PORT', 8090, 0, 65535), tokens: apiTokens(env), trustProxy: flag(env, 'API_TRUST_PROXY') },
     notify: { signingSecret: webhookSecret(env, 'NOTIFY_SIGNING_SECRET'), allowPrivateHosts: flag(env, 'NOTIFY_ALLOW_PRIVATE_HOSTS') },
     workflowBundlePath: jsFilePath(env, 'WORKFLOW_BUNDLE_PATH'),
+    logLevel: logLevel(env),
+    workerMetrics: {
+      host: text(env, 'WORKER_METRICS_HOST') ?? '0.0.0.0',
+      sdkPort: optionalPort(env, 'WORKER_METRICS_PORT', 9464),
+      appPort: optionalPort(env, 'WORKER_APP_METRICS_PORT', 9465),
+    },
   };
 }
 

@@ -9,6 +9,10 @@ import { createActivities, type ActivityDeps } from './activities';
 import type { NotifyDeps } from './activities/deps';
 import { LocalArtifactStore } from './artifacts/artifactStore';
 import { ConfigError, DEFAULT_WORKFLOW_BUNDLE_PATH, loadConfig, requireViduApiKey, runMain } from './config';
+import { createLogger } from './logging';
+import { serveMetrics } from './metrics/metricsServer';
+import { bindAddress, installTemporalRuntime } from './metrics/temporalRuntime';
+import { createWorkerMetrics } from './metrics/workerMetrics';
 import { connectWorker } from './temporal/connection';
 import { ViduClient } from './vidu/viduClient';
 
@@ -94,9 +98,15 @@ function newerWorkflowSource(bundleMtimeMs: number): string | undefined {
 async function main(): Promise<void> {
   const config = loadConfig();
   const apiKey = requireViduApiKey(config);
+  const logger = createLogger(config.logLevel).child({ service: 'worker' });
+  // Before any connection, once per process: the SDK's logs and Prometheus endpoint.
+  const { host, sdkPort, appPort } = config.workerMetrics;
+  installTemporalRuntime({ logger, logLevel: config.logLevel, metrics: sdkPort === undefined ? undefined : { host, port: sdkPort } });
+  const metrics = createWorkerMetrics({ processMetrics: true });
+  const appMetrics = appPort === undefined ? undefined : await serveMetrics(metrics.registry, host, appPort);
   const workflowCode = chooseWorkflowCode(config.workflowBundlePath);
   const { connection, namespace } = await connectWorker();
-  const vidu = new ViduClient({ baseUrl: config.vidu.baseUrl, apiKey, timeoutMs: config.vidu.timeoutMs });
+  const vidu = new ViduClient({ baseUrl: config.vidu.baseUrl, apiKey, timeoutMs: config.vidu.timeoutMs, observer: metrics.viduCalls });
   try {
     const worker = await createAdWorker({
       connection,
@@ -106,19 +116,29 @@ async function main(): Promise<void> {
       artifacts: new LocalArtifactStore(config.artifactDir),
       callbackPublicUrl: config.callbackPublicUrl,
       notify: config.notify,
+      activityTuning: { metrics },
       workflowBundle: workflowCode.workflowBundle,
     });
-    console.log(`ad worker workflow code: ${workflowCode.description}`);
-    console.log(
-      `ad worker on task queue "${config.taskQueue}" (namespace ${namespace}), Vidu at ${config.vidu.baseUrl}, ` +
-        `artifacts in ${config.artifactDir}, ${config.callbackPublicUrl ? `callbacks to ${config.callbackPublicUrl}` : 'no callback URL: polling only'}, ` +
-        `completion webhooks ${config.notify.signingSecret ? 'signed' : 'off (no NOTIFY_SIGNING_SECRET)'}`,
+    logger.info({ workflowCode: workflowCode.description }, `ad worker workflow code: ${workflowCode.description}`);
+    logger.info(
+      {
+        taskQueue: config.taskQueue,
+        namespace,
+        viduBaseUrl: config.vidu.baseUrl,
+        artifactDir: config.artifactDir,
+        callbacks: config.callbackPublicUrl ?? null,
+        completionWebhooks: config.notify.signingSecret ? 'signed' : 'off (no NOTIFY_SIGNING_SECRET)',
+        sdkMetrics: sdkPort === undefined ? null : `http://${bindAddress(host, sdkPort)}/metrics`,
+        appMetrics: appMetrics ? `http://${bindAddress(host, appMetrics.port)}/metrics` : null,
+      },
+      `ad worker on task queue "${config.taskQueue}"`,
     );
     // The SDK's runtime shuts the worker down on SIGINT and SIGTERM; run() resolves once in-flight work has drained.
     await worker.run();
   } finally {
     await vidu.close();
     await connection.close();
+    await appMetrics?.close();
   }
 }
 

@@ -52,6 +52,8 @@ export function createAdTaskActivity(deps: ActivityDeps) {
         deps.rejectionBackoff ?? DEFAULT_REJECTION_BACKOFF,
         { callbacks },
       );
+      deps.metrics?.creditsCharged('create', created.credits);
+      context.log.info(`Vidu ad task ${created.task_id} created`, { taskId: created.task_id, state: created.state, credits: created.credits });
       return { taskId: created.task_id, state: created.state, credits: created.credits };
     } catch (err) {
       throw createFailure(err, callbacks);

@@ -1,5 +1,6 @@
 // What the activities need, handed to `createActivities` by the worker.
 import type { LocalArtifactStore } from '../artifacts/artifactStore';
+import type { WorkerMetrics } from '../metrics/workerMetrics';
 import type { ViduClient } from '../vidu/viduClient';
 import type { Backoff } from './heartbeat';
 
@@ -22,6 +23,8 @@ export interface ActivityDeps {
   downloadTimeoutMs?: number;
   /** Completion webhooks: without a signing secret, an ad's notification fails (the ad does not). */
   notify?: NotifyDeps;
+  /** Where credits, saved files and delivered webhooks are counted (the worker's /metrics); none in most tests. */
+  metrics?: WorkerMetrics;
 }
 
 export interface NotifyDeps {

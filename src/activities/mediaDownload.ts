@@ -50,8 +50,11 @@ export async function downloadToStore(deps: ActivityDeps, url: string, baseName:
   try {
     const media = await whileHeartbeating(downloadMedia(url, { signal, maxBytes, timeoutMs: deps.downloadTimeoutMs ?? DEFAULT_DOWNLOAD_TIMEOUT_MS }));
     const path = `${baseName}.${extensionFor(media.contentType, fallbackExt)}`;
-    return await deps.artifacts.saveMedia(path, heartbeatingBody(media.body), media.contentType, { maxBytes });
+    const stored = await deps.artifacts.saveMedia(path, heartbeatingBody(media.body), media.contentType, { maxBytes });
+    deps.metrics?.mediaDownloaded(stored.bytes);
+    return stored;
   } catch (err) {
+    deps.metrics?.mediaDownloadFailed();
     if (err instanceof ArtifactTooLargeError) throw ApplicationFailure.create({ type: 'MediaTooLarge', message: err.message, nonRetryable: true });
     if (err instanceof ViduApiError && err.code === 'MediaUnavailable') throw ApplicationFailure.retryable(err.message, 'MediaUnavailable');
     throw readFailure(err);

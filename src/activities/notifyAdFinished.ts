@@ -48,7 +48,11 @@ export function notifyAdFinishedActivity(deps: ActivityDeps) {
       throw ApplicationFailure.retryable(`no answer from the notify URL: ${why}`, NOTIFY_FAILURES.notDelivered);
     }
     const verdict = verdictFor(status);
-    if (verdict === 'delivered') return { status };
+    if (verdict === 'delivered') {
+      deps.metrics?.webhookDelivered(input.notification.data.stage);
+      context.log.info(`completion webhook delivered (HTTP ${status})`, { stage: input.notification.data.stage, webhookId: input.webhookId, status });
+      return { status };
+    }
     const message = `the notify URL answered HTTP ${status}`;
     if (verdict === 'retry') throw ApplicationFailure.retryable(message, NOTIFY_FAILURES.notDelivered);
     throw ApplicationFailure.create({ type: NOTIFY_FAILURES.rejected, message: `${message}: not retried`, details: [{ status }], nonRetryable: true });

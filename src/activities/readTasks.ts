@@ -38,6 +38,7 @@ export function readActivities(deps: ActivityDeps) {
       const { cancellationSignal: signal } = Context.current();
       try {
         const task = await whileHeartbeating(deps.vidu.getCreations(taskId, { signal }));
+        Context.current().log.debug(`Vidu task ${taskId} is ${task.state}`, { taskId, state: task.state, progress: task.progress });
         return { taskId, state: task.state, progress: task.progress, errCode: task.err_code, credits: task.credits };
       } catch (err) {
         throw readFailure(err);
@@ -46,6 +47,7 @@ export function readActivities(deps: ActivityDeps) {
 
     async readSubRecords(mainTaskId: string): Promise<AdRecords> {
       const { cancellationSignal: signal } = Context.current();
+      Context.current().log.debug(`reading the sub-records of Vidu task ${mainTaskId}`, { taskId: mainTaskId });
       try {
         return compactRecords(await whileHeartbeating(deps.vidu.getAdSubRecords(mainTaskId, { signal })));
       } catch (err) {
@@ -58,6 +60,7 @@ export function readActivities(deps: ActivityDeps) {
       const { cancellationSignal: signal } = Context.current();
       try {
         await deps.vidu.cancelTask(taskId, { signal });
+        Context.current().log.info(`Vidu task ${taskId} cancelled`, { taskId });
         return { cancelled: true };
       } catch (err) {
         if (err instanceof ViduApiError && !err.retryable) return { cancelled: false, detail: err.message };

@@ -34,6 +34,8 @@ export function saveResultActivity(deps: ActivityDeps) {
     const inAdFolder = (file: StoredFile): StoredFile => ({ ...file, media: path.relative(adFolder, file.path).split(path.sep).join('/') });
     const video = await downloadToStore(deps, creation.url, base, 'mp4');
     const cover = await downloadToStore(deps, creation.cover_url, `${base}-cover`, 'jpg');
+    deps.metrics?.finalVideoSaved(input.label);
+    Context.current().log.info(`final video of Vidu task ${input.taskId} saved`, { taskId: input.taskId, label: input.label, bytes: video.bytes, coverBytes: cover.bytes });
     return { video: inAdFolder(video), cover: inAdFolder(cover) };
   };
 }

@@ -147,7 +147,7 @@ export function saveTakesActivity(deps: ActivityDeps) {
     }
     const reasons = new Map<string, string>();
     for (const [job, err] of failed) reasons.set(job.take.id, `${reasons.has(job.take.id) ? `${reasons.get(job.take.id)}; ` : ''}${job.part}: ${describe(err)}`);
-    if (reasons.size > 0) Context.current().log.warn(`${reasons.size} take(s) of ad ${input.adId} not saved this time`, { reasons: Object.fromEntries(reasons) });
+    if (reasons.size > 0) Context.current().log.warn(`${reasons.size} take(s) of ad ${input.adId} not saved this time`, { taskId: input.mainTaskId, reasons: Object.fromEntries(reasons) });
     const unsaved = [...reasons].slice(0, MAX_REASONS).map(([id, reason]) => ({ id, reason: reason.slice(0, MAX_REASON_CHARS) }));
     return { saved: [...byId.values()], unsaved, unsavedCount: reasons.size };
   };

@@ -65,6 +65,16 @@ async function findEarlierRecord(
   }
 }
 
+/**
+ * Counts and logs a sub-task this attempt learnt of (sent now, or found after
+ * an earlier attempt's unclear outcome, which counted nothing).
+ */
+function started(deps: ActivityDeps, context: Context, request: 'edit' | 'compose', task: StartedSubTask, mainTaskId: string): StartedSubTask {
+  deps.metrics?.creditsCharged(request, task.credits);
+  context.log.info(`Vidu ${request} sub-task ${task.subTaskId} ${task.recovered ? 'found' : 'started'}`, { taskId: task.subTaskId, mainTaskId, state: task.state, credits: task.credits });
+  return task;
+}
+
 export function subTaskActivities(deps: ActivityDeps) {
   const backoff = () => deps.rejectionBackoff ?? DEFAULT_REJECTION_BACKOFF;
 
@@ -81,7 +91,7 @@ export function subTaskActivities(deps: ActivityDeps) {
           return storyboards.find((s) => s.storyboard_id === input.storyboardIndex)?.records.map((r) => r.id) ?? [];
         };
         const found = await findEarlierRecord(deps, input.mainTaskId, recordIds, input.knownRecordIds, payload);
-        if (found) return found;
+        if (found) return started(deps, context, 'edit', found, input.mainTaskId);
       }
       try {
         const edited = await retryDefinitiveRejections(
@@ -97,7 +107,7 @@ export function subTaskActivities(deps: ActivityDeps) {
           isDefinitiveRejection,
           backoff(),
         );
-        return { subTaskId: edited.sub_task_id, state: edited.state, credits: edited.credits, recovered: false };
+        return started(deps, context, 'edit', { subTaskId: edited.sub_task_id, state: edited.state, credits: edited.credits, recovered: false }, input.mainTaskId);
       } catch (err) {
         throw subTaskFailure(err, 'edit', context.info.attempt);
       }
@@ -110,7 +120,7 @@ export function subTaskActivities(deps: ActivityDeps) {
       if (context.info.attempt > 1) {
         const recordIds: RecordIds = (sub) => sub.data_records.completed_creation_records.map((r) => r.id);
         const found = await findEarlierRecord(deps, input.mainTaskId, recordIds, input.knownComposeIds, payload);
-        if (found) return found;
+        if (found) return started(deps, context, 'compose', found, input.mainTaskId);
       }
       try {
         const composed = await retryDefinitiveRejections(
@@ -129,7 +139,7 @@ export function subTaskActivities(deps: ActivityDeps) {
           isDefinitiveRejection,
           backoff(),
         );
-        return { subTaskId: composed.compose_sub_task_id, state: composed.state, credits: composed.credits, recovered: false };
+        return started(deps, context, 'compose', { subTaskId: composed.compose_sub_task_id, state: composed.state, credits: composed.credits, recovered: false }, input.mainTaskId);
       } catch (err) {
         throw subTaskFailure(err, 'compose', context.info.attempt);
       }

@@ -14,6 +14,7 @@ import type { ApiContext } from './context';
 import { refuseCrossSiteCookieRequests } from './crossSiteCheck';
 import { ApiError, errorBody, handleError } from './errors';
 import { MULTIPART_LIMITS } from './multipartAd';
+import { registerApiMetrics } from './metrics';
 import { adRoutes } from './routes/ads';
 import { eventRoutes } from './routes/events';
 import { mediaRoutes } from './routes/media';
@@ -68,6 +69,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   const checker = createTokenChecker(deps.tokens);
   const logging = typeof deps.logger === 'object' ? { loggerInstance: deps.logger } : { logger: deps.logger ?? false };
   const app = Fastify({ ...logging, trustProxy: deps.trustProxy ?? false }).withTypeProvider<ZodTypeProvider>();
+  registerApiMetrics(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);

@@ -59,7 +59,22 @@ export interface ViduClientOptions {
   connections?: number;
   /** A dispatcher to use instead of the client's own pool (not closed by `close()`). */
   dispatcher?: Dispatcher;
+  /** Told about every call once it has its answer or failed (metrics); an observer that throws is ignored. */
+  observer?: ViduCallObserver;
 }
+
+/** The client's operations, named as they are in `ViduCallEvent.operation`. */
+export type ViduOperation = 'createAd' | 'getCreations' | 'getAdSubRecords' | 'edit' | 'compose' | 'cancelTask' | 'getCredits';
+
+export interface ViduCallEvent {
+  operation: ViduOperation;
+  /** The HTTP status as text ("200", "429"), or why there is none: "network_error", "deadline", "aborted", "not_sent". */
+  status: string;
+  /** From sending the request to reading the whole answer (or the failure). */
+  seconds: number;
+}
+
+export type ViduCallObserver = (call: ViduCallEvent) => void;
 
 export interface ViduCallOptions {
   signal?: AbortSignal;
@@ -75,6 +90,7 @@ export interface ComposeCallOptions extends ViduCallOptions {
 }
 
 interface CallSpec {
+  operation: ViduOperation;
   method: 'GET' | 'POST';
   path: string;
   body?: unknown;
@@ -104,6 +120,7 @@ export class ViduClient {
   readonly #timeoutMs: number;
   /** Undefined: twice each call's timeoutMs. */
   readonly #deadlineMs: number | undefined;
+  readonly #observer: ViduCallObserver | undefined;
   #closed = false;
 
   constructor(opts: ViduClientOptions) {
@@ -120,6 +137,7 @@ export class ViduClient {
     this.#apiKey = opts.apiKey;
     this.#timeoutMs = timeoutOption(opts.timeoutMs, DEFAULT_TIMEOUT_MS);
     this.#deadlineMs = opts.deadlineMs === undefined ? undefined : timeoutOption(opts.deadlineMs, 0, 'deadlineMs');
+    this.#observer = opts.observer;
     this.#ownsDispatcher = opts.dispatcher === undefined;
     this.#dispatcher =
       opts.dispatcher ??
@@ -133,42 +151,42 @@ export class ViduClient {
   /** POST /ent/v2/ad-one-click: starts an ad film (spends credits). */
   async createAd(req: CreateAdRequest, opts?: ViduCallOptions): Promise<CreateAdResponse> {
     const body = validateCreateAdRequest(req);
-    return this.#call({ method: 'POST', path: VIDU_PATHS.createAd, body, idempotent: false }, createAdResponseSchema, opts);
+    return this.#call({ operation: 'createAd', method: 'POST', path: VIDU_PATHS.createAd, body, idempotent: false }, createAdResponseSchema, opts);
   }
 
   /** GET /ent/v2/tasks/{id}/creations: state, progress and results of the main task or any sub-task. */
   async getCreations(taskId: string, opts?: ViduCallOptions): Promise<TaskCreations> {
     const path = VIDU_PATHS.creations(validateTaskId(taskId));
-    return this.#call({ method: 'GET', path, idempotent: true }, taskCreationsSchema, opts);
+    return this.#call({ operation: 'getCreations', method: 'GET', path, idempotent: true }, taskCreationsSchema, opts);
   }
 
   /** GET /ent/v2/ad-one-click/{id}: storyboards, narration, bgm and compose records, `storyboard_id` normalised. */
   async getAdSubRecords(taskId: string, opts?: ViduCallOptions): Promise<AdSubRecords> {
     const path = VIDU_PATHS.adSubRecords(validateTaskId(taskId));
-    return this.#call({ method: 'GET', path, idempotent: true }, adSubRecordsSchema, opts);
+    return this.#call({ operation: 'getAdSubRecords', method: 'GET', path, idempotent: true }, adSubRecordsSchema, opts);
   }
 
   /** POST /ent/v2/ad-one-click/edit: a new take of a storyboard, the narration or the bgm (spends credits). */
   async edit(req: EditRequest, opts?: ViduCallOptions): Promise<EditResponse> {
     const body = validateEditRequest(req);
-    return this.#call({ method: 'POST', path: VIDU_PATHS.edit, body, idempotent: false }, editResponseSchema, opts);
+    return this.#call({ operation: 'edit', method: 'POST', path: VIDU_PATHS.edit, body, idempotent: false }, editResponseSchema, opts);
   }
 
   /** POST /ent/v2/ad-one-click/compose: renders the selected takes into one film. */
   async compose(req: ComposeRequest, opts?: ComposeCallOptions): Promise<ComposeResponse> {
     const body = validateComposeRequest(req, { storyboardCount: opts?.storyboardCount });
-    return this.#call({ method: 'POST', path: VIDU_PATHS.compose, body, idempotent: false }, composeResponseSchema, opts);
+    return this.#call({ operation: 'compose', method: 'POST', path: VIDU_PATHS.compose, body, idempotent: false }, composeResponseSchema, opts);
   }
 
   /** POST /ent/v2/tasks/{id}/cancel. Cancelling twice changes nothing, so it is retried like a GET. */
   async cancelTask(taskId: string, opts?: ViduCallOptions): Promise<void> {
     const path = VIDU_PATHS.cancel(validateTaskId(taskId));
-    await this.#send({ method: 'POST', path, body: {}, idempotent: true }, opts);
+    await this.#send({ operation: 'cancelTask', method: 'POST', path, body: {}, idempotent: true }, opts);
   }
 
   /** GET /ent/v2/credits: remaining credits and the organisation's concurrency figures. */
   async getCredits(opts?: ViduCallOptions): Promise<CreditsResponse> {
-    return this.#call({ method: 'GET', path: VIDU_PATHS.credits, idempotent: true }, creditsResponseSchema, opts);
+    return this.#call({ operation: 'getCredits', method: 'GET', path: VIDU_PATHS.credits, idempotent: true }, creditsResponseSchema, opts);
   }
 
   /** Closes the client's own connection pool; calls made afterwards fail as not sent. */
@@ -194,6 +212,26 @@ export class ViduClient {
 
   /** Sends one request; resolves with a 2xx response's text, throws a Vidu error for everything else. */
   async #send(spec: CallSpec, opts: ViduCallOptions | undefined): Promise<RawResponse> {
+    if (!this.#observer) return this.#sendOnce(spec, opts);
+    const started = process.hrtime.bigint();
+    let status = 'network_error';
+    try {
+      const response = await this.#sendOnce(spec, opts);
+      status = String(response.status);
+      return response;
+    } catch (err) {
+      status = callStatusOf(err);
+      throw err;
+    } finally {
+      try {
+        this.#observer({ operation: spec.operation, status, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
+      } catch {
+        // Metrics must never fail a call.
+      }
+    }
+  }
+
+  async #sendOnce(spec: CallSpec, opts: ViduCallOptions | undefined): Promise<RawResponse> {
     const endpoint = `${spec.method} ${spec.path}`;
     const signal = opts?.signal;
     const timeoutMs = timeoutOption(opts?.timeoutMs, this.#timeoutMs);
@@ -245,6 +283,17 @@ export class ViduClient {
     }
     return response;
   }
+}
+
+/** The `status` of a failed call: Vidu's HTTP status when it answered, else what kept the answer away. */
+function callStatusOf(err: unknown): string {
+  if (err instanceof ViduApiError || err instanceof ViduResponseError) return String(err.status);
+  if (err instanceof ViduAbortError) return 'aborted';
+  if (err instanceof ViduNetworkError) {
+    if (err.code === 'DEADLINE_EXCEEDED') return 'deadline';
+    return err.outcome === 'not-sent' ? 'not_sent' : 'network_error';
+  }
+  return 'network_error';
 }
 
 export interface DownloadMediaOptions {

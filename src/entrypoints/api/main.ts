@@ -4,6 +4,7 @@
 // closing the open event streams and answering requests in flight.
 import { LocalArtifactStore } from '../../artifacts/artifactStore';
 import { loadConfig, requireApiTokens, runMain } from '../../config';
+import { createLogger } from '../../logging';
 import { connectClient } from '../../temporal/connection';
 import { startApiServer } from '../../api/server';
 import { consolePlugin } from '../../api/console/plugin';
@@ -12,6 +13,7 @@ import { untilStopSignal } from '../untilStopSignal';
 runMain(async () => {
   const config = loadConfig();
   const tokens = requireApiTokens(config);
+  const logger = createLogger(config.logLevel).child({ service: 'api' });
   const client = await connectClient();
   const server = await startApiServer({
     client,
@@ -21,12 +23,16 @@ runMain(async () => {
     host: config.api.host,
     port: config.api.port,
     trustProxy: config.api.trustProxy,
-    logger: true,
+    // Fastify's request lines (method, url, status, time) in the same JSON as everything else.
+    logger,
     plugins: [consolePlugin],
   });
-  console.log(`HTTP API on ${config.api.host}:${config.api.port} (${server.url}); review console at /, OpenAPI at /openapi.json, health at /healthz`);
+  logger.info(
+    { url: server.url, console: '/', openapi: '/openapi.json', health: '/healthz', metrics: '/metrics' },
+    `HTTP API on ${config.api.host}:${config.api.port} (${server.url})`,
+  );
   const signal = await untilStopSignal();
-  console.log(`${signal}: stopping the API`);
+  logger.info({ signal }, 'stopping the API');
   await server.close();
   await client.connection.close();
 });

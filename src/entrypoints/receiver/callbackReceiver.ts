@@ -28,6 +28,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { adIdOfWorkflow } from '../../logging';
 import { verifyCallbackSignature } from '../../vidu/callbackSignature';
 import { CALLBACK_QUERY, viduCallbackSignal } from '../../workflows/messages';
 import { callbackSignalFrom } from './callbackBody';
@@ -51,14 +52,21 @@ export interface CallbackReceiverOptions {
   nonceTtlMs?: number;
   /** Longest wait for Temporal to accept a signal before answering 503. Default 10 s. */
   temporalTimeoutMs?: number;
-  log?: (line: string) => void;
+  /**
+   * Where refusals and failures are told, with the fields known (outcome,
+   * status, workflowId, adId, taskId); delivered callbacks go to `debug`.
+   */
+  log?: (line: string, fields?: Record<string, unknown>) => void;
+  debug?: (line: string, fields?: Record<string, unknown>) => void;
+  /** Add Node's process metrics (heap, CPU, event loop) to /metrics: for the service, not for the many receivers of a test process. */
+  processMetrics?: boolean;
 }
 
 export interface CallbackReceiver {
   server: http.Server;
   listen(port: number, host?: string): Promise<{ port: number; url: string }>;
   close(): Promise<void>;
-  metricsText(): string;
+  metricsText(): Promise<string>;
   metrics: ReceiverMetrics;
 }
 
@@ -69,6 +77,8 @@ interface Answer {
   headers?: Record<string, string>;
   /** Answered before the body was (entirely) read: close the connection rather than wait for the rest. */
   closeConnection?: boolean;
+  /** For the log line: what the callback was about, once known. */
+  about?: { workflowId: string; taskId?: string };
 }
 
 const MAX_WORKFLOW_ID_CHARS = 1000;
@@ -103,8 +113,9 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Callba
   const maxSkewMs = options.maxSkewSeconds * 1000;
   const nonces = new NonceCache({ ttlMs: options.nonceTtlMs ?? 2 * maxSkewMs });
   const temporalTimeoutMs = options.temporalTimeoutMs ?? 10_000;
-  const metrics = new ReceiverMetrics();
+  const metrics = new ReceiverMetrics({ processMetrics: options.processMetrics });
   const log = options.log ?? ((line: string) => console.error(line));
+  const debug = options.debug ?? (() => undefined);
   const { client } = options;
 
   async function handleCallback(req: IncomingMessage): Promise<Answer> {
@@ -144,28 +155,29 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Callba
       };
     }
     const parsed = callbackSignalFrom(body.body, callbackUrl.searchParams, verified.nonce);
-    if (!parsed.ok) return { status: 400, outcome: 'bad_request', body: { error: 'bad request', detail: parsed.detail } };
+    if (!parsed.ok) return { status: 400, outcome: 'bad_request', body: { error: 'bad request', detail: parsed.detail }, about: { workflowId } };
+    const about = { workflowId, taskId: parsed.signal.taskId };
 
     try {
       await client.withDeadline(Date.now() + temporalTimeoutMs, () => client.workflow.getHandle(workflowId).signal(viduCallbackSignal, parsed.signal));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) {
         nonces.remember(verified.nonce);
-        return { status: 202, outcome: 'workflow_not_found', body: { ignored: 'workflow not found or already finished', workflowId } };
+        return { status: 202, outcome: 'workflow_not_found', body: { ignored: 'workflow not found or already finished', workflowId }, about };
       }
       const failure = classifySignalFailure(err);
       if (failure.kind === 'transient') {
         const detail = (err as Error).message;
-        return { status: 503, outcome: 'temporal_unavailable', body: { error: 'temporal unavailable', detail }, headers: { 'retry-after': '5' } };
+        return { status: 503, outcome: 'temporal_unavailable', body: { error: 'temporal unavailable', detail }, headers: { 'retry-after': '5' }, about };
       }
       if (failure.kind === 'rejected') {
         nonces.remember(verified.nonce);
-        return { status: 202, outcome: 'rejected_by_temporal', body: { ignored: `temporal rejected the signal: ${failure.reason}`, workflowId } };
+        return { status: 202, outcome: 'rejected_by_temporal', body: { ignored: `temporal rejected the signal: ${failure.reason}`, workflowId }, about };
       }
       throw err;
     }
     nonces.remember(verified.nonce);
-    return { status: 200, outcome: 'delivered', body: { delivered: true, workflowId } };
+    return { status: 200, outcome: 'delivered', body: { delivered: true, workflowId }, about };
   }
 
   async function handleReadiness(): Promise<Answer> {
@@ -194,15 +206,17 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Callba
       }
       const outcome = answer.outcome ?? 'error';
       metrics.recordCallback(outcome, Number(process.hrtime.bigint() - started) / 1e9);
-      if (outcome !== 'delivered' && outcome !== 'error') log(`callback ${outcome} (${answer.status}): ${JSON.stringify(answer.body)}`);
+      const fields = { outcome, status: answer.status, ...answer.about, ...(answer.about && { adId: adIdOfWorkflow(answer.about.workflowId) }) };
+      if (outcome === 'delivered') debug('callback delivered', fields);
+      else if (outcome !== 'error') log(`callback ${outcome} (${answer.status}): ${JSON.stringify(answer.body)}`, fields);
       if (answer.closeConnection) closeAfterAnswer(req, res);
       return send(res, answer);
     }
     if (path === '/healthz' && isRead) return send(res, { status: 200, body: { status: 'ok' } });
     if (path === '/readyz' && isRead) return send(res, await handleReadiness());
     if (path === '/metrics' && isRead) {
-      const text = metrics.text();
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+      const text = await metrics.text();
+      res.writeHead(200, { 'content-type': metrics.contentType, 'content-length': Buffer.byteLength(text) });
       res.end(text);
       return;
     }

@@ -2,6 +2,7 @@
 // environment (CALLBACK_PUBLIC_URL, VIDU_API_KEY, RECEIVER_*, TEMPORAL_*).
 // Stops on SIGINT/SIGTERM after in-flight callbacks are answered.
 import { ConfigError, loadConfig, requireViduApiKey, runMain } from '../../config';
+import { createLogger } from '../../logging';
 import { connectClient } from '../../temporal/connection';
 import { untilStopSignal } from '../untilStopSignal';
 import { createCallbackReceiver } from './callbackReceiver';
@@ -12,6 +13,7 @@ runMain(async () => {
   if (!config.callbackPublicUrl) {
     throw new ConfigError('CALLBACK_PUBLIC_URL', 'is missing: the receiver needs the public URL Vidu calls back, because its path is part of the signature');
   }
+  const logger = createLogger(config.logLevel).child({ service: 'receiver' });
   const client = await connectClient();
   const receiver = createCallbackReceiver({
     client,
@@ -20,15 +22,17 @@ runMain(async () => {
     path: config.receiver.path,
     maxSkewSeconds: config.receiver.maxSkewSeconds,
     maxBodyBytes: config.receiver.maxBodyBytes,
-    log: (line) => console.error(`${new Date().toISOString()} ${line}`),
+    log: (line, fields) => logger.warn(fields ?? {}, line),
+    debug: (line, fields) => logger.debug(fields ?? {}, line),
+    processMetrics: true,
   });
   const { port } = await receiver.listen(config.receiver.port, config.receiver.host);
-  console.log(
-    `Vidu callback receiver on ${config.receiver.host}:${port}${config.receiver.path} (public URL ${config.callbackPublicUrl}); ` +
-      'health /healthz, readiness /readyz, metrics /metrics',
+  logger.info(
+    { host: config.receiver.host, port, path: config.receiver.path, publicUrl: config.callbackPublicUrl, health: '/healthz', readiness: '/readyz', metrics: '/metrics' },
+    `Vidu callback receiver on ${config.receiver.host}:${port}${config.receiver.path}`,
   );
   const signal = await untilStopSignal();
-  console.log(`${signal}: stopping the receiver`);
+  logger.info({ signal }, 'stopping the receiver');
   await receiver.close();
   await client.connection.close();
 });
