@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@temporalio/client';
 import { decodeVersioningBehavior } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import type { Worker } from '@temporalio/worker';
 import { ConfigError, loadConfig, type WorkerDeploymentConfig } from '../../src/config';
 import { createAdWorker, workerDeploymentOptions } from '../../src/worker';
@@ -66,6 +67,16 @@ async function setCurrentVersion(client: Client, deploymentName: string, buildId
   }
 }
 
+/** The pollers Temporal lists for a task queue, as the container health check (deploy/healthcheck.ts) reads them. */
+async function pollerBuildIds(client: Client, taskQueue: string): Promise<string[]> {
+  const { pollers } = await client.workflowService.describeTaskQueue({
+    namespace: client.options.namespace,
+    taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+    taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+  });
+  return pollers.map((poller) => poller.deploymentOptions?.buildId ?? 'unversioned');
+}
+
 describe('a rollout while an ad waits in review', () => {
   let h: AdHarness;
   before(async () => {
@@ -99,6 +110,7 @@ describe('a rollout while an ad waits in review', () => {
     let b: Awaited<ReturnType<typeof startWorker>> | undefined;
     try {
       await setCurrentVersion(h.env.client, deploymentName, 'v1');
+      assert.deepEqual(await pollerBuildIds(h.env.client, taskQueue), ['v1'], 'the worker health check sees a versioned worker');
       const handle = await h.startAd(taskQueue, { adId: uniqueAdId('versioned'), review: { enabled: true, windowMs: 120_000, onTimeout: 'fail' } });
       await waitForStatus(handle, (s) => s.stage === 'review', 'the review stage on v1');
 
