@@ -101,6 +101,15 @@ export interface AppConfig {
    * means that endpoint is off.
    */
   workerMetrics: { host: string; sdkPort: number | undefined; appPort: number | undefined };
+  /**
+   * Worker Deployment Versioning (WORKER_DEPLOYMENT_NAME, WORKER_BUILD_ID,
+   * WORKER_VERSIONING_BEHAVIOR); undefined when WORKER_DEPLOYMENT_NAME is unset:
+   * an unversioned worker, which takes every task of its queue. Off by default
+   * because a versioned worker takes nothing until an operator makes its
+   * version current (docs/deploying.md), which `npm run worker` on a laptop
+   * should not need.
+   */
+  workerDeployment: WorkerDeploymentConfig | undefined;
 }
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
@@ -118,6 +127,16 @@ function optionalPort(env: Env, name: string, fallback: number): number | undefi
   if (raw === undefined) return fallback;
   if (raw.trim() === '' || raw.trim().toLowerCase() === 'off') return undefined;
   return integer(env, name, fallback, 0, 65535);
+}
+
+/** The SDK's names for the two behaviours; see docs/deploying.md for the trade-off. */
+export type VersioningBehaviorName = 'AUTO_UPGRADE' | 'PINNED';
+
+export interface WorkerDeploymentConfig {
+  deploymentName: string;
+  buildId: string;
+  /** For every ad this worker starts: AUTO_UPGRADE (the default) or PINNED. */
+  defaultVersioningBehavior: VersioningBehaviorName;
 }
 
 const API_TOKEN_PATTERN = /^[\x21-\x7e]{16,256}$/;
@@ -148,6 +167,34 @@ function jsFilePath(env: Env, name: string): string | undefined {
   if (value === undefined) return undefined;
   if (!value.endsWith('.js')) throw new ConfigError(name, `must name a .js file made by \`npm run build\` (got "${value}")`);
   return path.resolve(value);
+}
+
+// Temporal writes a version as "<deployment>.<build id>" (and "<deployment>:<build id>"), so a
+// deployment name holds neither separator; names starting with "__" are the server's own.
+const DEPLOYMENT_NAME_PATTERN = /^(?!__)[\w-]{1,100}$/;
+const BUILD_ID_PATTERN = /^(?!__)[\w.+-]{1,100}$/;
+const VERSIONING_BEHAVIORS: Record<string, VersioningBehaviorName> = { 'auto-upgrade': 'AUTO_UPGRADE', pinned: 'PINNED' };
+
+function workerDeployment(env: Env): WorkerDeploymentConfig | undefined {
+  // Each setting is checked even when versioning is off, so a typo never waits for the day it is turned on.
+  const deploymentName = text(env, 'WORKER_DEPLOYMENT_NAME');
+  if (deploymentName !== undefined && !DEPLOYMENT_NAME_PATTERN.test(deploymentName)) {
+    throw new ConfigError('WORKER_DEPLOYMENT_NAME', `must be 1-100 letters, digits, "_" or "-", not starting with "__" (got "${deploymentName}")`);
+  }
+  const buildId = text(env, 'WORKER_BUILD_ID');
+  if (buildId !== undefined && !BUILD_ID_PATTERN.test(buildId)) {
+    throw new ConfigError('WORKER_BUILD_ID', `must be 1-100 letters, digits, "_", "-", "." or "+", not starting with "__" (got "${buildId}")`);
+  }
+  const rawBehavior = text(env, 'WORKER_VERSIONING_BEHAVIOR') ?? 'auto-upgrade';
+  const defaultVersioningBehavior = VERSIONING_BEHAVIORS[rawBehavior.toLowerCase()];
+  if (defaultVersioningBehavior === undefined) {
+    throw new ConfigError('WORKER_VERSIONING_BEHAVIOR', `must be auto-upgrade or pinned (got "${rawBehavior}")`);
+  }
+  if (deploymentName === undefined) return undefined;
+  if (buildId === undefined) {
+    throw new ConfigError('WORKER_BUILD_ID', 'is missing: a versioned worker (WORKER_DEPLOYMENT_NAME is set) needs the build id of the code it runs, e.g. the image tag');
+  }
+  return { deploymentName, buildId, defaultVersioningBehavior };
 }
 
 function flag(env: Env, name: string): boolean {
@@ -193,6 +240,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       sdkPort: optionalPort(env, 'WORKER_METRICS_PORT', 9464),
       appPort: optionalPort(env, 'WORKER_APP_METRICS_PORT', 9465),
     },
+    workerDeployment: workerDeployment(env),
   };
 }
 

@@ -4,11 +4,11 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Duration } from '@temporalio/common';
-import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerDeploymentOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
 import type { NotifyDeps } from './activities/deps';
 import { LocalArtifactStore } from './artifacts/artifactStore';
-import { ConfigError, DEFAULT_WORKFLOW_BUNDLE_PATH, loadConfig, requireViduApiKey, runMain } from './config';
+import { ConfigError, DEFAULT_WORKFLOW_BUNDLE_PATH, loadConfig, requireViduApiKey, runMain, type WorkerDeploymentConfig } from './config';
 import { createLogger } from './logging';
 import { serveMetrics } from './metrics/metricsServer';
 import { bindAddress, installTemporalRuntime } from './metrics/temporalRuntime';
@@ -34,6 +34,28 @@ export interface AdWorkerOptions {
   notify?: NotifyDeps;
   /** Activity tuning (retry backoff, lookup window, media limits); mainly for tests. */
   activityTuning?: Omit<ActivityDeps, 'vidu' | 'artifacts' | 'callbackPublicUrl' | 'notify'>;
+  /**
+   * Worker Deployment Versioning (WORKER_DEPLOYMENT_NAME and friends): this worker then serves
+   * only its version, which takes tasks once an operator makes it current (docs/deploying.md).
+   * Undefined: an unversioned worker.
+   */
+  deployment?: WorkerDeploymentConfig;
+}
+
+/** The SDK's form of the deployment settings; the behaviour applies to every ad this worker starts. */
+export function workerDeploymentOptions(deployment: WorkerDeploymentConfig): WorkerDeploymentOptions {
+  return {
+    useWorkerVersioning: true,
+    version: { deploymentName: deployment.deploymentName, buildId: deployment.buildId },
+    defaultVersioningBehavior: deployment.defaultVersioningBehavior,
+  };
+}
+
+/** One line for the worker's start-up log: which version it serves, if any. */
+export function describeDeployment(deployment: WorkerDeploymentConfig | undefined): string {
+  if (!deployment) return 'unversioned (no WORKER_DEPLOYMENT_NAME): takes every task of its queue';
+  const behavior = deployment.defaultVersioningBehavior === 'PINNED' ? 'pinned' : 'auto-upgrade';
+  return `deployment ${deployment.deploymentName}, build id ${deployment.buildId}, ${behavior}: new ads come once this version is current (docs/deploying.md)`;
 }
 
 export async function createAdWorker(opts: AdWorkerOptions): Promise<Worker> {
@@ -53,6 +75,7 @@ export async function createAdWorker(opts: AdWorkerOptions): Promise<Worker> {
     // Only options given: an explicit undefined would override the SDK's defaults.
     ...(opts.maxCachedWorkflows !== undefined && { maxCachedWorkflows: opts.maxCachedWorkflows }),
     ...(opts.stickyQueueScheduleToStartTimeout !== undefined && { stickyQueueScheduleToStartTimeout: opts.stickyQueueScheduleToStartTimeout }),
+    ...(opts.deployment && { workerDeploymentOptions: workerDeploymentOptions(opts.deployment) }),
   });
 }
 
@@ -118,8 +141,10 @@ async function main(): Promise<void> {
       notify: config.notify,
       activityTuning: { metrics },
       workflowBundle: workflowCode.workflowBundle,
+      deployment: config.workerDeployment,
     });
     logger.info({ workflowCode: workflowCode.description }, `ad worker workflow code: ${workflowCode.description}`);
+    logger.info({ versioning: describeDeployment(config.workerDeployment) }, `ad worker versioning: ${describeDeployment(config.workerDeployment)}`);
     logger.info(
       {
         taskQueue: config.taskQueue,

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { SearchAttributeType } from '@temporalio/common';
+import { loadConfig } from '../../src/config';
 import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
 import { AD_SEARCH_ATTRIBUTES } from '../../src/workflows/searchAttributes';
 import { interpolateDocument, MissingVariableError, parseEnvFile } from './composeInterpolation';
@@ -143,6 +144,20 @@ describe('docker-compose.yml', () => {
     }
     const resolved = interpolateDocument(compose, PRODUCTION_ENV);
     assert.equal(resolved.services.worker!.environment!.VIDU_BASE_URL, 'https://api.vidu.com', 'the real Vidu API by default');
+  });
+
+  it('passes the versioning settings to the worker: unversioned unless .env names a deployment and a build id', () => {
+    const workerConfig = (env: Record<string, string>) => {
+      const resolved = interpolateDocument(compose, { ...PRODUCTION_ENV, ...env }).services.worker!.environment!;
+      return loadConfig(Object.fromEntries(Object.entries(resolved).map(([name, value]) => [name, String(value)])));
+    };
+    assert.equal(workerConfig({}).workerDeployment, undefined);
+    assert.deepEqual(workerConfig({ WORKER_DEPLOYMENT_NAME: 'vidu-ads', WORKER_BUILD_ID: '1.5.0' }).workerDeployment, {
+      deploymentName: 'vidu-ads',
+      buildId: '1.5.0',
+      defaultVersioningBehavior: 'AUTO_UPGRADE',
+    });
+    assert.equal(workerConfig({ WORKER_DEPLOYMENT_NAME: 'vidu-ads', WORKER_BUILD_ID: '1.5.0', WORKER_VERSIONING_BEHAVIOR: 'pinned' }).workerDeployment?.defaultVersioningBehavior, 'PINNED');
   });
 
   it('publishes the receiver on 8080, the API on 8090 and the Web UI on 8233, no host port twice', () => {
