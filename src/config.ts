@@ -1,8 +1,10 @@
 // The one configuration module. Every setting is read from the environment
-// here, checked, and given its default; a wrong or missing value fails at
-// start-up with a message naming the setting and the rule (ConfigError), never
+// here, checked, and given its default; wrong or missing values fail at
+// start-up, all of them at once, each named with its rule (ConfigErrors), never
 // later and never as a stack trace (see `runMain`).
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseEnv } from 'node:util';
 import { PROJECT_ROOT } from './temporal/projectRoot';
 import { DEFAULT_TASK_QUEUE } from './workflows/messages';
 
@@ -13,6 +15,47 @@ export class ConfigError extends Error {
   ) {
     super(`${setting}: ${rule}`);
     this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Every wrong setting found by `loadConfig`, in the order it reads them (a
+ * fixed order, so the same mistakes always read the same). It is a
+ * ConfigError itself: with one problem its setting, rule and message are that
+ * problem's; with several, the message has one line per setting.
+ */
+export class ConfigErrors extends ConfigError {
+  constructor(readonly problems: readonly ConfigError[]) {
+    super(problems.map((p) => p.setting).join(', '), problems.map((p) => p.rule).join('; '));
+    this.message = problems.map((p) => p.message).join('\n');
+    this.name = 'ConfigErrors';
+  }
+}
+
+/**
+ * Collects the problems of one `loadConfig`: each setting's reader runs
+ * through `read`, which records a ConfigError and carries on with a stand-in
+ * value, so that one start-up names every wrong setting.
+ */
+class Problems {
+  readonly found: ConfigError[] = [];
+
+  read<T>(fallback: T, reader: () => T): T {
+    try {
+      return reader();
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      this.found.push(err);
+      return fallback;
+    }
+  }
+
+  add(problem: ConfigError): void {
+    this.found.push(problem);
+  }
+
+  throwIfAny(): void {
+    if (this.found.length > 0) throw new ConfigErrors(this.found);
   }
 }
 
@@ -29,6 +72,9 @@ export const DEFAULT_WORKFLOW_BUNDLE_PATH = path.join(PROJECT_ROOT, 'dist', 'wor
  * creates a new SQLite file, which has taken well over the SDK's 5 s here.
  */
 export const DEFAULT_TEMPORAL_START_TIMEOUT_MS = 120_000;
+
+/** How long a stopping worker lets running activities finish (WORKER_SHUTDOWN_GRACE_MS); under docker's stop_grace_period. */
+export const DEFAULT_WORKER_SHUTDOWN_GRACE_MS = 30_000;
 
 function text(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
@@ -110,6 +156,13 @@ export interface AppConfig {
    * should not need.
    */
   workerDeployment: WorkerDeploymentConfig | undefined;
+  /**
+   * How the worker runs its tasks. `shutdownGraceMs`: after SIGTERM, how long
+   * running activities may take to finish before they are cancelled.
+   * `maxCachedWorkflows` and `maxConcurrentActivities`: undefined means the
+   * SDK's default (a cache sized from the heap limit; 100 activities at once).
+   */
+  workerTuning: { shutdownGraceMs: number; maxCachedWorkflows: number | undefined; maxConcurrentActivities: number | undefined };
 }
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
@@ -175,25 +228,35 @@ const DEPLOYMENT_NAME_PATTERN = /^(?!__)[\w-]{1,100}$/;
 const BUILD_ID_PATTERN = /^(?!__)[\w.+-]{1,100}$/;
 const VERSIONING_BEHAVIORS: Record<string, VersioningBehaviorName> = { 'auto-upgrade': 'AUTO_UPGRADE', pinned: 'PINNED' };
 
-function workerDeployment(env: Env): WorkerDeploymentConfig | undefined {
+function workerDeployment(env: Env, problems: Problems): WorkerDeploymentConfig | undefined {
   // Each setting is checked even when versioning is off, so a typo never waits for the day it is turned on.
-  const deploymentName = text(env, 'WORKER_DEPLOYMENT_NAME');
-  if (deploymentName !== undefined && !DEPLOYMENT_NAME_PATTERN.test(deploymentName)) {
-    throw new ConfigError('WORKER_DEPLOYMENT_NAME', `must be 1-100 letters, digits, "_" or "-", not starting with "__" (got "${deploymentName}")`);
+  const deploymentName = problems.read(undefined, () => {
+    const value = text(env, 'WORKER_DEPLOYMENT_NAME');
+    if (value !== undefined && !DEPLOYMENT_NAME_PATTERN.test(value)) {
+      throw new ConfigError('WORKER_DEPLOYMENT_NAME', `must be 1-100 letters, digits, "_" or "-", not starting with "__" (got "${value}")`);
+    }
+    return value;
+  });
+  const rawBuildId = text(env, 'WORKER_BUILD_ID');
+  const buildId = problems.read(undefined, () => {
+    if (rawBuildId !== undefined && !BUILD_ID_PATTERN.test(rawBuildId)) {
+      throw new ConfigError('WORKER_BUILD_ID', `must be 1-100 letters, digits, "_", "-", "." or "+", not starting with "__" (got "${rawBuildId}")`);
+    }
+    return rawBuildId;
+  });
+  const defaultVersioningBehavior = problems.read(undefined, () => {
+    const raw = text(env, 'WORKER_VERSIONING_BEHAVIOR') ?? 'auto-upgrade';
+    const behavior = VERSIONING_BEHAVIORS[raw.toLowerCase()];
+    if (behavior === undefined) throw new ConfigError('WORKER_VERSIONING_BEHAVIOR', `must be auto-upgrade or pinned (got "${raw}")`);
+    return behavior;
+  });
+  if (text(env, 'WORKER_DEPLOYMENT_NAME') === undefined) return undefined;
+  if (rawBuildId === undefined) {
+    problems.add(
+      new ConfigError('WORKER_BUILD_ID', 'is missing: a versioned worker (WORKER_DEPLOYMENT_NAME is set) needs the build id of the code it runs, e.g. the image tag'),
+    );
   }
-  const buildId = text(env, 'WORKER_BUILD_ID');
-  if (buildId !== undefined && !BUILD_ID_PATTERN.test(buildId)) {
-    throw new ConfigError('WORKER_BUILD_ID', `must be 1-100 letters, digits, "_", "-", "." or "+", not starting with "__" (got "${buildId}")`);
-  }
-  const rawBehavior = text(env, 'WORKER_VERSIONING_BEHAVIOR') ?? 'auto-upgrade';
-  const defaultVersioningBehavior = VERSIONING_BEHAVIORS[rawBehavior.toLowerCase()];
-  if (defaultVersioningBehavior === undefined) {
-    throw new ConfigError('WORKER_VERSIONING_BEHAVIOR', `must be auto-upgrade or pinned (got "${rawBehavior}")`);
-  }
-  if (deploymentName === undefined) return undefined;
-  if (buildId === undefined) {
-    throw new ConfigError('WORKER_BUILD_ID', 'is missing: a versioned worker (WORKER_DEPLOYMENT_NAME is set) needs the build id of the code it runs, e.g. the image tag');
-  }
+  if (deploymentName === undefined || buildId === undefined || defaultVersioningBehavior === undefined) return undefined;
   return { deploymentName, buildId, defaultVersioningBehavior };
 }
 
@@ -205,43 +268,80 @@ function flag(env: Env, name: string): boolean {
   throw new ConfigError(name, `must be true or false (got "${raw}")`);
 }
 
+/** Both SDK defaults are documented in the README; 0 turns the workflow cache off, 1 is not allowed (the SDK would make it 2). */
+function maxCachedWorkflows(env: Env): number | undefined {
+  if (text(env, 'WORKER_MAX_CACHED_WORKFLOWS') === undefined) return undefined;
+  const value = integer(env, 'WORKER_MAX_CACHED_WORKFLOWS', 0, 0, 100_000);
+  if (value === 1) throw new ConfigError('WORKER_MAX_CACHED_WORKFLOWS', 'must be 0 (no cache) or from 2 to 100000 (got "1")');
+  return value;
+}
+
+/**
+ * Reads and checks every setting, in a fixed order; throws one ConfigErrors
+ * naming each wrong setting, or returns the whole configuration.
+ */
 export function loadConfig(env: Env = process.env): AppConfig {
-  const callbackPublicUrl = httpUrl(env, 'CALLBACK_PUBLIC_URL');
-  const receiverPath = text(env, 'RECEIVER_PATH') ?? (callbackPublicUrl ? new URL(callbackPublicUrl).pathname : '/vidu/callback');
-  if (!receiverPath.startsWith('/')) throw new ConfigError('RECEIVER_PATH', `must start with "/" (got "${receiverPath}")`);
-  const taskQueue = text(env, 'AD_TASK_QUEUE') ?? DEFAULT_TASK_QUEUE;
-  if (!/^[\w.-]{1,200}$/.test(taskQueue)) {
-    throw new ConfigError('AD_TASK_QUEUE', `must be 1-200 letters, digits, "_", "-" or "." (got "${taskQueue}")`);
-  }
-  return {
+  const problems = new Problems();
+  const read = problems.read.bind(problems);
+  const callbackPublicUrl = read(undefined, () => httpUrl(env, 'CALLBACK_PUBLIC_URL'));
+  const receiverPath = read('/vidu/callback', () => {
+    const value = text(env, 'RECEIVER_PATH') ?? (callbackPublicUrl ? new URL(callbackPublicUrl).pathname : '/vidu/callback');
+    if (!value.startsWith('/')) throw new ConfigError('RECEIVER_PATH', `must start with "/" (got "${value}")`);
+    return value;
+  });
+  const taskQueue = read(DEFAULT_TASK_QUEUE, () => {
+    const value = text(env, 'AD_TASK_QUEUE') ?? DEFAULT_TASK_QUEUE;
+    if (!/^[\w.-]{1,200}$/.test(value)) throw new ConfigError('AD_TASK_QUEUE', `must be 1-200 letters, digits, "_", "-" or "." (got "${value}")`);
+    return value;
+  });
+  const config: AppConfig = {
     vidu: {
-      baseUrl: httpUrl(env, 'VIDU_BASE_URL', DEFAULT_VIDU_BASE_URL)!,
+      baseUrl: read(DEFAULT_VIDU_BASE_URL, () => httpUrl(env, 'VIDU_BASE_URL', DEFAULT_VIDU_BASE_URL)!),
       apiKey: text(env, 'VIDU_API_KEY'),
-      timeoutMs: integer(env, 'VIDU_TIMEOUT_MS', 30_000, 1_000, 600_000),
+      timeoutMs: read(30_000, () => integer(env, 'VIDU_TIMEOUT_MS', 30_000, 1_000, 600_000)),
     },
     callbackPublicUrl,
     taskQueue,
     artifactDir: path.resolve(text(env, 'ARTIFACT_DIR') ?? 'artifacts'),
     receiver: {
       host: text(env, 'RECEIVER_HOST') ?? '0.0.0.0',
-      port: integer(env, 'RECEIVER_PORT', 8080, 0, 65535),
+      port: read(8080, () => integer(env, 'RECEIVER_PORT', 8080, 0, 65535)),
       path: receiverPath,
-      maxSkewSeconds: integer(env, 'CALLBACK_MAX_SKEW_SECONDS', 300, 1, 86_400),
-      maxBodyBytes: integer(env, 'CALLBACK_MAX_BODY_BYTES', 1_048_576, 1_024, 64 * 1_048_576),
+      maxSkewSeconds: read(300, () => integer(env, 'CALLBACK_MAX_SKEW_SECONDS', 300, 1, 86_400)),
+      maxBodyBytes: read(1_048_576, () => integer(env, 'CALLBACK_MAX_BODY_BYTES', 1_048_576, 1_024, 64 * 1_048_576)),
     },
     temporalCliPath: text(env, 'TEMPORAL_CLI_PATH'),
-    temporalStartTimeoutMs: integer(env, 'TEMPORAL_START_TIMEOUT_MS', DEFAULT_TEMPORAL_START_TIMEOUT_MS, 1_000, 3_600_000),
-    api: { host: text(env, 'API_HOST') ?? '0.0.0.0', port: integer(env, 'API_PORT', 8090, 0, 65535), tokens: apiTokens(env), trustProxy: flag(env, 'API_TRUST_PROXY') },
-    notify: { signingSecret: webhookSecret(env, 'NOTIFY_SIGNING_SECRET'), allowPrivateHosts: flag(env, 'NOTIFY_ALLOW_PRIVATE_HOSTS') },
-    workflowBundlePath: jsFilePath(env, 'WORKFLOW_BUNDLE_PATH'),
-    logLevel: logLevel(env),
+    temporalStartTimeoutMs: read(DEFAULT_TEMPORAL_START_TIMEOUT_MS, () =>
+      integer(env, 'TEMPORAL_START_TIMEOUT_MS', DEFAULT_TEMPORAL_START_TIMEOUT_MS, 1_000, 3_600_000),
+    ),
+    api: {
+      host: text(env, 'API_HOST') ?? '0.0.0.0',
+      port: read(8090, () => integer(env, 'API_PORT', 8090, 0, 65535)),
+      tokens: read([], () => apiTokens(env)),
+      trustProxy: read(false, () => flag(env, 'API_TRUST_PROXY')),
+    },
+    notify: {
+      signingSecret: read(undefined, () => webhookSecret(env, 'NOTIFY_SIGNING_SECRET')),
+      allowPrivateHosts: read(false, () => flag(env, 'NOTIFY_ALLOW_PRIVATE_HOSTS')),
+    },
+    workflowBundlePath: read(undefined, () => jsFilePath(env, 'WORKFLOW_BUNDLE_PATH')),
+    logLevel: read('info', () => logLevel(env)),
     workerMetrics: {
       host: text(env, 'WORKER_METRICS_HOST') ?? '0.0.0.0',
-      sdkPort: optionalPort(env, 'WORKER_METRICS_PORT', 9464),
-      appPort: optionalPort(env, 'WORKER_APP_METRICS_PORT', 9465),
+      sdkPort: read(undefined, () => optionalPort(env, 'WORKER_METRICS_PORT', 9464)),
+      appPort: read(undefined, () => optionalPort(env, 'WORKER_APP_METRICS_PORT', 9465)),
     },
-    workerDeployment: workerDeployment(env),
+    workerDeployment: workerDeployment(env, problems),
+    workerTuning: {
+      shutdownGraceMs: read(DEFAULT_WORKER_SHUTDOWN_GRACE_MS, () => integer(env, 'WORKER_SHUTDOWN_GRACE_MS', DEFAULT_WORKER_SHUTDOWN_GRACE_MS, 0, 3_600_000)),
+      maxCachedWorkflows: read(undefined, () => maxCachedWorkflows(env)),
+      maxConcurrentActivities: read(undefined, () =>
+        text(env, 'WORKER_MAX_CONCURRENT_ACTIVITIES') === undefined ? undefined : integer(env, 'WORKER_MAX_CONCURRENT_ACTIVITIES', 100, 1, 10_000),
+      ),
+    },
   };
+  problems.throwIfAny();
+  return config;
 }
 
 export function requireViduApiKey(config: AppConfig): string {
@@ -258,14 +358,52 @@ export function requireApiTokens(config: AppConfig): string[] {
   return config.api.tokens;
 }
 
+/** The optional settings file of the service entry points, in the current directory. */
+export const ENV_FILE_NAME = '.env';
+
+/**
+ * Loads `<dir>/.env`, when there is one, into `env`: `NAME=value` lines as
+ * Node's own `--env-file` reads them. A variable already set wins over the
+ * file, so the environment (a container's, a shell's) always has the last
+ * word. Returns the file loaded, if any.
+ */
+export function loadEnvFile(dir: string = process.cwd(), env: Env = process.env): string | undefined {
+  const file = path.join(dir, ENV_FILE_NAME);
+  if (!existsSync(file)) return undefined;
+  let entries: NodeJS.Dict<string>;
+  try {
+    entries = parseEnv(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(ENV_FILE_NAME, `cannot be read: ${(err as Error).message}`);
+  }
+  for (const [name, value] of Object.entries(entries)) {
+    if (env[name] === undefined && value !== undefined) env[name] = value;
+  }
+  return file;
+}
+
+export interface RunMainOptions {
+  /**
+   * Load `.env` from the current directory first (see `loadEnvFile`). For the
+   * services (worker, receiver); off elsewhere, so that neither the test
+   * harness nor the demo picks up a deployment's settings by accident.
+   */
+  envFile?: boolean;
+}
+
 /**
  * Runs an entry point's main function; configuration errors print one line
- * naming the setting and exit with status 2 instead of a stack trace.
+ * per wrong setting and exit with status 2 instead of a stack trace.
  */
-export function runMain(main: () => Promise<void>): void {
-  main().catch((err: unknown) => {
+export function runMain(main: () => Promise<void>, options: RunMainOptions = {}): void {
+  const run = async () => {
+    if (options.envFile) loadEnvFile();
+    await main();
+  };
+  run().catch((err: unknown) => {
     if (err instanceof ConfigError) {
-      console.error(`configuration error: ${err.message}`);
+      const problems = err instanceof ConfigErrors ? err.problems : [err];
+      for (const problem of problems) console.error(`configuration error: ${problem.message}`);
       process.exit(2);
     }
     console.error(err);

@@ -9,7 +9,7 @@ import { createActivities, type ActivityDeps } from './activities';
 import type { NotifyDeps } from './activities/deps';
 import { LocalArtifactStore } from './artifacts/artifactStore';
 import { ConfigError, DEFAULT_WORKFLOW_BUNDLE_PATH, loadConfig, requireViduApiKey, runMain, type WorkerDeploymentConfig } from './config';
-import { createLogger } from './logging';
+import { createLogger, type Logger } from './logging';
 import { serveMetrics } from './metrics/metricsServer';
 import { bindAddress, installTemporalRuntime } from './metrics/temporalRuntime';
 import { createWorkerMetrics } from './metrics/workerMetrics';
@@ -28,6 +28,17 @@ export interface AdWorkerOptions {
   workflowBundle?: WorkflowBundleOption;
   /** Bounds worker memory (about 1 MB per cached workflow); evicted workflows replay on their next event. */
   maxCachedWorkflows?: number;
+  /** How many activities run at once (the SDK's maxConcurrentActivityTaskExecutions, default 100). */
+  maxConcurrentActivities?: number;
+  /**
+   * After shutdown starts (SIGTERM, SIGINT): how long running activities may
+   * take to finish before they are cancelled. The SDK's default is 0: cancel
+   * them at once, which interrupts a Vidu request whose outcome then has to be
+   * looked up by the next worker.
+   */
+  shutdownGraceTime?: Duration;
+  /** After shutdown starts: when to give up waiting and fail run() (the SDK's shutdownForceTime); default: wait. */
+  shutdownForceTime?: Duration;
   /** How long a workflow task waits for this worker before any worker may take it. Temporal's default is 10 s. */
   stickyQueueScheduleToStartTimeout?: Duration;
   /** Completion webhooks: the signing secret and whether private hosts may be notified (NOTIFY_* settings). */
@@ -74,6 +85,9 @@ export async function createAdWorker(opts: AdWorkerOptions): Promise<Worker> {
     }),
     // Only options given: an explicit undefined would override the SDK's defaults.
     ...(opts.maxCachedWorkflows !== undefined && { maxCachedWorkflows: opts.maxCachedWorkflows }),
+    ...(opts.maxConcurrentActivities !== undefined && { maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivities }),
+    ...(opts.shutdownGraceTime !== undefined && { shutdownGraceTime: opts.shutdownGraceTime }),
+    ...(opts.shutdownForceTime !== undefined && { shutdownForceTime: opts.shutdownForceTime }),
     ...(opts.stickyQueueScheduleToStartTimeout !== undefined && { stickyQueueScheduleToStartTimeout: opts.stickyQueueScheduleToStartTimeout }),
     ...(opts.deployment && { workerDeploymentOptions: workerDeploymentOptions(opts.deployment) }),
   });
@@ -118,8 +132,39 @@ function newerWorkflowSource(bundleMtimeMs: number): string | undefined {
   return newer && path.join('src', 'workflows', newer);
 }
 
+/** How long past the grace time a stopping worker waits for cancelled activities before it gives up (exit status 1). */
+export const SHUTDOWN_FORCE_MARGIN_MS = 10_000;
+
+/**
+ * Logs when the worker begins draining (the first SIGTERM or SIGINT, which the
+ * SDK's runtime also acts on) and when it has drained. A second signal finds no
+ * listener left and ends the process at once, as Node does by default.
+ */
+function logDraining(logger: Logger, worker: Worker, shutdownGraceMs: number): { ended(): void } {
+  let began: number | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    began = Date.now();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    const activitiesRunning = worker.getStatus().numInFlightActivities;
+    logger.info(
+      { signal, shutdownGraceMs, activitiesRunning },
+      `ad worker draining on ${signal}: polling stopped; ${activitiesRunning} running activities get up to ${shutdownGraceMs} ms to finish, then are cancelled`,
+    );
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return {
+    ended() {
+      const drainedMs = began === undefined ? null : Date.now() - began;
+      logger.info({ drainedMs }, `ad worker drained and stopped${drainedMs === null ? '' : ` after ${drainedMs} ms`}`);
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
+  const { shutdownGraceMs } = config.workerTuning;
   const apiKey = requireViduApiKey(config);
   const logger = createLogger(config.logLevel).child({ service: 'worker' });
   // Before any connection, once per process: the SDK's logs and Prometheus endpoint.
@@ -142,6 +187,11 @@ async function main(): Promise<void> {
       activityTuning: { metrics },
       workflowBundle: workflowCode.workflowBundle,
       deployment: config.workerDeployment,
+      maxCachedWorkflows: config.workerTuning.maxCachedWorkflows,
+      maxConcurrentActivities: config.workerTuning.maxConcurrentActivities,
+      shutdownGraceTime: shutdownGraceMs,
+      // Activities that ignore their cancellation must not keep a stopping worker forever.
+      shutdownForceTime: shutdownGraceMs + SHUTDOWN_FORCE_MARGIN_MS,
     });
     logger.info({ workflowCode: workflowCode.description }, `ad worker workflow code: ${workflowCode.description}`);
     logger.info({ versioning: describeDeployment(config.workerDeployment) }, `ad worker versioning: ${describeDeployment(config.workerDeployment)}`);
@@ -158,8 +208,11 @@ async function main(): Promise<void> {
       },
       `ad worker on task queue "${config.taskQueue}"`,
     );
-    // The SDK's runtime shuts the worker down on SIGINT and SIGTERM; run() resolves once in-flight work has drained.
+    // The SDK's runtime shuts the worker down on SIGINT and SIGTERM: it stops polling at once, lets
+    // running activities finish for shutdownGraceMs, then cancels them; run() resolves once all have ended.
+    const drain = logDraining(logger, worker, shutdownGraceMs);
     await worker.run();
+    drain.ended();
   } finally {
     await vidu.close();
     await connection.close();
@@ -167,4 +220,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) runMain(main);
+if (require.main === module) runMain(main, { envFile: true });

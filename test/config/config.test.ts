@@ -1,8 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig, requireViduApiKey } from '../../src/config';
+import { pathToFileURL } from 'node:url';
+import { ConfigError, ConfigErrors, loadConfig, loadEnvFile, requireViduApiKey, type Env } from '../../src/config';
 import { temporalConnectConfig } from '../../src/temporal/connection';
 
 function configError(fn: () => unknown): ConfigError {
@@ -70,4 +73,84 @@ test('a port flag that is not a port exits 2 naming the flag', () => {
   });
   assert.equal(result.status, 2);
   assert.equal(result.stderr.trim(), 'configuration error: --port: must be a port number from 1 to 65535 (got "abc")');
+});
+
+test('several wrong settings give one error naming each, one line per setting, in a fixed order', () => {
+  const env = { WORKER_SHUTDOWN_GRACE_MS: '-1', RECEIVER_PORT: 'http', VIDU_BASE_URL: 'api.vidu.com', LOG_LEVEL: 'loud', AD_TASK_QUEUE: 'has space' };
+  const err = configError(() => loadConfig(env));
+  assert.ok(err instanceof ConfigErrors);
+  const order = ['AD_TASK_QUEUE', 'VIDU_BASE_URL', 'RECEIVER_PORT', 'LOG_LEVEL', 'WORKER_SHUTDOWN_GRACE_MS'];
+  assert.deepEqual(err.problems.map((p) => p.setting), order);
+  const lines = err.message.split('\n');
+  assert.equal(lines.length, 5);
+  lines.forEach((line, i) => assert.ok(line.startsWith(`${order[i]}: `), line));
+  assert.match(lines[4]!, /WORKER_SHUTDOWN_GRACE_MS: must be a whole number from 0 to 3600000 \(got "-1"\)/);
+  // The same settings in another order in the environment read the same.
+  const reversed = Object.fromEntries(Object.entries(env).reverse());
+  assert.equal(configError(() => loadConfig(reversed)).message, err.message);
+  // One wrong setting reads as before: its own setting, rule and message.
+  const one = configError(() => loadConfig({ RECEIVER_PORT: 'http' }));
+  assert.equal(one.setting, 'RECEIVER_PORT');
+  assert.equal(one.message, 'RECEIVER_PORT: must be a whole number from 0 to 65535 (got "http")');
+});
+
+test('worker tuning: a 30 s shutdown grace time by default, the SDK\'s cache and activity slots unless set', () => {
+  assert.deepEqual(loadConfig({}).workerTuning, { shutdownGraceMs: 30_000, maxCachedWorkflows: undefined, maxConcurrentActivities: undefined });
+  assert.deepEqual(
+    loadConfig({ WORKER_SHUTDOWN_GRACE_MS: '0', WORKER_MAX_CACHED_WORKFLOWS: '0', WORKER_MAX_CONCURRENT_ACTIVITIES: '8' }).workerTuning,
+    { shutdownGraceMs: 0, maxCachedWorkflows: 0, maxConcurrentActivities: 8 },
+  );
+  const err = configError(() =>
+    loadConfig({ WORKER_SHUTDOWN_GRACE_MS: '3600001', WORKER_MAX_CACHED_WORKFLOWS: '1', WORKER_MAX_CONCURRENT_ACTIVITIES: '0' }),
+  );
+  assert.deepEqual(err.message.split('\n'), [
+    'WORKER_SHUTDOWN_GRACE_MS: must be a whole number from 0 to 3600000 (got "3600001")',
+    'WORKER_MAX_CACHED_WORKFLOWS: must be 0 (no cache) or from 2 to 100000 (got "1")',
+    'WORKER_MAX_CONCURRENT_ACTIVITIES: must be a whole number from 1 to 10000 (got "0")',
+  ]);
+});
+
+test('.env: its settings fill in what the environment leaves unset, and the environment wins', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'config-env-file-'));
+  try {
+    const env: Env = { AD_TASK_QUEUE: 'from-environment' };
+    assert.equal(loadEnvFile(dir, env), undefined, 'no .env: nothing loaded');
+    assert.deepEqual(env, { AD_TASK_QUEUE: 'from-environment' });
+    writeFileSync(
+      path.join(dir, '.env'),
+      ['# the service settings', 'AD_TASK_QUEUE=from-file', 'VIDU_TIMEOUT_MS=45000', 'CALLBACK_PUBLIC_URL="https://hooks.example.com/vidu/callback"', ''].join('\n'),
+    );
+    assert.equal(loadEnvFile(dir, env), path.join(dir, '.env'));
+    assert.deepEqual(env, { AD_TASK_QUEUE: 'from-environment', VIDU_TIMEOUT_MS: '45000', CALLBACK_PUBLIC_URL: 'https://hooks.example.com/vidu/callback' });
+    const config = loadConfig(env);
+    assert.equal(config.taskQueue, 'from-environment');
+    assert.equal(config.vidu.timeoutMs, 45_000);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the worker reads .env in its directory and exits 2 listing every wrong setting, one line each', () => {
+  const root = path.resolve(__dirname, '..', '..');
+  const dir = mkdtempSync(path.join(tmpdir(), 'config-worker-env-'));
+  try {
+    // The file's good task queue loses to the environment's bad one; its bad grace time is reported.
+    writeFileSync(path.join(dir, '.env'), 'AD_TASK_QUEUE=fine-queue\nWORKER_SHUTDOWN_GRACE_MS=soon\n');
+    const env: Env = { ...process.env, AD_TASK_QUEUE: 'has space', VIDU_TIMEOUT_MS: '5', VIDU_API_KEY: 'unused' };
+    delete env.WORKER_SHUTDOWN_GRACE_MS;
+    const result = spawnSync(process.execPath, ['--import', pathToFileURL(path.join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href, path.join(root, 'src', 'worker.ts')], {
+      cwd: dir,
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.equal(result.status, 2, result.stderr);
+    assert.deepEqual(result.stderr.trim().split('\n'), [
+      'configuration error: AD_TASK_QUEUE: must be 1-200 letters, digits, "_", "-" or "." (got "has space")',
+      'configuration error: VIDU_TIMEOUT_MS: must be a whole number from 1000 to 600000 (got "5")',
+      'configuration error: WORKER_SHUTDOWN_GRACE_MS: must be a whole number from 0 to 3600000 (got "soon")',
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

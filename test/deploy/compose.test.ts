@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { SearchAttributeType } from '@temporalio/common';
 import { loadConfig } from '../../src/config';
+import { SHUTDOWN_FORCE_MARGIN_MS } from '../../src/worker';
 import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
 import { AD_SEARCH_ATTRIBUTES } from '../../src/workflows/searchAttributes';
 import { interpolateDocument, MissingVariableError, parseEnvFile } from './composeInterpolation';
@@ -25,6 +26,8 @@ interface Service {
   depends_on?: Record<string, { condition: string }>;
   profiles?: string[];
   container_name?: string;
+  stop_grace_period?: string;
+  expose?: string[];
 }
 interface ComposeFile {
   services: Record<string, Service>;
@@ -51,6 +54,15 @@ function service(name: string): Service {
 
 function commandText(s: Service): string {
   return [s.entrypoint, s.command].flat().filter((part) => part !== undefined).join(' ');
+}
+
+/** A compose duration such as "45s", "1m30s" or "500ms", in milliseconds. */
+function durationMs(text: string | undefined): number {
+  assert.ok(text, 'a duration is set');
+  const units: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+  const parts = [...text.matchAll(/(\d+)(ms|s|m|h)/g)];
+  assert.equal(parts.map((p) => p[0]).join(''), text, `"${text}" is a compose duration`);
+  return parts.reduce((sum, p) => sum + Number(p[1]) * units[p[2]!]!, 0);
 }
 
 function hostPort(mapping: string): string {
@@ -158,6 +170,31 @@ describe('docker-compose.yml', () => {
       defaultVersioningBehavior: 'AUTO_UPGRADE',
     });
     assert.equal(workerConfig({ WORKER_DEPLOYMENT_NAME: 'vidu-ads', WORKER_BUILD_ID: '1.5.0', WORKER_VERSIONING_BEHAVIOR: 'pinned' }).workerDeployment?.defaultVersioningBehavior, 'PINNED');
+  });
+
+  it('gives a stopping worker more time than its shutdown grace time, and passes the tuning settings', () => {
+    const workerConfig = (env: Record<string, string>) => {
+      const resolved = interpolateDocument(compose, { ...PRODUCTION_ENV, ...env }).services.worker!.environment!;
+      return loadConfig(Object.fromEntries(Object.entries(resolved).map(([name, value]) => [name, String(value)]))).workerTuning;
+    };
+    assert.deepEqual(workerConfig({}), { shutdownGraceMs: 30_000, maxCachedWorkflows: undefined, maxConcurrentActivities: undefined });
+    assert.deepEqual(workerConfig({ WORKER_SHUTDOWN_GRACE_MS: '20000', WORKER_MAX_CACHED_WORKFLOWS: '500', WORKER_MAX_CONCURRENT_ACTIVITIES: '20' }), {
+      shutdownGraceMs: 20_000,
+      maxCachedWorkflows: 500,
+      maxConcurrentActivities: 20,
+    });
+    const stopGraceMs = durationMs(service('worker').stop_grace_period);
+    assert.ok(
+      stopGraceMs > workerConfig({}).shutdownGraceMs + SHUTDOWN_FORCE_MARGIN_MS,
+      `stop_grace_period ${service('worker').stop_grace_period} outlasts the grace time and the force margin, so Docker's SIGKILL comes last`,
+    );
+    assert.ok(durationMs(service('receiver').stop_grace_period) > 12_000, 'the receiver has time to answer the callbacks in flight');
+  });
+
+  it('exposes the worker metrics ports to the compose network without publishing them', () => {
+    const { sdkPort, appPort } = loadConfig({}).workerMetrics;
+    assert.deepEqual(service('worker').expose, [String(sdkPort), String(appPort)]);
+    assert.equal(service('worker').ports, undefined);
   });
 
   it('publishes the receiver on 8080, the API on 8090 and the Web UI on 8233, no host port twice', () => {

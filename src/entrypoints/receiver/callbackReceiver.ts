@@ -26,7 +26,7 @@
 // restarts. A verified callback is a hint anyway: the workflow confirms every
 // final state with Vidu's query API.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { adIdOfWorkflow } from '../../logging';
 import { verifyCallbackSignature } from '../../vidu/callbackSignature';
@@ -58,6 +58,12 @@ export interface CallbackReceiverOptions {
    */
   log?: (line: string, fields?: Record<string, unknown>) => void;
   debug?: (line: string, fields?: Record<string, unknown>) => void;
+  /**
+   * How long `close()` waits for requests in flight before it drops their
+   * connections. Default: the Temporal timeout plus 2 s, so a callback being
+   * signalled when the receiver is stopped still gets its answer.
+   */
+  closeTimeoutMs?: number;
   /** Add Node's process metrics (heap, CPU, event loop) to /metrics: for the service, not for the many receivers of a test process. */
   processMetrics?: boolean;
 }
@@ -65,6 +71,12 @@ export interface CallbackReceiverOptions {
 export interface CallbackReceiver {
   server: http.Server;
   listen(port: number, host?: string): Promise<{ port: number; url: string }>;
+  /**
+   * Stops taking connections at once, closes idle keep-alive connections,
+   * answers the requests in flight (each answer then closes its connection)
+   * and resolves once all connections are gone, or drops what is left after
+   * `closeTimeoutMs`.
+   */
   close(): Promise<void>;
   metricsText(): Promise<string>;
   metrics: ReceiverMetrics;
@@ -88,11 +100,14 @@ function send(res: ServerResponse, answer: Pick<Answer, 'status' | 'body' | 'hea
   res.writeHead(answer.status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
-    ...(answer.closeConnection ? { connection: 'close' } : {}),
+    ...(answer.closeConnection || stopping.has(res.req.socket) ? { connection: 'close' } : {}),
     ...answer.headers,
   });
   res.end(text);
 }
+
+/** Connections of a receiver that is closing: their answers say `connection: close`, so the client does not send on them again. */
+const stopping = new WeakSet<object>();
 
 /**
  * The callback URL as Vidu was given it: the public URL's origin and path plus
@@ -113,6 +128,8 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Callba
   const maxSkewMs = options.maxSkewSeconds * 1000;
   const nonces = new NonceCache({ ttlMs: options.nonceTtlMs ?? 2 * maxSkewMs });
   const temporalTimeoutMs = options.temporalTimeoutMs ?? 10_000;
+  const closeTimeoutMs = options.closeTimeoutMs ?? temporalTimeoutMs + 2_000;
+  let closing = false;
   const metrics = new ReceiverMetrics({ processMetrics: options.processMetrics });
   const log = options.log ?? ((line: string) => console.error(line));
   const debug = options.debug ?? (() => undefined);
@@ -216,7 +233,11 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Callba
     if (path === '/readyz' && isRead) return send(res, await handleReadiness());
     if (path === '/metrics' && isRead) {
       const text = await metrics.text();
-      res.writeHead(200, { 'content-type': metrics.contentType, 'content-length': Buffer.byteLength(text) });
+      res.writeHead(200, {
+        'content-type': metrics.contentType,
+        'content-length': Buffer.byteLength(text),
+        ...(stopping.has(req.socket) ? { connection: 'close' } : {}),
+      });
       res.end(text);
       return;
     }
@@ -224,11 +245,21 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Callba
   }
 
   const server = http.createServer((req, res) => {
+    // A keep-alive connection whose answer went out before close() began is idle now: close it.
+    res.once('finish', () => {
+      if (closing) setImmediate(() => server.closeIdleConnections());
+    });
     route(req, res).catch((err: unknown) => {
       log(`request failed: ${(err as Error).stack ?? String(err)}`);
       if (!res.headersSent) send(res, { status: 500, body: { error: 'internal error' } });
       else res.destroy();
     });
+  });
+  // Every open connection, so close() can mark those with a request in flight.
+  const openSockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    openSockets.add(socket);
+    socket.once('close', () => openSockets.delete(socket));
   });
   // A slow sender must not hold a connection for long; Vidu posts small bodies.
   server.requestTimeout = 30_000;
@@ -252,9 +283,12 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Callba
     close() {
       return new Promise<void>((resolve, reject) => {
         if (!server.listening) return resolve();
-        // Idle keep-alive connections close at once; in-flight requests get a few seconds to finish.
-        const force = setTimeout(() => server.closeAllConnections(), 5_000);
+        closing = true;
+        // Requests already being handled answer with `connection: close`; their sockets then end.
+        for (const socket of openSockets) stopping.add(socket);
+        const force = setTimeout(() => server.closeAllConnections(), closeTimeoutMs);
         force.unref();
+        // close() stops the listener at once and resolves once the last connection has ended.
         server.close((err) => {
           clearTimeout(force);
           if (err) reject(err);

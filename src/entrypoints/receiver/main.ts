@@ -1,6 +1,7 @@
 // `npm run receiver`: the webhook receiver as a service, configured from the
 // environment (CALLBACK_PUBLIC_URL, VIDU_API_KEY, RECEIVER_*, TEMPORAL_*).
-// Stops on SIGINT/SIGTERM after in-flight callbacks are answered.
+// Stops on SIGINT/SIGTERM after in-flight callbacks are answered (bounded by
+// the Temporal timeout). Reads `.env` in the current directory, if any.
 import { ConfigError, loadConfig, requireViduApiKey, runMain } from '../../config';
 import { createLogger } from '../../logging';
 import { connectClient } from '../../temporal/connection';
@@ -32,7 +33,9 @@ runMain(async () => {
     `Vidu callback receiver on ${config.receiver.host}:${port}${config.receiver.path}`,
   );
   const signal = await untilStopSignal();
-  logger.info({ signal }, 'stopping the receiver');
+  const stopping = Date.now();
+  logger.info({ signal }, `stopping the receiver on ${signal}: no new connections; callbacks in flight are answered`);
   await receiver.close();
   await client.connection.close();
-});
+  logger.info({ stoppedMs: Date.now() - stopping }, 'receiver stopped');
+}, { envFile: true });
