@@ -133,7 +133,7 @@ runMain(async () => {
   } finally {
     await client.connection.close();
   }
-});
+}, { envFile: true });
 
 /** "ad X already running (stage)" / "ad X already exists (done)": nothing started; and what to do instead. */
 function sayExisting(ad: FoundAd, json: boolean, wait: boolean): void {

@@ -14,4 +14,4 @@ runMain(async () => {
       isTTY: process.stdout.isTTY === true,
     },
   });
-});
+}, { envFile: true });

@@ -35,4 +35,4 @@ runMain(async () => {
   logger.info({ signal }, 'stopping the API');
   await server.close();
   await client.connection.close();
-});
+}, { envFile: true });
