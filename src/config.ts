@@ -391,6 +391,12 @@ export interface RunMainOptions {
   envFile?: boolean;
 }
 
+/** One "configuration error: SETTING: rule" line per wrong setting. */
+export function configErrorLines(err: ConfigError): string[] {
+  const problems = err instanceof ConfigErrors ? err.problems : [err];
+  return problems.map((problem) => `configuration error: ${problem.message}`);
+}
+
 /**
  * Runs an entry point's main function; configuration errors print one line
  * per wrong setting and exit with status 2 instead of a stack trace.
@@ -402,8 +408,7 @@ export function runMain(main: () => Promise<void>, options: RunMainOptions = {})
   };
   run().catch((err: unknown) => {
     if (err instanceof ConfigError) {
-      const problems = err instanceof ConfigErrors ? err.problems : [err];
-      for (const problem of problems) console.error(`configuration error: ${problem.message}`);
+      for (const line of configErrorLines(err)) console.error(line);
       process.exit(2);
     }
     console.error(err);

@@ -4,7 +4,7 @@
 // configuration mistake.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Client } from '@temporalio/client';
-import { ConfigError } from '../../config';
+import { ConfigError, configErrorLines } from '../../config';
 import { AdInputError, AdNotFoundError, AdRequestRejectedError, AdRetryRefusedError } from '../../starter/errors';
 import { AD_STAGES, type EditKind, type EditRequestInput, type SelectTakeInput } from '../../workflows/messages';
 import { AdminError, AdminTimeoutError, approveAd, cancelAd, listAds, requestEdit, retryClosedAd, selectTake, showAd, watchAd } from './adminActions';
@@ -313,7 +313,7 @@ export async function runAdminCli(argv: string[], deps: AdminCliDeps): Promise<n
       return 2;
     }
     if (err instanceof ConfigError) {
-      io.err(`configuration error: ${err.message}`);
+      for (const line of configErrorLines(err)) io.err(line);
       return 2;
     }
     const line = refusal(err);
