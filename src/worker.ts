@@ -14,6 +14,7 @@ import { serveMetrics } from './metrics/metricsServer';
 import { bindAddress, installTemporalRuntime } from './metrics/temporalRuntime';
 import { createWorkerMetrics } from './metrics/workerMetrics';
 import { connectWorker } from './temporal/connection';
+import { describeTracing, startTracing, WORKFLOW_TRACING_INTERCEPTORS, workflowSpanSinks, type Tracing } from './tracing';
 import { ViduClient } from './vidu/viduClient';
 
 export interface AdWorkerOptions {
@@ -51,6 +52,8 @@ export interface AdWorkerOptions {
    * Undefined: an unversioned worker.
    */
   deployment?: WorkerDeploymentConfig;
+  /** OpenTelemetry tracing (OTEL_* settings, see src/tracing.ts); undefined: off, no interceptor. */
+  tracing?: Tracing;
 }
 
 /** The SDK's form of the deployment settings; the behaviour applies to every ad this worker starts. */
@@ -76,6 +79,13 @@ export async function createAdWorker(opts: AdWorkerOptions): Promise<Worker> {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     ...code,
+    // The workflow's tracing interceptors are in every bundle (a prebuilt one has them built in);
+    // the activity's only when tracing is on.
+    interceptors: {
+      ...(!opts.workflowBundle && { workflowModules: [WORKFLOW_TRACING_INTERCEPTORS] }),
+      ...(opts.tracing && { activity: opts.tracing.activityInterceptors }),
+    },
+    sinks: workflowSpanSinks(opts.tracing),
     activities: createActivities({
       ...opts.activityTuning,
       vidu: opts.vidu,
@@ -173,6 +183,7 @@ async function main(): Promise<void> {
   const metrics = createWorkerMetrics({ processMetrics: true });
   const appMetrics = appPort === undefined ? undefined : await serveMetrics(metrics.registry, host, appPort);
   const workflowCode = chooseWorkflowCode(config.workflowBundlePath);
+  const tracing = await startTracing(process.env, 'vidu-ad-worker');
   const { connection, namespace } = await connectWorker();
   const vidu = new ViduClient({ baseUrl: config.vidu.baseUrl, apiKey, timeoutMs: config.vidu.timeoutMs, observer: metrics.viduCalls });
   try {
@@ -192,6 +203,7 @@ async function main(): Promise<void> {
       shutdownGraceTime: shutdownGraceMs,
       // Activities that ignore their cancellation must not keep a stopping worker forever.
       shutdownForceTime: shutdownGraceMs + SHUTDOWN_FORCE_MARGIN_MS,
+      tracing,
     });
     logger.info({ workflowCode: workflowCode.description }, `ad worker workflow code: ${workflowCode.description}`);
     logger.info({ versioning: describeDeployment(config.workerDeployment) }, `ad worker versioning: ${describeDeployment(config.workerDeployment)}`);
@@ -205,6 +217,7 @@ async function main(): Promise<void> {
         completionWebhooks: config.notify.signingSecret ? 'signed' : 'off (no NOTIFY_SIGNING_SECRET)',
         sdkMetrics: sdkPort === undefined ? null : `http://${bindAddress(host, sdkPort)}/metrics`,
         appMetrics: appMetrics ? `http://${bindAddress(host, appMetrics.port)}/metrics` : null,
+        tracing: describeTracing(tracing),
       },
       `ad worker on task queue "${config.taskQueue}"`,
     );
@@ -217,6 +230,7 @@ async function main(): Promise<void> {
     await vidu.close();
     await connection.close();
     await appMetrics?.close();
+    await tracing?.shutdown();
   }
 }
 

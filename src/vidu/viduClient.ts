@@ -4,6 +4,7 @@
 // safe. Network failures say whether the request may have reached Vidu: a
 // create that timed out after being sent may have made (and billed) a task.
 import { Readable } from 'node:stream';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { Agent, Pool, interceptors, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import {
@@ -111,6 +112,9 @@ function timeoutOption(value: number | undefined, fallback: number, name = 'time
 
 const DEADLINE_PER_TIMEOUT = 2;
 
+// The API's tracer: a no-op until src/tracing.ts registers a provider (OTEL_* settings).
+const viduTracer = trace.getTracer('vidu-ad-orchestrator/vidu-client');
+
 export class ViduClient {
   readonly #origin: string;
   readonly #pathPrefix: string;
@@ -210,25 +214,34 @@ export class ViduClient {
     return parsed.value;
   }
 
-  /** Sends one request; resolves with a 2xx response's text, throws a Vidu error for everything else. */
+  /**
+   * Sends one request; resolves with a 2xx response's text, throws a Vidu error for everything else.
+   * Each call is a span (under the activity's, when tracing is on; a no-op otherwise) holding the
+   * operation, the method and the status: never the key, a body or a URL.
+   */
   async #send(spec: CallSpec, opts: ViduCallOptions | undefined): Promise<RawResponse> {
-    if (!this.#observer) return this.#sendOnce(spec, opts);
-    const started = process.hrtime.bigint();
-    let status = 'network_error';
-    try {
-      const response = await this.#sendOnce(spec, opts);
-      status = String(response.status);
-      return response;
-    } catch (err) {
-      status = callStatusOf(err);
-      throw err;
-    } finally {
+    return viduTracer.startActiveSpan(`vidu ${spec.operation}`, { kind: SpanKind.CLIENT, attributes: { 'vidu.endpoint': spec.operation, 'http.request.method': spec.method } }, async (span) => {
+      const started = process.hrtime.bigint();
+      let status = 'network_error';
       try {
-        this.#observer({ operation: spec.operation, status, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
-      } catch {
-        // Metrics must never fail a call.
+        const response = await this.#sendOnce(spec, opts);
+        status = String(response.status);
+        return response;
+      } catch (err) {
+        status = callStatusOf(err);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).name });
+        throw err;
+      } finally {
+        span.setAttribute('vidu.status', status);
+        if (/^\d+$/.test(status)) span.setAttribute('http.response.status_code', Number(status));
+        span.end();
+        try {
+          this.#observer?.({ operation: spec.operation, status, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
+        } catch {
+          // Metrics must never fail a call.
+        }
       }
-    }
+    });
   }
 
   async #sendOnce(spec: CallSpec, opts: ViduCallOptions | undefined): Promise<RawResponse> {

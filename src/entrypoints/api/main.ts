@@ -6,6 +6,7 @@ import { LocalArtifactStore } from '../../artifacts/artifactStore';
 import { loadConfig, requireApiTokens, runMain } from '../../config';
 import { createLogger } from '../../logging';
 import { connectClient } from '../../temporal/connection';
+import { describeTracing, startTracing, tracedClient } from '../../tracing';
 import { startApiServer } from '../../api/server';
 import { consolePlugin } from '../../api/console/plugin';
 import { untilStopSignal } from '../untilStopSignal';
@@ -14,7 +15,9 @@ runMain(async () => {
   const config = loadConfig();
   const tokens = requireApiTokens(config);
   const logger = createLogger(config.logLevel).child({ service: 'api' });
-  const client = await connectClient();
+  // With tracing on (OTEL_* settings), the client's signals and updates carry the trace context into the workflow.
+  const tracing = await startTracing(process.env, 'vidu-ad-api');
+  const client = tracedClient(await connectClient(), tracing);
   const server = await startApiServer({
     client,
     taskQueue: config.taskQueue,
@@ -28,11 +31,12 @@ runMain(async () => {
     plugins: [consolePlugin],
   });
   logger.info(
-    { url: server.url, console: '/', openapi: '/openapi.json', health: '/healthz', metrics: '/metrics' },
+    { url: server.url, console: '/', openapi: '/openapi.json', health: '/healthz', metrics: '/metrics', tracing: describeTracing(tracing) },
     `HTTP API on ${config.api.host}:${config.api.port} (${server.url})`,
   );
   const signal = await untilStopSignal();
   logger.info({ signal }, 'stopping the API');
   await server.close();
   await client.connection.close();
+  await tracing?.shutdown();
 }, { envFile: true });

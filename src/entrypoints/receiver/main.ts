@@ -5,6 +5,7 @@
 import { ConfigError, loadConfig, requireViduApiKey, runMain } from '../../config';
 import { createLogger } from '../../logging';
 import { connectClient } from '../../temporal/connection';
+import { describeTracing, startTracing, tracedClient } from '../../tracing';
 import { untilStopSignal } from '../untilStopSignal';
 import { createCallbackReceiver } from './callbackReceiver';
 
@@ -15,7 +16,9 @@ runMain(async () => {
     throw new ConfigError('CALLBACK_PUBLIC_URL', 'is missing: the receiver needs the public URL Vidu calls back, because its path is part of the signature');
   }
   const logger = createLogger(config.logLevel).child({ service: 'receiver' });
-  const client = await connectClient();
+  // With tracing on (OTEL_* settings), the client's signals and updates carry the trace context into the workflow.
+  const tracing = await startTracing(process.env, 'vidu-ad-receiver');
+  const client = tracedClient(await connectClient(), tracing);
   const receiver = createCallbackReceiver({
     client,
     apiKey,
@@ -29,7 +32,7 @@ runMain(async () => {
   });
   const { port } = await receiver.listen(config.receiver.port, config.receiver.host);
   logger.info(
-    { host: config.receiver.host, port, path: config.receiver.path, publicUrl: config.callbackPublicUrl, health: '/healthz', readiness: '/readyz', metrics: '/metrics' },
+    { host: config.receiver.host, port, path: config.receiver.path, publicUrl: config.callbackPublicUrl, health: '/healthz', readiness: '/readyz', metrics: '/metrics', tracing: describeTracing(tracing) },
     `Vidu callback receiver on ${config.receiver.host}:${port}${config.receiver.path}`,
   );
   const signal = await untilStopSignal();
@@ -37,5 +40,6 @@ runMain(async () => {
   logger.info({ signal }, `stopping the receiver on ${signal}: no new connections; callbacks in flight are answered`);
   await receiver.close();
   await client.connection.close();
+  await tracing?.shutdown();
   logger.info({ stoppedMs: Date.now() - stopping }, 'receiver stopped');
 }, { envFile: true });

@@ -1,0 +1,136 @@
+// Optional OpenTelemetry tracing, switched on by the standard OTEL_* variables:
+// on when OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is
+// set (and neither OTEL_TRACES_EXPORTER=none nor OTEL_SDK_DISABLED=true).
+// Spans go to that endpoint as OTLP over HTTP (JSON), batched.
+//
+// One ad's trace: the client that starts it (API) or signals it (receiver)
+// puts the trace context in the call's headers (the SDK's client
+// interceptor); the workflow's interceptors (src/workflows/tracingInterceptors.ts)
+// continue it in the run, in each signal and each activity scheduled; the
+// activity interceptor continues it in the activity, where the Vidu client's
+// spans (src/vidu/viduClient.ts) hang under it.
+//
+// Off, nothing of the SDK is loaded (it is imported only here, and only when
+// on), no interceptor is installed and the Vidu client's spans are the API's
+// no-ops. Only the workflow interceptors stay: they are part of the workflow
+// bundle, which must not depend on the environment; the worker then drops
+// their spans (see `workflowSpanSinks`).
+import { Client, type WorkflowClientInterceptor } from '@temporalio/client';
+import type { OpenTelemetryWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
+import type { ActivityInterceptorsFactory, InjectedSinks } from '@temporalio/worker';
+import { ConfigError, type Env } from './config';
+
+/** The workflow interceptor module every workflow bundle includes (bundleWorkflowCode's `workflowInterceptorModules`). */
+export const WORKFLOW_TRACING_INTERCEPTORS = require.resolve('./workflows/tracingInterceptors');
+
+export interface TracingSettings {
+  serviceName: string;
+  /** Where spans go, for the start-up log: the traces endpoint as the exporter derives it. */
+  tracesEndpoint: string;
+}
+
+function setting(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function httpUrl(env: Env, name: string): string | undefined {
+  const value = setting(env, name);
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(name, `must be an absolute http(s) URL (got "${value}")`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, `must use http or https (got "${url.protocol}")`);
+  return value;
+}
+
+/**
+ * Whether tracing is on, and how, from the standard OTEL_* variables; undefined when off.
+ * Only what this service supports is accepted: the OTLP exporter over HTTP with JSON.
+ */
+export function tracingSettings(env: Env, defaultServiceName: string): TracingSettings | undefined {
+  if (setting(env, 'OTEL_SDK_DISABLED')?.toLowerCase() === 'true') return undefined;
+  const exporter = setting(env, 'OTEL_TRACES_EXPORTER');
+  if (exporter === 'none') return undefined;
+  if (exporter !== undefined && exporter !== 'otlp') throw new ConfigError('OTEL_TRACES_EXPORTER', `must be "otlp" or "none" (got "${exporter}")`);
+  const tracesEndpoint = httpUrl(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  const endpoint = httpUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+  if (tracesEndpoint === undefined && endpoint === undefined) return undefined;
+  for (const name of ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL']) {
+    const protocol = setting(env, name);
+    if (protocol !== undefined && protocol !== 'http/json') throw new ConfigError(name, `must be "http/json", the protocol this service exports with (got "${protocol}")`);
+  }
+  return {
+    serviceName: setting(env, 'OTEL_SERVICE_NAME') ?? defaultServiceName,
+    // The exporter's own rule: the traces endpoint as given, else the base endpoint plus /v1/traces.
+    tracesEndpoint: tracesEndpoint ?? `${endpoint!.replace(/\/+$/, '')}/v1/traces`,
+  };
+}
+
+/** The sink the workflow interceptors call, by the name they call it. */
+type WorkflowSpanSinks = { exporter: OpenTelemetryWorkflowExporter };
+
+export interface Tracing {
+  settings: TracingSettings;
+  /** For a Temporal client's `interceptors.workflow`: puts the trace context in starts, signals, updates and queries. */
+  clientInterceptors: WorkflowClientInterceptor[];
+  /** For a worker's `interceptors.activity`: each activity runs in a span continuing the workflow's trace. */
+  activityInterceptors: ActivityInterceptorsFactory[];
+  /** For a worker's `sinks`: where the workflow interceptors' spans leave the sandbox. */
+  sinks: InjectedSinks<WorkflowSpanSinks>;
+  /** Sends the spans still buffered; call once, on the way out. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Starts tracing for this process when the OTEL_* variables ask for it: the
+ * process-wide tracer provider (with the W3C trace-context propagator the
+ * interceptors inject and extract through) and the OTLP exporter. Undefined when off.
+ */
+export async function startTracing(env: Env, defaultServiceName: string): Promise<Tracing | undefined> {
+  const settings = tracingSettings(env, defaultServiceName);
+  if (!settings) return undefined;
+  const [{ NodeTracerProvider }, { BatchSpanProcessor }, { OTLPTraceExporter }, { Resource, detectResourcesSync, envDetectorSync }, otel] = await Promise.all([
+    import('@opentelemetry/sdk-trace-node'),
+    import('@opentelemetry/sdk-trace-base'),
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@opentelemetry/resources'),
+    import('@temporalio/interceptors-opentelemetry'),
+  ]);
+  // OTEL_RESOURCE_ATTRIBUTES first, then the service name, which wins as the spec says.
+  const resource = Resource.default()
+    .merge(detectResourcesSync({ detectors: [envDetectorSync] }))
+    .merge(new Resource({ 'service.name': settings.serviceName }));
+  // The exporter reads the endpoint, headers and timeout from the same OTEL_* variables.
+  const processor = new BatchSpanProcessor(new OTLPTraceExporter());
+  const provider = new NodeTracerProvider({ resource, spanProcessors: [processor] });
+  provider.register();
+  return {
+    settings,
+    clientInterceptors: [new otel.OpenTelemetryWorkflowClientInterceptor()],
+    activityInterceptors: [
+      (ctx) => ({ inbound: new otel.OpenTelemetryActivityInboundInterceptor(ctx), outbound: new otel.OpenTelemetryActivityOutboundInterceptor(ctx) }),
+    ],
+    sinks: { exporter: otel.makeWorkflowExporter(processor, resource) },
+    shutdown: () => provider.shutdown(),
+  };
+}
+
+/** The sink the workflow interceptors' spans go to: the exporter when tracing is on, else one that drops them. */
+export function workflowSpanSinks(tracing: Tracing | undefined): InjectedSinks<WorkflowSpanSinks> {
+  return tracing?.sinks ?? { exporter: { export: { fn: () => undefined } } };
+}
+
+/** The client, or the same connection and namespace with the tracing interceptor when tracing is on. */
+export function tracedClient(client: Client, tracing: Tracing | undefined): Client {
+  if (!tracing) return client;
+  return new Client({ connection: client.connection, namespace: client.options.namespace, interceptors: { workflow: tracing.clientInterceptors } });
+}
+
+/** One line for the start-up log. */
+export function describeTracing(tracing: Tracing | undefined): string {
+  return tracing ? `OpenTelemetry traces of service "${tracing.settings.serviceName}" to ${tracing.settings.tracesEndpoint}` : 'off (no OTEL_EXPORTER_OTLP_ENDPOINT)';
+}

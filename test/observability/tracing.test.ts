@@ -1,0 +1,280 @@
+// OpenTelemetry tracing as the services run it: the worker (`npm run worker`)
+// and the webhook receiver (`npm run receiver`) as child processes with
+// OTEL_EXPORTER_OTLP_ENDPOINT pointing at a small OTLP/HTTP collector in this
+// process, one ad with callbacks, and the spans they export checked: the
+// ad's trace runs from its start through the workflow and the activity to the
+// Vidu HTTP call, the receiver's signal continues into the workflow's signal
+// handler, and no span holds the API key or a signed media URL. Without the
+// OTEL variables tracing stays off.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { trace } from '@opentelemetry/api';
+import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import { ConfigError } from '../../src/config';
+import { freePort } from '../../src/entrypoints/demo/ports';
+import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
+import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
+import { startTracing, tracingSettings, workflowSpanSinks } from '../../src/tracing';
+import { adFilmWorkflow } from '../../src/workflows/adFilmWorkflow';
+import { workflowIdForAd } from '../../src/workflows/messages';
+import { describeHits, findSecrets } from '../faults/secretScan';
+
+interface Span {
+  service: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  name: string;
+  attributes: Record<string, unknown>;
+}
+
+type OtlpValue = { stringValue?: string; intValue?: string | number; boolValue?: boolean; doubleValue?: number };
+type OtlpAttribute = { key: string; value: OtlpValue };
+interface OtlpBody {
+  resourceSpans?: Array<{
+    resource?: { attributes?: OtlpAttribute[] };
+    scopeSpans?: Array<{ spans?: Array<{ traceId: string; spanId: string; parentSpanId?: string; name: string; attributes?: OtlpAttribute[] }> }>;
+  }>;
+}
+
+/** Top-level scalar attributes only: enough for the names and ids checked here. */
+function attributesOf(list: OtlpAttribute[] | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const { key, value } of list ?? []) out[key] = value.stringValue ?? value.intValue ?? value.boolValue ?? value.doubleValue;
+  return out;
+}
+
+/** An OTLP/HTTP traces endpoint (JSON) that keeps what it is sent. */
+async function startCollector(): Promise<{ url: string; bodies: string[]; spans(): Span[]; close(): Promise<void> }> {
+  const bodies: string[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      if (req.method !== 'POST' || req.url !== '/v1/traces') {
+        res.writeHead(404).end();
+        return;
+      }
+      bodies.push(Buffer.concat(chunks).toString('utf8'));
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    bodies,
+    spans: () =>
+      bodies.flatMap((text) =>
+        ((JSON.parse(text) as OtlpBody).resourceSpans ?? []).flatMap((rs) => {
+          const service = String(attributesOf(rs.resource?.attributes)['service.name']);
+          return (rs.scopeSpans ?? []).flatMap((ss) =>
+            (ss.spans ?? []).map((s) => ({ service, traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId ?? '', name: s.name, attributes: attributesOf(s.attributes) })),
+          );
+        }),
+      ),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+interface ChildService {
+  output(): string;
+  stop(): Promise<void>;
+}
+
+function spawnService(script: string, env: NodeJS.ProcessEnv): ChildService & { child: ChildProcess } {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, script)], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env });
+  let out = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    child,
+    output: () => out,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}
+
+async function until(what: string, check: () => Promise<boolean> | boolean, alive: () => void, ms = 120_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    alive();
+    if (await Promise.resolve().then(check).catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe('OpenTelemetry traces of one ad', { timeout: 300_000 }, () => {
+  const apiKey = `vidu-key-${randomBytes(12).toString('hex')}`;
+  // The starter's own trace: the ad's run must continue it (W3C trace context in the start's headers).
+  const traceId = randomBytes(16).toString('hex');
+  const starterSpanId = randomBytes(8).toString('hex');
+  const adId = `tracing-${process.pid}`;
+  const workflowId = workflowIdForAd(adId);
+  const stops: Array<() => Promise<unknown>> = [];
+  let collector: Awaited<ReturnType<typeof startCollector>>;
+  let spans: Span[];
+  let sim: ViduSimulator;
+
+  before(async () => {
+    const address = process.env.TEMPORAL_ADDRESS;
+    const bundle = process.env.TEST_WORKFLOW_BUNDLE;
+    if (!address || !bundle) throw new Error('TEMPORAL_ADDRESS and TEST_WORKFLOW_BUNDLE must be set: run through test/run.ts');
+    const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
+    collector = await startCollector();
+    stops.push(() => collector.close());
+    const scratch = await mkdtemp(path.join(tmpdir(), 'observability-tracing-'));
+    stops.push(() => rm(scratch, { recursive: true, force: true }));
+    sim = await startViduSimulator({ apiKey, timing: { queueMs: 50, processingMs: 800, progressSteps: 2 }, media: 'placeholder' });
+    stops.push(() => sim.close());
+
+    const receiverPort = await freePort();
+    const callbackUrl = `http://127.0.0.1:${receiverPort}/vidu/callback`;
+    const taskQueue = `observability-tracing-${process.pid}`;
+    const common = {
+      ...process.env,
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_NAMESPACE: namespace,
+      VIDU_API_KEY: apiKey,
+      CALLBACK_PUBLIC_URL: callbackUrl,
+      LOG_LEVEL: 'warn',
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+      OTEL_TRACES_EXPORTER: 'otlp',
+      // Spans leave within a fifth of a second rather than the default five.
+      OTEL_BSP_SCHEDULE_DELAY: '200',
+    };
+    const receiver = spawnService('src/entrypoints/receiver/main.ts', { ...common, OTEL_SERVICE_NAME: 'tracing-test-receiver', RECEIVER_HOST: '127.0.0.1', RECEIVER_PORT: String(receiverPort) });
+    const worker = spawnService('src/worker.ts', {
+      ...common,
+      OTEL_SERVICE_NAME: 'tracing-test-worker',
+      AD_TASK_QUEUE: taskQueue,
+      VIDU_BASE_URL: sim.url,
+      VIDU_TIMEOUT_MS: '5000',
+      ARTIFACT_DIR: path.join(scratch, 'artifacts'),
+      WORKFLOW_BUNDLE_PATH: bundle,
+      WORKER_METRICS_PORT: 'off',
+      WORKER_APP_METRICS_PORT: 'off',
+    });
+    // Stopped before the collector closes: each flushes its last spans on the way out.
+    stops.push(() => receiver.stop(), () => worker.stop());
+    const alive = () => {
+      for (const [name, service] of [['receiver', receiver], ['worker', worker]] as const) {
+        if (service.child.exitCode !== null) throw new Error(`the ${name} exited (${service.child.exitCode}):\n${service.output().slice(-3000)}`);
+      }
+    };
+    await until('the receiver', async () => (await fetch(`http://127.0.0.1:${receiverPort}/healthz`)).ok, alive);
+    const connection = await Connection.connect({ address });
+    stops.push(() => connection.close());
+    const workflowQueue = { namespace, taskQueue: { name: taskQueue }, taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW };
+    await until('the worker to poll', async () => (await connection.workflowService.describeTaskQueue(workflowQueue)).pollers.length > 0, alive);
+    const withTraceContext = <T extends { headers: Record<string, unknown> }>(input: T): T => ({
+      ...input,
+      // The header the SDK's OpenTelemetry interceptors read the W3C trace context from.
+      headers: { ...input.headers, '_tracer-data': defaultPayloadConverter.toPayload({ traceparent: `00-${traceId}-${starterSpanId}-01` }) },
+    });
+    const starter: WorkflowClientInterceptor = {
+      start: (input, next) => next(withTraceContext(input)),
+      startWithDetails: (input, next) => next(withTraceContext(input)),
+    };
+    const client = new Client({ connection, namespace, interceptors: { workflow: [starter] } });
+    const handle = await client.workflow.start(adFilmWorkflow, {
+      taskQueue,
+      workflowId,
+      // Callbacks only (polling every two minutes): the receiver must signal the ad.
+      args: [{ adId, images: ['https://example.com/products/bottle.png'], prompt: 'a bottle on a beach', duration: 15, language: 'en', polling: { initialMs: 120_000, maxMs: 120_000 } }],
+    });
+    await handle.result();
+    await receiver.stop();
+    await worker.stop();
+    spans = collector.spans();
+  });
+  after(async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  });
+
+  const named = (name: string, service?: string) => spans.filter((s) => s.name === name && (service === undefined || s.service === service));
+  const one = (name: string, where: (s: Span) => boolean = () => true) => {
+    const found = spans.find((s) => s.name === name && where(s));
+    assert.ok(found, `a ${name} span among ${[...new Set(spans.map((s) => `${s.service}/${s.name}`))].join(', ')}`);
+    return found;
+  };
+
+  it("continues the starter's trace from the workflow run to the activity and its Vidu HTTP call", () => {
+    const run = one('RunWorkflow:adFilmWorkflow', (s) => s.traceId === traceId);
+    assert.equal(run.service, 'tracing-test-worker', 'OTEL_SERVICE_NAME names the service');
+    assert.equal(run.parentSpanId, starterSpanId, "the run is a child of the starter's span");
+    const schedule = one('StartActivity:createAdTask', (s) => s.traceId === traceId);
+    const activity = one('RunActivity:createAdTask', (s) => s.traceId === traceId);
+    assert.equal(activity.parentSpanId, schedule.spanId, 'the activity runs under the workflow span that scheduled it');
+    assert.equal(activity.attributes.temporalWorkflowId, workflowId);
+    const vidu = one('vidu createAd', (s) => s.traceId === traceId);
+    assert.equal(vidu.parentSpanId, activity.spanId, 'the Vidu call is a child of the activity span');
+    assert.equal(vidu.attributes['vidu.endpoint'], 'createAd');
+    assert.equal(vidu.attributes['vidu.status'], '200');
+    assert.equal(vidu.attributes['http.request.method'], 'POST');
+  });
+
+  it("carries the receiver's signal into the workflow's signal handler", () => {
+    const signals = named('SignalWorkflow:viduCallback', 'tracing-test-receiver');
+    assert.ok(signals.length >= 1, 'the receiver made a span for its signal');
+    assert.ok(signals.every((s) => s.attributes.temporalWorkflowId === workflowId));
+    const handled = named('HandleSignal:viduCallback', 'tracing-test-worker');
+    const continued = signals.filter((signal) => handled.some((h) => h.traceId === signal.traceId && h.parentSpanId === signal.spanId));
+    assert.ok(continued.length >= 1, `a workflow HandleSignal span under one of the receiver's ${signals.length} signal spans`);
+    assert.ok(handled.some((h) => h.attributes.workflowId === workflowId), "the handler's span names the ad's workflow");
+  });
+
+  it('exports neither the API key nor a signed media URL', () => {
+    assert.ok(collector.bodies.length > 0);
+    const hits = collector.bodies.flatMap((body, i) => findSecrets(body, `export ${i + 1}`, apiKey));
+    assert.equal(hits.length, 0, `secrets exported:\n${describeHits(hits)}`);
+  });
+});
+
+describe('tracing settings', () => {
+  it('stays off without an OTLP endpoint, with OTEL_TRACES_EXPORTER=none and with OTEL_SDK_DISABLED=true', async () => {
+    assert.equal(tracingSettings({ OTEL_SERVICE_NAME: 'x' }, 'svc'), undefined);
+    assert.equal(tracingSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_TRACES_EXPORTER: 'none' }, 'svc'), undefined);
+    assert.equal(tracingSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_SDK_DISABLED: 'true' }, 'svc'), undefined);
+    // Off installs nothing: no tracer provider, so the API's tracers stay no-ops in this process.
+    assert.equal(await startTracing({}, 'svc'), undefined);
+    assert.equal(trace.getTracer('check').startSpan('probe').isRecording(), false);
+    // The workflow interceptors' spans are dropped by the worker's sink.
+    assert.doesNotThrow(() => workflowSpanSinks(undefined).exporter.export.fn({} as never, []));
+  });
+
+  it('turns on with either endpoint, naming the service and the traces URL', () => {
+    assert.deepEqual(tracingSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318/' }, 'vidu-ad-worker'), {
+      serviceName: 'vidu-ad-worker',
+      tracesEndpoint: 'http://127.0.0.1:4318/v1/traces',
+    });
+    assert.deepEqual(tracingSettings({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:9999/traces', OTEL_SERVICE_NAME: 'ads' }, 'vidu-ad-worker'), {
+      serviceName: 'ads',
+      tracesEndpoint: 'http://127.0.0.1:9999/traces',
+    });
+  });
+
+  it('refuses what it cannot do, naming the setting', () => {
+    const refused = (env: Record<string, string>, setting: string) =>
+      assert.throws(() => tracingSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', ...env }, 'svc'), (err) => err instanceof ConfigError && err.setting === setting);
+    refused({ OTEL_TRACES_EXPORTER: 'zipkin' }, 'OTEL_TRACES_EXPORTER');
+    refused({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, 'OTEL_EXPORTER_OTLP_PROTOCOL');
+    refused({ OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf' }, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL');
+    refused({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+  });
+});
