@@ -110,7 +110,13 @@ describe('a rollout while an ad waits in review', () => {
     let b: Awaited<ReturnType<typeof startWorker>> | undefined;
     try {
       await setCurrentVersion(h.env.client, deploymentName, 'v1');
-      assert.deepEqual(await pollerBuildIds(h.env.client, taskQueue), ['v1'], 'the worker health check sees a versioned worker');
+      // The poller list fills as the worker's workflow pollers reach the server (not at once on a busy machine).
+      let pollers = await pollerBuildIds(h.env.client, taskQueue);
+      for (let i = 0; i < 100 && pollers.length === 0; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        pollers = await pollerBuildIds(h.env.client, taskQueue);
+      }
+      assert.deepEqual([...new Set(pollers)], ['v1'], 'the worker health check sees a versioned worker');
       const handle = await h.startAd(taskQueue, { adId: uniqueAdId('versioned'), review: { enabled: true, windowMs: 120_000, onTimeout: 'fail' } });
       await waitForStatus(handle, (s) => s.stage === 'review', 'the review stage on v1');
 
