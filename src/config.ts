@@ -76,12 +76,14 @@ export const DEFAULT_TEMPORAL_START_TIMEOUT_MS = 120_000;
 /** How long a stopping worker lets running activities finish (WORKER_SHUTDOWN_GRACE_MS); under docker's stop_grace_period. */
 export const DEFAULT_WORKER_SHUTDOWN_GRACE_MS = 30_000;
 
-function text(env: Env, name: string): string | undefined {
+/** A setting's trimmed value; undefined when unset or blank. */
+export function text(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   return value ? value : undefined;
 }
 
-function httpUrl(env: Env, name: string, fallback?: string): string | undefined {
+/** An absolute http(s) URL setting without trailing slashes; undefined when unset and no fallback. */
+export function httpUrl(env: Env, name: string, fallback?: string): string | undefined {
   const value = text(env, name) ?? fallback;
   if (value === undefined) return undefined;
   let url: URL;

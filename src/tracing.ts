@@ -18,7 +18,7 @@
 import { Client, type WorkflowClientInterceptor } from '@temporalio/client';
 import type { OpenTelemetryWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
 import type { ActivityInterceptorsFactory, InjectedSinks } from '@temporalio/worker';
-import { ConfigError, type Env } from './config';
+import { ConfigError, httpUrl, text as setting, type Env } from './config';
 
 /** The workflow interceptor module every workflow bundle includes (bundleWorkflowCode's `workflowInterceptorModules`). */
 export const WORKFLOW_TRACING_INTERCEPTORS = require.resolve('./workflows/tracingInterceptors');
@@ -27,24 +27,6 @@ export interface TracingSettings {
   serviceName: string;
   /** Where spans go, for the start-up log: the traces endpoint as the exporter derives it. */
   tracesEndpoint: string;
-}
-
-function setting(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
-}
-
-function httpUrl(env: Env, name: string): string | undefined {
-  const value = setting(env, name);
-  if (value === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigError(name, `must be an absolute http(s) URL (got "${value}")`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, `must use http or https (got "${url.protocol}")`);
-  return value;
 }
 
 /**
