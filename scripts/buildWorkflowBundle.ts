@@ -8,15 +8,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { DEFAULT_WORKFLOW_BUNDLE_PATH, runMain } from '../src/config';
-import { WORKFLOW_TRACING_INTERCEPTORS } from '../src/tracing';
 
 /** Bundles src/workflows into `outPath` (folders made as needed); returns the bundle's size in bytes. */
 export async function buildWorkflowBundle(outPath: string): Promise<number> {
   // The bundler logs every module at INFO; WARN keeps build output to what matters.
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../src/workflows'),
-    // As a worker bundling at start has them: tracing then works with this bundle too, when OTEL_* turns it on.
-    workflowInterceptorModules: [WORKFLOW_TRACING_INTERCEPTORS],
     logger: new DefaultLogger('WARN'),
   });
   mkdirSync(path.dirname(outPath), { recursive: true });

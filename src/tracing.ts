@@ -3,25 +3,22 @@
 // set (and neither OTEL_TRACES_EXPORTER=none nor OTEL_SDK_DISABLED=true).
 // Spans go to that endpoint as OTLP over HTTP (JSON), batched.
 //
-// One ad's trace: the client that starts it (API) or signals it (receiver)
-// puts the trace context in the call's headers (the SDK's client
-// interceptor); the workflow's interceptors (src/workflows/tracingInterceptors.ts)
-// continue it in the run, in each signal and each activity scheduled; the
-// activity interceptor continues it in the activity, where the Vidu client's
-// spans (src/vidu/viduClient.ts) hang under it.
+// What is traced: the clients that start, signal and update ads (the API, the
+// receiver) record each call as a span (the SDK's client interceptor); each
+// activity runs in a span (the activity interceptor) with the Vidu client's
+// HTTP calls (src/vidu/viduClient.ts) under it.
+//
+// The workflow's own interceptors (`@temporalio/interceptors-opentelemetry`'s
+// workflow module, which would join those into one trace) are left out on
+// purpose: in SDK 1.24 they make a workflow that received an update
+// unreplayable ("Update machine does not handle this event: TimerCanceled"),
+// so a worker restart or a query on a finished ad would fail.
 //
 // Off, nothing of the SDK is loaded (it is imported only here, and only when
-// on), no interceptor is installed and the Vidu client's spans are the API's
-// no-ops. Only the workflow interceptors stay: they are part of the workflow
-// bundle, which must not depend on the environment; the worker then drops
-// their spans (see `workflowSpanSinks`).
+// on), no interceptor is installed and the Vidu client's spans are the API's no-ops.
 import { Client, type WorkflowClientInterceptor } from '@temporalio/client';
-import type { OpenTelemetryWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
-import type { ActivityInterceptorsFactory, InjectedSinks } from '@temporalio/worker';
+import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { ConfigError, httpUrl, text as setting, type Env } from './config';
-
-/** The workflow interceptor module every workflow bundle includes (bundleWorkflowCode's `workflowInterceptorModules`). */
-export const WORKFLOW_TRACING_INTERCEPTORS = require.resolve('./workflows/tracingInterceptors');
 
 export interface TracingSettings {
   serviceName: string;
@@ -52,17 +49,12 @@ export function tracingSettings(env: Env, defaultServiceName: string): TracingSe
   };
 }
 
-/** The sink the workflow interceptors call, by the name they call it. */
-type WorkflowSpanSinks = { exporter: OpenTelemetryWorkflowExporter };
-
 export interface Tracing {
   settings: TracingSettings;
   /** For a Temporal client's `interceptors.workflow`: puts the trace context in starts, signals, updates and queries. */
   clientInterceptors: WorkflowClientInterceptor[];
-  /** For a worker's `interceptors.activity`: each activity runs in a span continuing the workflow's trace. */
+  /** For a worker's `interceptors.activity`: each activity runs in a span. */
   activityInterceptors: ActivityInterceptorsFactory[];
-  /** For a worker's `sinks`: where the workflow interceptors' spans leave the sandbox. */
-  sinks: InjectedSinks<WorkflowSpanSinks>;
   /** Sends the spans still buffered; call once, on the way out. */
   shutdown(): Promise<void>;
 }
@@ -96,14 +88,8 @@ export async function startTracing(env: Env, defaultServiceName: string): Promis
     activityInterceptors: [
       (ctx) => ({ inbound: new otel.OpenTelemetryActivityInboundInterceptor(ctx), outbound: new otel.OpenTelemetryActivityOutboundInterceptor(ctx) }),
     ],
-    sinks: { exporter: otel.makeWorkflowExporter(processor, resource) },
     shutdown: () => provider.shutdown(),
   };
-}
-
-/** The sink the workflow interceptors' spans go to: the exporter when tracing is on, else one that drops them. */
-export function workflowSpanSinks(tracing: Tracing | undefined): InjectedSinks<WorkflowSpanSinks> {
-  return tracing?.sinks ?? { exporter: { export: { fn: () => undefined } } };
 }
 
 /** The client, or the same connection and namespace with the tracing interceptor when tracing is on. */

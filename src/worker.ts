@@ -14,7 +14,7 @@ import { serveMetrics } from './metrics/metricsServer';
 import { bindAddress, installTemporalRuntime } from './metrics/temporalRuntime';
 import { createWorkerMetrics } from './metrics/workerMetrics';
 import { connectWorker } from './temporal/connection';
-import { describeTracing, startTracing, WORKFLOW_TRACING_INTERCEPTORS, workflowSpanSinks, type Tracing } from './tracing';
+import { describeTracing, startTracing, type Tracing } from './tracing';
 import { ViduClient } from './vidu/viduClient';
 
 export interface AdWorkerOptions {
@@ -79,13 +79,8 @@ export async function createAdWorker(opts: AdWorkerOptions): Promise<Worker> {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     ...code,
-    // The workflow's tracing interceptors are in every bundle (a prebuilt one has them built in);
-    // the activity's only when tracing is on.
-    interceptors: {
-      ...(!opts.workflowBundle && { workflowModules: [WORKFLOW_TRACING_INTERCEPTORS] }),
-      ...(opts.tracing && { activity: opts.tracing.activityInterceptors }),
-    },
-    sinks: workflowSpanSinks(opts.tracing),
+    // Activity spans only when tracing is on; no workflow interceptors (see src/tracing.ts).
+    ...(opts.tracing && { interceptors: { activity: opts.tracing.activityInterceptors } }),
     activities: createActivities({
       ...opts.activityTuning,
       vidu: opts.vidu,

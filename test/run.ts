@@ -8,7 +8,6 @@ import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { loadConfig, runMain } from '../src/config';
 import { startDevServer } from '../src/temporal/devServer';
-import { WORKFLOW_TRACING_INTERCEPTORS } from '../src/tracing';
 import { PROJECT_ROOT } from '../src/temporal/projectRoot';
 
 function testFiles(dir: string): string[] {
@@ -27,10 +26,8 @@ runMain(async () => {
   mkdirSync(bundleDir, { recursive: true });
   const bundlePath = path.join(bundleDir, 'workflow-bundle.js');
   // The bundler logs every module at INFO; WARN keeps the test output readable.
-  // With the tracing interceptors, as `npm run build` and a worker bundling at start make it.
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../src/workflows'),
-    workflowInterceptorModules: [WORKFLOW_TRACING_INTERCEPTORS],
     logger: new DefaultLogger('WARN'),
   });
   writeFileSync(bundlePath, code);

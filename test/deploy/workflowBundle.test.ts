@@ -11,7 +11,6 @@ import { DefaultLogger, Runtime, Worker, type LogLevel, type ReplayResult } from
 import { buildWorkflowBundle } from '../../scripts/buildWorkflowBundle';
 import { ConfigError, loadConfig } from '../../src/config';
 import { chooseWorkflowCode } from '../../src/worker';
-import { workflowSpanSinks } from '../../src/tracing';
 import { historyFromFileText } from '../support/historyFiles';
 
 const HISTORIES_DIR = path.join(__dirname, '..', 'histories');
@@ -46,7 +45,7 @@ describe('the prebuilt workflow bundle', () => {
       history: historyFromFileText(readFileSync(path.join(HISTORIES_DIR, file), 'utf8')),
     }));
     const results: ReplayResult[] = [];
-    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath }, sinks: workflowSpanSinks(undefined) }, histories)) results.push(result);
+    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath } }, histories)) results.push(result);
     assert.equal(results.length, files.length, 'one result per history');
     const failed = results.filter((r) => r.error).map((r) => `${r.workflowId}: ${r.error?.message}`);
     assert.deepEqual(failed, [], 'no history fails to replay against the built bundle');

@@ -1,11 +1,11 @@
 // OpenTelemetry tracing as the services run it: the worker (`npm run worker`)
 // and the webhook receiver (`npm run receiver`) as child processes with
 // OTEL_EXPORTER_OTLP_ENDPOINT pointing at a small OTLP/HTTP collector in this
-// process, one ad with callbacks, and the spans they export checked: the
-// ad's trace runs from its start through the workflow and the activity to the
-// Vidu HTTP call, the receiver's signal continues into the workflow's signal
-// handler, and no span holds the API key or a signed media URL. Without the
-// OTEL variables tracing stays off.
+// process, one ad with callbacks, and the spans they export checked: each
+// activity has its span with the Vidu HTTP calls under it, the receiver's
+// signals are spans naming the ad's workflow, and no span holds the API key or
+// a signed media URL. (No workflow spans: src/tracing.ts says why.) Without
+// the OTEL variables tracing stays off.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -22,7 +22,7 @@ import { ConfigError } from '../../src/config';
 import { freePort } from '../../src/entrypoints/demo/ports';
 import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
 import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
-import { startTracing, tracingSettings, workflowSpanSinks } from '../../src/tracing';
+import { startTracing, tracingSettings } from '../../src/tracing';
 import { adFilmWorkflow } from '../../src/workflows/adFilmWorkflow';
 import { workflowIdForAd } from '../../src/workflows/messages';
 import { describeHits, findSecrets } from '../faults/secretScan';
@@ -214,29 +214,24 @@ describe('OpenTelemetry traces of one ad', { timeout: 300_000 }, () => {
     return found;
   };
 
-  it("continues the starter's trace from the workflow run to the activity and its Vidu HTTP call", () => {
-    const run = one('RunWorkflow:adFilmWorkflow', (s) => s.traceId === traceId);
-    assert.equal(run.service, 'tracing-test-worker', 'OTEL_SERVICE_NAME names the service');
-    assert.equal(run.parentSpanId, starterSpanId, "the run is a child of the starter's span");
-    const schedule = one('StartActivity:createAdTask', (s) => s.traceId === traceId);
-    const activity = one('RunActivity:createAdTask', (s) => s.traceId === traceId);
-    assert.equal(activity.parentSpanId, schedule.spanId, 'the activity runs under the workflow span that scheduled it');
-    assert.equal(activity.attributes.temporalWorkflowId, workflowId);
-    const vidu = one('vidu createAd', (s) => s.traceId === traceId);
+  it('puts each Vidu HTTP call under the span of the activity that made it', () => {
+    const activity = one('RunActivity:createAdTask', (s) => s.attributes.temporalWorkflowId === workflowId);
+    assert.equal(activity.service, 'tracing-test-worker', 'OTEL_SERVICE_NAME names the service');
+    const vidu = one('vidu createAd', (s) => s.traceId === activity.traceId);
     assert.equal(vidu.parentSpanId, activity.spanId, 'the Vidu call is a child of the activity span');
     assert.equal(vidu.attributes['vidu.endpoint'], 'createAd');
     assert.equal(vidu.attributes['vidu.status'], '200');
     assert.equal(vidu.attributes['http.request.method'], 'POST');
+    const polls = named('RunActivity:getTaskState', 'tracing-test-worker').filter((s) => s.attributes.temporalWorkflowId === workflowId);
+    assert.ok(polls.length >= 1, 'the polls of the main task have spans too');
+    assert.ok(polls.every((poll) => spans.some((s) => s.name === 'vidu getCreations' && s.parentSpanId === poll.spanId)), 'each poll has its Vidu call');
   });
 
-  it("carries the receiver's signal into the workflow's signal handler", () => {
+  it("records the receiver's signals as spans naming the ad's workflow", () => {
     const signals = named('SignalWorkflow:viduCallback', 'tracing-test-receiver');
     assert.ok(signals.length >= 1, 'the receiver made a span for its signal');
     assert.ok(signals.every((s) => s.attributes.temporalWorkflowId === workflowId));
-    const handled = named('HandleSignal:viduCallback', 'tracing-test-worker');
-    const continued = signals.filter((signal) => handled.some((h) => h.traceId === signal.traceId && h.parentSpanId === signal.spanId));
-    assert.ok(continued.length >= 1, `a workflow HandleSignal span under one of the receiver's ${signals.length} signal spans`);
-    assert.ok(handled.some((h) => h.attributes.workflowId === workflowId), "the handler's span names the ad's workflow");
+    assert.equal(named('HandleSignal:viduCallback').length, 0, 'no workflow spans: the workflow interceptors are left out');
   });
 
   it('exports neither the API key nor a signed media URL', () => {
@@ -255,7 +250,6 @@ describe('tracing settings', () => {
     assert.equal(await startTracing({}, 'svc'), undefined);
     assert.equal(trace.getTracer('check').startSpan('probe').isRecording(), false);
     // The workflow interceptors' spans are dropped by the worker's sink.
-    assert.doesNotThrow(() => workflowSpanSinks(undefined).exporter.export.fn({} as never, []));
   });
 
   it('turns on with either endpoint, naming the service and the traces URL', () => {
