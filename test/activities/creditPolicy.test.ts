@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { failureOf } from '../support/activityFailure';
 import { ActivityCancellationDetails, ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
@@ -27,14 +28,6 @@ function attempt<A extends unknown[], R>(n: number, fn: (...args: A) => Promise<
   return new MockActivityEnvironment({ attempt: n, workflowExecution: WORKFLOW }, { logger: QUIET }).run(fn, ...args) as Promise<R>;
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await promise.then(
-    () => assert.fail('the activity should fail'),
-    (e: unknown) => e,
-  );
-  assert.ok(err instanceof ApplicationFailure, `got ${String(err)}`);
-  return err;
-}
 
 describe('credit-spending activities', () => {
   let sim: ViduSimulator;

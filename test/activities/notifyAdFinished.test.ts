@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { lookup } from 'node:dns/promises';
 import { hostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
-import { ApplicationFailure } from '@temporalio/common';
+import { failureOf } from '../support/activityFailure';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { notifyAdFinishedActivity, NOTIFY_FAILURES } from '../../src/activities/notifyAdFinished';
@@ -22,14 +22,6 @@ function run(notify: ActivityDeps['notify'], input: NotifyAdFinishedInput) {
   return new MockActivityEnvironment({}, { logger: QUIET }).run(activity, input);
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await promise.then(
-    () => assert.fail('the activity should fail'),
-    (e: unknown) => e,
-  );
-  assert.ok(err instanceof ApplicationFailure, `got ${String(err)}`);
-  return err;
-}
 
 describe('notifyAdFinished activity', () => {
   let receiver: WebhookReceiver;

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { API_TOKEN, openApiRig, type ApiRig } from './apiRig';
+import { API_TOKEN, openApiRig, type ApiRig, eventually } from './apiRig';
 import { apiClient, type ApiClient } from './httpClient';
 
 const IMAGE = `data:image/png;base64,${readFileSync(path.join(__dirname, '../../samples/coffee-mug.png')).toString('base64')}`;
@@ -55,15 +55,6 @@ function signatureIsValid(hook: ReceivedHook): boolean {
     .some((entry) => entry === `v1,${expected}`);
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe('an ad over HTTP', () => {
   let rig: ApiRig;
@@ -189,7 +180,7 @@ describe('an ad over HTTP', () => {
     assert.equal(missing.status, 404);
 
     // The completion webhook: signed per Standard Webhooks, saying the ad is done; the status records its delivery.
-    const delivered = await waitFor('the webhook to be delivered', async () => {
+    const delivered = await eventually('the webhook to be delivered', async () => {
       const status = (await api.call('GET', `/v1/ads/${adId}`)).body;
       return status.notification?.state === 'delivered' ? status.notification : undefined;
     });

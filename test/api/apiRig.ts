@@ -81,3 +81,14 @@ export async function openApiRig(options: ApiRigOptions = {}): Promise<ApiRig> {
     },
   };
 }
+
+/** Polls `fn` every 200 ms until it answers something other than undefined; fails after `timeoutMs` (a liveness bound). */
+export async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

@@ -12,7 +12,7 @@ import { createTokenChecker } from '../../src/api/auth';
 import { buildApiServer } from '../../src/api/server';
 import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
 import { IMAGE_UPLOAD_MAX_BYTES } from '../../src/api/multipartAd';
-import { API_TOKEN, OTHER_TOKEN, openApiRig, type ApiRig } from './apiRig';
+import { API_TOKEN, OTHER_TOKEN, openApiRig, type ApiRig, eventually } from './apiRig';
 import { apiClient, openEventStream, type ApiClient } from './httpClient';
 import type { AdStatus } from '../../src/workflows/messages';
 
@@ -26,15 +26,6 @@ function adIdFor(label: string): string {
   return `surface-${label}-${process.pid}-${++counter}-${Date.now().toString(36)}`;
 }
 
-async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /** A GET with the path sent byte for byte (fetch would resolve "..").  */
 function rawGet(url: string, rawPath: string, token: string): Promise<{ status: number; body: string }> {
