@@ -6,10 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../config';
-import { PROJECT_ROOT } from './projectRoot';
 
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
-export const LOCAL_BIN_DIR = path.join(PROJECT_ROOT, '.tools', 'bin');
+import { LOCAL_BIN_DIR } from '../tools/goTools';
+export { LOCAL_BIN_DIR };
 export const LOCAL_TEMPORAL = path.join(LOCAL_BIN_DIR, 'temporal');
 
 export type TemporalExecutable =

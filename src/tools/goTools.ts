@@ -1,0 +1,64 @@
+// Project-local tools built from their Go modules into the git-ignored
+// .tools/bin, on first use: the same way the Temporal CLI is built
+// (src/temporal/temporalBinary.ts). A fresh machine needs only Go.
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, renameSync } from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../temporal/projectRoot';
+
+export const LOCAL_BIN_DIR = path.join(PROJECT_ROOT, '.tools', 'bin');
+
+export interface GoTool {
+  /** The `go install` argument, module path with its version. */
+  module: string;
+  /** The name `go install` gives the binary (the last path element of the package). */
+  builtName: string;
+  /** The name it is kept under in .tools/bin (several tools build a binary called `server` or `sql`). */
+  binary: string;
+}
+
+export const GO_TOOLS = {
+  temporalServer: { module: 'go.temporal.io/server/cmd/server@v1.29.1', builtName: 'server', binary: 'temporal-server' },
+  temporalSqlTool: { module: 'go.temporal.io/server/cmd/tools/sql@v1.29.1', builtName: 'sql', binary: 'temporal-sql-tool' },
+  versitygw: { module: 'github.com/versity/versitygw/cmd/versitygw@v1.8.0', builtName: 'versitygw', binary: 'versitygw' },
+} satisfies Record<string, GoTool>;
+
+export function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function findGo(): string | undefined {
+  for (const dir of [...(process.env.PATH ?? '').split(path.delimiter), '/usr/local/go/bin']) {
+    if (dir && isExecutable(path.join(dir, 'go'))) return path.join(dir, 'go');
+  }
+  return undefined;
+}
+
+/**
+ * The path of a tool in .tools/bin, built with `go install` when it is not
+ * there yet. Throws with what to do when Go is missing or the build fails.
+ */
+export function ensureGoTool(tool: GoTool, log: (line: string) => void = (line) => console.error(line)): string {
+  const target = path.join(LOCAL_BIN_DIR, tool.binary);
+  if (isExecutable(target)) return target;
+  const go = findGo();
+  if (!go) throw new Error(`${tool.binary} is not built and Go is not installed: install Go, then run again (it builds ${tool.module} into .tools/bin)`);
+  // Built into a private folder first: two tools share the name `server`/`sql` style names.
+  const buildDir = path.join(LOCAL_BIN_DIR, `.build-${tool.binary}`);
+  log(`Building ${tool.binary} with Go (${tool.module}) into .tools/bin; the first build takes a few minutes...`);
+  const result = spawnSync(go, ['install', tool.module], {
+    env: { ...process.env, GOBIN: buildDir },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const built = path.join(buildDir, tool.builtName);
+  if (result.status !== 0 || !isExecutable(built)) {
+    throw new Error(`building ${tool.module} failed (go install exit ${result.status ?? result.signal}); see the output above`);
+  }
+  renameSync(built, target);
+  return target;
+}
