@@ -30,12 +30,14 @@ export type CampaignAdOptions = Pick<AdFilmInput, 'review' | 'maxEdits' | 'polli
 export interface CampaignInput {
   /** Caller-chosen id: 1-64 letters, digits, "-", "_" or "."; each ad's id is `<campaignId>.<variant key>`. */
   campaignId: string;
-  /** 1-7 product images (http(s) URLs or stored: references), shared by every variant. */
-  images: string[];
+  /** 1-7 product images (http(s) URLs or stored: references), shared by every variant; or `products`. */
+  images?: string[];
   /** The prompt of every variant without its own. */
   prompt?: string;
+  /** Several products, each made in every variant of the matrix (instead of `images`). */
+  products?: CampaignProduct[];
   variants: VariantMatrix;
-  /** A prompt per variant key ("16x9-en-15s"), e.g. a Chinese prompt for the zh variants. */
+  /** A prompt per variant key ("16x9-en-15s"), e.g. a Chinese prompt for the zh variants; wins over the product's. */
   variantPrompts?: Record<string, string>;
   /** A priority per variant key (default 0): higher starts first; equal ones keep the matrix order. */
   priorities?: Record<string, number>;
@@ -48,11 +50,20 @@ export interface CampaignInput {
   continued?: CampaignContinuation;
 }
 
+export interface CampaignProduct {
+  /** 1-32 letters, digits, "-" or "_"; part of each of its ads' ids. */
+  productId: string;
+  images: string[];
+  /** This product's prompt (default: the campaign's). */
+  prompt?: string;
+}
+
 export type VariantState = 'waiting' | 'started' | 'skipped';
 
 export interface CampaignVariantStatus {
-  /** "16x9-en-15s" */
+  /** "16x9-en-15s", or "<productId>-16x9-en-15s" in a campaign of several products. */
   key: string;
+  productId?: string;
   adId: string;
   aspectRatio: AspectRatio;
   language: Language;

@@ -10,10 +10,19 @@ const DURATION = { min: 10, max: 60 };
 /** Sized so that 3 x 2 x 51 durations cannot exceed it by accident, and a 500-variant campaign fits. */
 export const MAX_VARIANTS = 1_000;
 const CAMPAIGN_ID = /^[\w.-]{1,64}$/;
+const PRODUCT_ID = /^[\w-]{1,32}$/;
+const MAX_PRODUCTS = 100;
 
-/** "16:9", "en", 15 -> "16x9-en-15s" (safe in an ad id). */
-export function variantKey(aspectRatio: AspectRatio, language: Language, duration: number): string {
-  return `${aspectRatio.replace(':', 'x')}-${language}-${duration}s`;
+function imagesProblem(field: string, images: unknown): string | undefined {
+  if (!Array.isArray(images) || images.length < 1 || images.length > 7) return `${field}: must hold 1 to 7 images`;
+  if (images.some((i) => typeof i !== 'string' || !/^(https?:\/\/|stored:)/.test(i))) return `${field}: each must be an http(s) URL or a stored: reference`;
+  return undefined;
+}
+
+/** "16:9", "en", 15 -> "16x9-en-15s" (safe in an ad id), prefixed by the product's id when there are several. */
+export function variantKey(aspectRatio: AspectRatio, language: Language, duration: number, productId?: string): string {
+  const key = `${aspectRatio.replace(':', 'x')}-${language}-${duration}s`;
+  return productId === undefined ? key : `${productId}-${key}`;
 }
 
 export function adIdForVariant(campaignId: string, key: string): string {
@@ -36,9 +45,25 @@ export function campaignInputProblems(input: unknown): string[] {
   if (typeof input.campaignId !== 'string' || !CAMPAIGN_ID.test(input.campaignId) || /^\.+$/.test(input.campaignId)) {
     problems.push('campaignId: must be 1-64 letters, digits, "-", "_" or "." (and not only dots)');
   }
-  const images = input.images;
-  if (!Array.isArray(images) || images.length < 1 || images.length > 7) problems.push('images: must hold 1 to 7 images');
-  else if (images.some((i) => typeof i !== 'string' || !/^(https?:\/\/|stored:)/.test(i))) problems.push('images: each must be an http(s) URL or a stored: reference');
+  const products = input.products;
+  if (products === undefined) {
+    const problem = imagesProblem('images', input.images);
+    if (problem) problems.push(problem);
+  } else if (input.images !== undefined) {
+    problems.push('images: give either images (one product) or products, not both');
+  } else if (!Array.isArray(products) || products.length < 1 || products.length > MAX_PRODUCTS) {
+    problems.push(`products: must hold 1 to ${MAX_PRODUCTS} products`);
+  } else {
+    products.forEach((product: unknown, i) => {
+      if (!isObject(product)) return problems.push(`products[${i}]: must be { productId, images, prompt? }`);
+      if (typeof product.productId !== 'string' || !PRODUCT_ID.test(product.productId)) problems.push(`products[${i}].productId: must be 1-32 letters, digits, "-" or "_"`);
+      const problem = imagesProblem(`products[${i}].images`, product.images);
+      if (problem) problems.push(problem);
+      if (product.prompt !== undefined && (typeof product.prompt !== 'string' || product.prompt.length > 2000)) problems.push(`products[${i}].prompt: must be text of at most 2000 characters`);
+    });
+    const ids = products.map((p: unknown) => (isObject(p) ? p.productId : undefined));
+    if (new Set(ids).size !== ids.length) problems.push('products: each productId must be different');
+  }
   const matrix = input.variants;
   if (!isObject(matrix)) {
     problems.push('variants: must be { aspectRatios, languages, durations }');
@@ -50,7 +75,8 @@ export function campaignInputProblems(input: unknown): string[] {
     ].filter((p): p is string => p !== undefined);
     problems.push(...found);
     if (found.length === 0) {
-      const count = (matrix.aspectRatios as unknown[]).length * (matrix.languages as unknown[]).length * (matrix.durations as unknown[]).length;
+      const productCount = Array.isArray(products) ? products.length : 1;
+      const count = productCount * (matrix.aspectRatios as unknown[]).length * (matrix.languages as unknown[]).length * (matrix.durations as unknown[]).length;
       if (count > MAX_VARIANTS) problems.push(`variants: ${count} combinations, at most ${MAX_VARIANTS}`);
     }
   }
@@ -73,20 +99,24 @@ export function campaignInputProblems(input: unknown): string[] {
   const max = input.maxConcurrent;
   if (max !== undefined && (!Number.isInteger(max) || (max as number) < 1 || (max as number) > 100)) problems.push('maxConcurrent: must be a whole number from 1 to 100');
   const can = input.continueAsNewAfterEvents;
-  if (can !== undefined && (!Number.isInteger(can) || (can as number) < 500 || (can as number) > 40_000)) problems.push('continueAsNewAfterEvents: must be a whole number from 500 to 40000');
+  if (can !== undefined && (!Number.isInteger(can) || (can as number) < 100 || (can as number) > 40_000)) problems.push('continueAsNewAfterEvents: must be a whole number from 100 to 40000');
   if (input.ads !== undefined && !isObject(input.ads)) problems.push('ads: must be an object of ad options (review, maxEdits, polling, ...)');
   return problems;
 }
 
-/** The variants in the order they start: higher priority first, then the matrix order. */
+/** The variants in the order they start: higher priority first, then the order of products and matrix. */
 export function expandVariants(input: CampaignInput): CampaignVariantStatus[] {
   const variants: CampaignVariantStatus[] = [];
-  for (const aspectRatio of input.variants.aspectRatios) {
-    for (const language of input.variants.languages) {
-      for (const duration of input.variants.durations) {
-        const key = variantKey(aspectRatio, language, duration);
-        const priority = input.priorities?.[key] ?? 0;
-        variants.push({ key, adId: adIdForVariant(input.campaignId, key), aspectRatio, language, duration, priority, state: 'waiting', progress: 0, creditsSpent: 0 });
+  for (const productId of input.products?.map((p) => p.productId) ?? [undefined]) {
+    for (const aspectRatio of input.variants.aspectRatios) {
+      for (const language of input.variants.languages) {
+        for (const duration of input.variants.durations) {
+          const key = variantKey(aspectRatio, language, duration, productId);
+          const priority = input.priorities?.[key] ?? 0;
+          const variant: CampaignVariantStatus = { key, adId: adIdForVariant(input.campaignId, key), aspectRatio, language, duration, priority, state: 'waiting', progress: 0, creditsSpent: 0 };
+          if (productId !== undefined) variant.productId = productId;
+          variants.push(variant);
+        }
       }
     }
   }

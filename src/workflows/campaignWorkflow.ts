@@ -96,11 +96,12 @@ class CampaignRun {
 
   private async start(variant: c.CampaignVariantStatus): Promise<void> {
     const { input } = this;
+    const product = input.products?.find((p) => p.productId === variant.productId);
     const adInput: AdFilmInput = {
       ...input.ads,
       adId: variant.adId,
-      images: input.images,
-      prompt: input.variantPrompts?.[variant.key] ?? input.prompt,
+      images: product?.images ?? input.images!,
+      prompt: input.variantPrompts?.[variant.key] ?? product?.prompt ?? input.prompt,
       aspectRatio: variant.aspectRatio,
       language: variant.language,
       duration: variant.duration,

@@ -122,6 +122,36 @@ describe('campaign workflow', { timeout: 180_000 }, () => {
     });
   });
 
+  it('continues as new while its ads run, losing none of their reports', async () => {
+    await h.withWorker(async (taskQueue) => {
+      const campaignId = uniqueAdId('campaign-long');
+      const images = [PRODUCT_IMAGE];
+      const handle = await h.env.client.workflow.start(campaignWorkflow, {
+        taskQueue,
+        workflowId: workflowIdForCampaign(campaignId),
+        args: [
+          {
+            campaignId,
+            products: ['mug', 'shoe', 'bottle'].map((productId) => ({ productId, images })),
+            variants: { aspectRatios: ['16:9'], languages: ['en', 'zh'], durations: [10, 20] },
+            maxConcurrent: 5,
+            continueAsNewAfterEvents: 100,
+            ads: { polling: FAST_POLLING },
+          },
+        ],
+      });
+      const result = await handle.result();
+      assert.deepEqual(result.byStage, { done: 12 });
+      const final = await campaignStatus(handle);
+      assert.ok(final.run >= 2, `continued as new (run ${final.run})`);
+      const ads = await Promise.all(result.adIds.map(adStatus));
+      assert.ok(ads.every((s) => s.stage === 'done'));
+      assert.equal(final.creditsSpent, ads.reduce((sum, s) => sum + s.creditsSpent, 0), 'every report reached the run that was current');
+      const history = await handle.fetchHistory();
+      assert.ok((history.events?.length ?? 0) < 200, `the last run's history stays short (${history.events?.length} events)`);
+    });
+  });
+
   it('cancels: variants not started are skipped, running ads are cancelled', async () => {
     await h.withWorker(async (taskQueue) => {
       const campaignId = uniqueAdId('campaign-cancel');
