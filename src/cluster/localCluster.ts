@@ -133,6 +133,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
       for (const service of services) current.pids[service] = spawnService(serverBinary, dir, service);
       save();
       await Promise.all(services.map((service) => waitForServicePort(dir, current.ports, service, current.pids[service]!, START_TIMEOUT_MS)));
+      log(`Listening: ${services.map((service) => `${service} (pid ${current.pids[service]})`).join(', ')}`);
     };
     if (!current.initialized && toStart.includes('frontend')) {
       await launch(['frontend']);

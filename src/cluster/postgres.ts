@@ -119,6 +119,8 @@ export async function startPostgres(
   const binaries = findPostgres();
   const runAs = runAsForServer();
   const layout = postgresLayout(dir);
+  // The cluster folder with the usual mode first: a recursive mkdir would give it (and every missing parent) 0700 too.
+  mkdirSync(dir, { recursive: true });
   mkdirSync(layout.home, { recursive: true, mode: 0o700 });
   mkdirSync(path.dirname(layout.logFile), { recursive: true });
   closeSync(openSync(layout.logFile, 'a'));
@@ -168,6 +170,7 @@ export async function startPostgres(
     await runCommand(`starting PostgreSQL (its log: ${layout.logFile})`, file, args);
     pid = postgresPid(layout.data);
     if (pid === undefined) throw new Error(`PostgreSQL reported a start but wrote no pid file; see ${layout.logFile}`);
+    options.log(`PostgreSQL started on ${CLUSTER_HOST}:${options.port} (pid ${pid})`);
   }
 
   // Idempotent, so a first start cut short before this step is finished by the next one.
