@@ -24,12 +24,14 @@ import { writeServerConfig } from './serverConfig';
 import { findServiceProcesses, ServiceExitedError, serviceLogFile, serviceMarks, spawnService, waitForServicePort } from './services';
 import { TEMPORAL_SERVICES, type LocalCluster, type LocalClusterOptions, type TemporalService } from './types';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Connection } from '@temporalio/client';
 
 export const DEFAULT_HISTORY_SHARDS = 4;
 export const DEFAULT_NAMESPACE = 'default';
 const START_TIMEOUT_MS = 90_000;
 const STOP_GRACE_MS = 10_000;
+const PORT_RELEASE_WAIT_MS = 10_000;
 
 function checkOptions(options: LocalClusterOptions): void {
   if (!options.dir) throw new Error('LocalClusterOptions.dir: a folder is required');
@@ -56,9 +58,16 @@ function runningServices(dir: string, state: ClusterState): Partial<Record<Tempo
   return running;
 }
 
-/** Refuses, naming the port, when a port the cluster is about to open is held by something else. */
+/**
+ * Refuses, naming the port, when a port the cluster is about to open is held by
+ * something else. It waits a little first: a service just killed shows as
+ * exited once its main thread is gone, but its sockets close only when its
+ * last thread has gone too.
+ */
 async function checkPortsFree(ports: { port: number; what: string }[], dir: string): Promise<void> {
+  const deadline = Date.now() + PORT_RELEASE_WAIT_MS;
   for (const { port, what } of ports) {
+    while (!(await isPortFree(port, CLUSTER_HOST)) && Date.now() < deadline) await sleep(100);
     if (!(await isPortFree(port, CLUSTER_HOST))) {
       throw new Error(
         `port ${port} (${what}), chosen at this cluster's first start and kept in ${path.join(dir, 'state.json')}, is in use by another process: ` +

@@ -7,6 +7,7 @@ import { chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, rea
 import path from 'node:path';
 import { isExecutable } from '../tools/goTools';
 import { runCommand } from './commands';
+import { isOurProcess } from './processes';
 import { CLUSTER_HOST } from './ports';
 
 const INSTALL_HINT =
@@ -99,16 +100,20 @@ export interface RunningPostgres {
   layout: PostgresLayout;
 }
 
-/** The postmaster's pid from its pid file, when the server in `data` runs. */
+/**
+ * The postmaster's pid from its pid file, when the server in `data` runs. A pid
+ * file left by a crash or a reboot can name a pid another program has taken
+ * since: the process must also have `data` in its command line.
+ */
 export function postgresPid(data: string): number | undefined {
+  let pid: number;
   try {
-    const pid = Number(readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
-    if (!Number.isInteger(pid) || pid <= 0) return undefined;
-    process.kill(pid, 0);
-    return pid;
+    pid = Number(readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
   } catch {
     return undefined;
   }
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  return isOurProcess(pid, [data]) ? pid : undefined;
 }
 
 /** Makes the folders, runs initdb the first time, starts the server unless it already runs, and makes sure the Temporal login exists. */

@@ -1,6 +1,6 @@
 // The local cluster (src/cluster/localCluster.ts) for real: PostgreSQL and the
 // four Temporal services as separate processes, a workflow through them,
-// history killed with SIGKILL and started again, a second start on the same
+// history and matching killed with SIGKILL and started again, a second start on the same
 // folder finding the data, and nothing left running after stop(). It starts
 // its own cluster; it does not use the dev server the test harness starts.
 import { test } from 'node:test';
@@ -56,7 +56,7 @@ async function runToEnd(client: Client, taskQueue: string, workflowId: string, s
   return handle.result();
 }
 
-test('the local cluster runs PostgreSQL and four service processes, survives a history SIGKILL, keeps its data across starts and stops clean', { timeout: 300_000 }, async (t) => {
+test('the local cluster runs PostgreSQL and four service processes, survives history and matching SIGKILLs, keeps its data across starts and stops clean', { timeout: 300_000 }, async (t) => {
   quietRuntime();
   const parent = await mkdtemp(path.join(tmpdir(), 'local-cluster-test-'));
   // PostgreSQL may run as another user (the `postgres` system user when the tests run as root): it must reach the folder.
@@ -123,9 +123,19 @@ test('the local cluster runs PostgreSQL and four service processes, survives a h
       t.diagnostic(`first workflow after the history restart: ${Date.now() - started} ms`);
       await waiting.signal(proceed, 'late');
       assert.equal(await waiting.result(), 'across-kill:late');
+
+      // Matching too: killed outright, started again, and the next workflow's tasks reach the worker.
+      const matchingPid = cluster!.pidOf('matching')!;
+      await cluster!.killService('matching', 'SIGKILL');
+      assert.equal(isRunning(matchingPid), false);
+      await cluster!.startService('matching');
+      assert.notEqual(cluster!.pidOf('matching'), matchingPid);
+      started = Date.now();
+      assert.equal(await runToEnd(client, taskQueue, `after-matching-${tag}`, 'after-matching'), 'after-matching:go');
+      t.diagnostic(`first workflow after the matching restart: ${Date.now() - started} ms`);
     });
     await connection.close();
-    assert.ok(Number(sql(dir, cluster.postgres.port, 'temporal', 'SELECT count(*) FROM executions')) >= 3);
+    assert.ok(Number(sql(dir, cluster.postgres.port, 'temporal', 'SELECT count(*) FROM executions')) >= 4);
 
     const address = cluster.frontendAddress;
     const servicePids = TEMPORAL_SERVICES.map((service) => cluster!.pidOf(service)!);
