@@ -6,13 +6,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { parse } from 'yaml';
 import { readClusterState } from '../../src/cluster/clusterState';
+import { listPorts, pickClusterPorts } from '../../src/cluster/ports';
+import { writeServerConfig } from '../../src/cluster/serverConfig';
 import { startLocalCluster, stopLocalCluster } from '../../src/cluster/localCluster';
 import { findPostgres, postgresLayout, postgresPid } from '../../src/cluster/postgres';
 import { isRunning } from '../../src/cluster/processes';
@@ -55,6 +58,32 @@ async function runToEnd(client: Client, taskQueue: string, workflowId: string, s
   await handle.signal(proceed, 'go');
   return handle.result();
 }
+
+test('the cluster config gives every service fixed loopback ports that fit the smallint membership column, and the shard count', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'local-cluster-config-'));
+  try {
+    const ports = await pickClusterPorts();
+    const all = listPorts(ports).map((p) => p.port);
+    assert.equal(all.length, 10);
+    assert.equal(new Set(all).size, 10, `ports repeat: ${all.join(', ')}`);
+    for (const port of all) assert.ok(port >= 20_000 && port <= 32_767, `port ${port} outside 20000-32767`);
+
+    const { configFile } = writeServerConfig(dir, { historyShards: 7, ports, postgresPassword: 'a-password-of-some-length' });
+    const config = parse(await readFile(configFile, 'utf8'));
+    assert.equal(config.persistence.numHistoryShards, 7);
+    assert.equal(config.persistence.datastores['postgres-default'].sql.connectAddr, `127.0.0.1:${ports.postgres}`);
+    for (const service of TEMPORAL_SERVICES) {
+      assert.equal(config.services[service].rpc.membershipPort, ports.services[service].membership);
+      assert.equal(config.services[service].rpc.bindOnIP, '127.0.0.1');
+    }
+    assert.equal(config.clusterMetadata.clusterInformation.active.rpcAddress, `127.0.0.1:${ports.services.frontend.grpc}`);
+
+    await writeFile(path.join(dir, 'state.json'), '{"version":1,"historyShards":0}');
+    assert.throws(() => readClusterState(dir), /state\.json does not hold a cluster state \(historyShards: .*delete the folder/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
 
 test('the local cluster runs PostgreSQL and four service processes, survives history and matching SIGKILLs, keeps its data across starts and stops clean', { timeout: 300_000 }, async (t) => {
   quietRuntime();
