@@ -4,6 +4,9 @@
 // state in one folder. A second start on the same folder reuses its data, its
 // ports and its shard count; processes still running from an earlier start
 // are adopted rather than started twice. See ./types.ts for the contract.
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Connection } from '@temporalio/client';
 import { isPortFree } from '../entrypoints/demo/ports';
 import { ensureGoTool, GO_TOOLS } from '../tools/goTools';
 import { newDatabasePassword, readClusterState, writeClusterState, type ClusterState } from './clusterState';
@@ -17,15 +20,12 @@ import {
   retrying,
 } from './frontendCalls';
 import { isOurProcess, stopPid } from './processes';
-import { CLUSTER_HOST, listPorts, pickClusterPorts, type ClusterPorts } from './ports';
+import { CLUSTER_HOST, pickClusterPorts, type ClusterPorts } from './ports';
 import { postgresPid, postgresLayout, startPostgres, stopPostgres } from './postgres';
 import { applySchema, SERVER_RELEASE } from './schema';
 import { writeServerConfig } from './serverConfig';
 import { findServiceProcesses, ServiceExitedError, serviceLogFile, serviceMarks, spawnService, waitForServicePort } from './services';
 import { TEMPORAL_SERVICES, type LocalCluster, type LocalClusterOptions, type TemporalService } from './types';
-import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Connection } from '@temporalio/client';
 
 export const DEFAULT_HISTORY_SHARDS = 4;
 export const DEFAULT_NAMESPACE = 'default';
@@ -267,4 +267,3 @@ export function clusterStatus(dir: string): ClusterStatus {
   };
 }
 
-export { listPorts };
