@@ -75,7 +75,7 @@ function fromValidation(issues: ValidationIssueLike[], context: string | undefin
 }
 
 /** The validator's reason, "field: rule", names the field; the "stage" field means the ad is not accepting this now. */
-const STAGE_REFUSALS = [/^stage: /, /already finished/, /^takes are selected during review only/];
+const STAGE_REFUSALS = [/^stage: /, /already finished/, /^takes are selected during review only/, /^no ad of campaign /, /^campaign \S+ is cancelled/];
 
 /** The ad handle's own selection check speaks in sentences; these name its field. */
 const SENTENCE_FIELDS: Array<[RegExp, string]> = [

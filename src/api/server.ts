@@ -16,6 +16,7 @@ import { ApiError, errorBody, handleError } from './errors';
 import { MULTIPART_LIMITS } from './multipartAd';
 import { registerApiMetrics } from './metrics';
 import { adRoutes } from './routes/ads';
+import { campaignRoutes } from './routes/campaigns';
 import { eventRoutes } from './routes/events';
 import { mediaRoutes } from './routes/media';
 import { operatorRequestRoutes } from './routes/operatorRequests';
@@ -133,6 +134,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
     v1.addHook('onRequest', refuseCrossSiteCookieRequests);
     await v1.register(adRoutes(ctx));
     await v1.register(operatorRequestRoutes(ctx));
+    await v1.register(campaignRoutes(ctx));
     await v1.register(eventRoutes(ctx));
     await v1.register(mediaRoutes(ctx));
   });
