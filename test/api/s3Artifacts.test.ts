@@ -116,6 +116,11 @@ describe('an ad with its artifacts in S3', () => {
     assert.equal(first.status, 206);
     assert.deepEqual(Buffer.from(await first.arrayBuffer()), takeBytes.subarray(0, 100));
 
+    const head = await fetch(url, { method: 'HEAD', headers: auth });
+    assert.equal(head.status, 200);
+    assert.equal(Number(head.headers.get('content-length')), takeBytes.length);
+    assert.equal(head.headers.get('etag'), etag);
+
     const unchanged = await fetch(url, { headers: { ...auth, 'if-none-match': etag } });
     assert.equal(unchanged.status, 304);
 

@@ -74,28 +74,28 @@ async function sendStored(ctx: ApiContext, key: string, info: ArtifactInfo, requ
     throw new ApiError(416, 'RangeNotSatisfiable', `range: must start inside the file's ${info.bytes} bytes`, 'range');
   }
   const range = answer.kind === 'partial' ? { start: answer.start, end: answer.end } : undefined;
-  if (range) {
-    reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${info.bytes}`);
-  }
+  // Opened before the status and length are set: a store that fails here gets the usual error answer.
+  const body = request.method === 'HEAD' || info.bytes === 0 ? undefined : await ctx.artifacts.read(key, range);
+  if (range) reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${info.bytes}`);
   reply.header('content-length', range ? range.end - range.start + 1 : info.bytes);
-  if (request.method === 'HEAD' || info.bytes === 0) return reply.send();
-  return reply.send(await ctx.artifacts.read(key, range));
+  return reply.send(body);
 }
 
 export function mediaRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   const adExists = knownAds(ctx);
   return async (app) => {
-    app.get(
-      '/v1/ads/:adId/media/*',
-      {
-        schema: {
-          summary: "A file from the ad's folder in the artifact store (supports Range)",
-          params: z.object({ adId: AdIdSchema, '*': z.string().describe('Path inside the ad folder, e.g. takes/<id>.mp4') }),
-          produces: ['video/mp4', 'audio/mpeg', 'image/png', 'image/jpeg', 'application/octet-stream'],
-          response: { 400: ErrorBodySchema, 401: ErrorBodySchema, 404: ErrorBodySchema, 416: ErrorBodySchema },
-        },
+    // HEAD declared with GET (not fastify's automatic HEAD route, which answers a bodiless reply
+    // with Content-Length: 0): a player's HEAD learns the file's real length.
+    app.route({
+      method: ['GET', 'HEAD'],
+      url: '/v1/ads/:adId/media/*',
+      schema: {
+        summary: "A file from the ad's folder in the artifact store (supports Range)",
+        params: z.object({ adId: AdIdSchema, '*': z.string().describe('Path inside the ad folder, e.g. takes/<id>.mp4') }),
+        produces: ['video/mp4', 'audio/mpeg', 'image/png', 'image/jpeg', 'application/octet-stream'],
+        response: { 400: ErrorBodySchema, 401: ErrorBodySchema, 404: ErrorBodySchema, 416: ErrorBodySchema },
       },
-      async (request, reply) => {
+      handler: async (request, reply) => {
         const { adId, '*': relativePath } = request.params;
         const problem = mediaPathProblem(relativePath);
         if (problem) throw badRequest('path', problem);
@@ -105,6 +105,6 @@ export function mediaRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         if (!info) throw notFound(`ad "${adId}" has no file ${relativePath}`);
         return sendStored(ctx, key, info, request, reply);
       },
-    );
+    });
   };
 }
