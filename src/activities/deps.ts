@@ -1,12 +1,12 @@
 // What the activities need, handed to `createActivities` by the worker.
-import type { LocalArtifactStore } from '../artifacts/artifactStore';
+import type { ArtifactStore } from '../artifacts/artifactStore';
 import type { WorkerMetrics } from '../metrics/workerMetrics';
 import type { ViduClient } from '../vidu/viduClient';
 import type { Backoff } from './heartbeat';
 
 export interface ActivityDeps {
   vidu: ViduClient;
-  artifacts: LocalArtifactStore;
+  artifacts: ArtifactStore;
   /** Public URL of the webhook receiver; unset means no callbacks (the workflow polls). */
   callbackPublicUrl?: string;
   /** Backoff for rejections that prove nothing happened (429, OperationInProcess, 5xx, never sent). */

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'Unprocessable'
   | 'PayloadTooLarge'
   | 'UnsupportedMediaType'
+  | 'RangeNotSatisfiable'
   | 'ServiceUnavailable'
   | 'InternalError';
 

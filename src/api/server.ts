@@ -8,7 +8,7 @@ import fastifySwagger from '@fastify/swagger';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, type FastifyPluginCallback, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { LocalArtifactStore } from '../artifacts/artifactStore';
+import type { ArtifactStore } from '../artifacts/artifactStore';
 import { createTokenChecker, isAuthenticated, requireToken, SESSION_COOKIE } from './auth';
 import type { ApiContext } from './context';
 import { refuseCrossSiteCookieRequests } from './crossSiteCheck';
@@ -36,7 +36,7 @@ export type ExtraPlugin =
 export interface ApiServerDeps {
   client: Client;
   taskQueue: string;
-  artifacts: LocalArtifactStore;
+  artifacts: ArtifactStore;
   /** The accepted bearer tokens (API_TOKENS); at least one. */
   tokens: readonly string[];
   /** true for fastify's own JSON logger, or a pino-style logger; off by default. */

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
-import { LocalArtifactStore } from '../artifacts/artifactStore';
+import { artifactStoreFromConfig } from '../artifacts/artifactStoreFromConfig';
 import { loadConfig, runMain } from '../config';
 import { AdInputError, getAdHandle, startAd, type StartAdRequest } from '../starter';
 import { connectClient } from '../temporal/connection';
@@ -46,7 +46,8 @@ or was cancelled, 2 a usage or configuration mistake.
 
 Environment: TEMPORAL_ADDRESS (default 127.0.0.1:7233), TEMPORAL_NAMESPACE (default "default") and
 Temporal's other TEMPORAL_* settings; AD_TASK_QUEUE (default ${DEFAULT_TASK_QUEUE}) and ARTIFACT_DIR
-(default ./artifacts), both as the worker has them: local images are stored there for it.`;
+(default ./artifacts) or ARTIFACT_STORE (s3://bucket/prefix, with the AWS_* settings), all as the
+worker has them: local images are stored there for it.`;
 
 function request(values: Record<string, string | boolean | string[] | undefined>, adId: string): StartAdRequest {
   const images = (values.image as string[] | undefined) ?? [];
@@ -117,7 +118,7 @@ runMain(async () => {
       if (values.wait) process.exitCode = await followExisting(client, existing, values.json === true);
       return;
     }
-    const ad = await startAd(client, adRequest, { taskQueue: config.taskQueue, artifacts: new LocalArtifactStore(config.artifactDir), allowLocalFiles: true });
+    const ad = await startAd(client, adRequest, { taskQueue: config.taskQueue, artifacts: artifactStoreFromConfig(config), allowLocalFiles: true });
     if (values.json && !values.wait) console.log(JSON.stringify({ adId, workflowId: ad.workflowId, started: true }));
     else if (!values.json) console.log(`Ad ${adId} started (workflow ${ad.workflowId}, task queue ${config.taskQueue}).`);
     if (!values.wait) {

@@ -118,8 +118,13 @@ export interface AdFilmInput {
 }
 
 export interface StoredFile {
-  /** Where the file is on the worker's machine (absolute). */
+  /**
+   * Where the file is: an absolute path on the worker's machine for the local
+   * folder store, `s3://<bucket>/<key>` for the S3 store.
+   */
   path: string;
+  /** The file's path inside the artifact store, e.g. "<adId>/final-<taskId>.mp4" (results saved by older workers lack it). */
+  key?: string;
   /**
    * The same file relative to the ad's folder in the artifact store, as the
    * HTTP API serves it at `/v1/ads/{adId}/media/<media>` (results saved by older workers lack it).

@@ -1,5 +1,5 @@
 // `npm run campaign -- <command>`: campaigns from the command line (see ./commands.ts).
-import { LocalArtifactStore } from '../../artifacts/artifactStore';
+import { artifactStoreFromConfig } from '../../artifacts/artifactStoreFromConfig';
 import { loadConfig, runMain } from '../../config';
 import { connectClient } from '../../temporal/connection';
 import { runCampaignCli } from './commands';
@@ -9,7 +9,7 @@ runMain(async () => {
   process.exitCode = await runCampaignCli(process.argv.slice(2), {
     connect: () => connectClient(),
     taskQueue: config.taskQueue,
-    artifacts: new LocalArtifactStore(config.artifactDir),
+    artifacts: artifactStoreFromConfig(config),
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
   });
