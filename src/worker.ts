@@ -190,7 +190,7 @@ async function main(): Promise<void> {
       artifacts: new LocalArtifactStore(config.artifactDir),
       callbackPublicUrl: config.callbackPublicUrl,
       notify: config.notify,
-      activityTuning: { metrics },
+      activityTuning: { metrics, accountShortfall: config.accountShortfall },
       workflowBundle: workflowCode.workflowBundle,
       deployment: config.workerDeployment,
       maxCachedWorkflows: config.workerTuning.maxCachedWorkflows,

@@ -5,6 +5,7 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import type { AdActivities } from '../workflows/activityTypes';
 import { FAILURE_TYPES } from '../workflows/failures';
+import { accountCreditsActivity } from './accountCredits';
 import { createAdTaskActivity } from './createAdTask';
 import type { ActivityDeps } from './deps';
 import { isWorkerShutdown } from './heartbeat';
@@ -42,6 +43,7 @@ export function createActivities(deps: ActivityDeps): AdActivities {
   const { getTaskState, readSubRecords, cancelViduTask } = readActivities(deps);
   const { startEdit, startCompose } = subTaskActivities(deps);
   return {
+    checkAccountCredits: shutdownIsRetry(accountCreditsActivity(deps)),
     createAdTask: shutdownIsRetry(createAdTaskActivity(deps)),
     getTaskState: shutdownIsRetry(getTaskState),
     readSubRecords: shutdownIsRetry(readSubRecords),

@@ -68,3 +68,10 @@ export function describeSpend(request: SpendRequest): string {
       return 'compose';
   }
 }
+
+/** What an ad reserves before its create: the create and one compose (so that edits never leave too little to compose). */
+export function adStartCredits(adSeconds: number): { create: number; compose: number; total: number } {
+  const create = estimateCredits({ kind: 'create', adSeconds });
+  const compose = estimateCredits({ kind: 'compose' });
+  return { create, compose, total: create + compose };
+}
