@@ -114,6 +114,20 @@ export class AdBudget {
     if (this.state.budget) refund(this.state.budget, id);
   }
 
+  /**
+   * When the ad fails or is cancelled: a task that exists keeps what Vidu
+   * charged and did not refund (its cancel zeroes `taskCredits`), a compose
+   * never started costs nothing. Only a create whose outcome is unclear (no
+   * task id known) stays reserved: it may have been billed.
+   */
+  settleOnEnd(): void {
+    const { state } = this;
+    if (!state.budget) return;
+    if (state.mainTaskId) this.settleCharged(RESERVATION.create, state.taskCredits[state.mainTaskId] ?? 0);
+    if (state.composeTaskId) this.settleCharged(RESERVATION.compose, state.taskCredits[state.composeTaskId] ?? 0);
+    else this.refund(RESERVATION.compose);
+  }
+
   /** The main task of a resumed ad was paid by an earlier workflow: counted as spent without a reservation. */
   settleMain(final: TaskSnapshot): void {
     const ledger = this.state.budget;

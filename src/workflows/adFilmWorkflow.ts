@@ -351,8 +351,7 @@ class AdFilmRun {
   private async settle(stage: 'failed' | 'cancelled', err: unknown): Promise<void> {
     this.body.cancel();
     await this.edits.settled();
-    // A compose that was never started spends nothing: its reservation goes back.
-    if (!this.state.composeTaskId) this.budget.refund(RESERVATION.compose);
+    this.budget.settleOnEnd();
     this.state.waitingFor = undefined;
     this.state.lastError = stage === 'cancelled' ? `cancelled: ${this.cancelReason ?? 'the workflow was cancelled'}` : asAdFailure(err).message;
     this.setStage(stage);

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { ApplicationFailure, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { AdWorkerOptions } from '../../src/worker';
 import { FAILURE_TYPES } from '../../src/workflows/failures';
-import { approveSignal, editUpdate, requestEditSignal, type AdStatus } from '../../src/workflows/messages';
+import { approveSignal, cancelAdSignal, editUpdate, requestEditSignal, statusQuery, type AdStatus } from '../../src/workflows/messages';
 import { FAST_POLLING, openAdHarness, uniqueAdId, waitForStatus, type AdHarness } from './harness';
 
 const REVIEW = { enabled: true, windowMs: 120_000, onTimeout: 'fail' as const };
@@ -49,7 +49,11 @@ describe('credit budget', () => {
 
       await handle.signal(requestEditSignal, { kind: 'bgm', prompt: 'a long violin piece', requestId: 'signal-fits' });
       await handle.signal(requestEditSignal, { kind: 'video', storyboardIndex: 1, prompt: 'a storm', requestId: 'signal-too-dear' });
-      const afterSignals = await waitForStatus(handle, (s) => s.requests.some((r) => r.requestId === 'signal-too-dear'), 'the refused signal');
+      const afterSignals = await waitForStatus(
+        handle,
+        (s) => s.requests.some((r) => r.requestId === 'signal-too-dear') && s.edits.some((e) => e.requestId === 'signal-fits' && e.subTaskId !== undefined),
+        'the refused signal, and the accepted one at Vidu',
+      );
       const refused = afterSignals.requests.find((r) => r.requestId === 'signal-too-dear')!;
       assert.equal(refused.outcome, 'rejected');
       // The music edit (30) was accepted first: 631 committed.
@@ -80,6 +84,53 @@ describe('credit budget', () => {
       assert.deepEqual((final as AdStatus).credits, { estimated: 631, reserved: 0, spent: perAd.creditsCharged, limit: 700, overrun: 0 });
       assert.equal(perAd.creditsCharged, 631);
       assert.ok(perAd.creditsCharged <= 700);
+    });
+  });
+
+  it('lets parallel edits take the room there is and no more, and releases every reservation when the ad is cancelled', async () => {
+    const adId = uniqueAdId('budget-parallel');
+    await h.withWorker(async (taskQueue) => {
+      // 601 for the create and the compose, room for two narration edits (10 each).
+      const handle = await h.startAd(taskQueue, { adId, maxCredits: 621, review: REVIEW, polling: FAST_POLLING });
+      const inReview = await waitForStatus(handle, (s) => s.stage === 'review', 'the review stage');
+      const mainTaskId = inReview.mainTaskId!;
+      const answers = await Promise.allSettled(
+        ['one', 'two', 'three'].map((word) => handle.executeUpdate(editUpdate, { args: [{ kind: 'narration', prompt: `line ${word}`, requestId: `parallel-${word}` }] })),
+      );
+      const refusals = answers.flatMap((a) => (a.status === 'rejected' ? [a.reason as unknown] : []));
+      assert.equal(answers.filter((a) => a.status === 'fulfilled').length, 2, 'two edits fit');
+      assert.equal(refusals.length, 1);
+      const refusal = refusals[0];
+      assert.ok(refusal instanceof WorkflowUpdateFailedError && refusal.cause instanceof ApplicationFailure);
+      assert.equal(refusal.cause.message, 'ad budget maxCredits=621: 621 reserved or spent, this narration edit would cost about 10');
+      assert.equal(h.sim.counters().perAd[mainTaskId]!.edits, 2);
+
+      await handle.signal(cancelAdSignal, { reason: 'budget test' });
+      await handle.result().then(
+        () => assert.fail('the ad should end cancelled'),
+        (e: unknown) => assert.ok(e instanceof WorkflowFailedError),
+      );
+      const final = (await handle.query(statusQuery)).credits!;
+      const charged = h.sim.counters().perAd[mainTaskId]!.creditsCharged;
+      assert.equal(final.reserved, 0, `nothing stays reserved: ${JSON.stringify(final)}`);
+      assert.equal(final.spent, charged, 'spent is what Vidu kept (edits cancelled in flight are refunded)');
+      assert.ok(final.spent <= 621);
+    });
+  });
+
+  it('an ad cancelled while Vidu generates keeps nothing reserved: the create settles to what Vidu kept', async () => {
+    const adId = uniqueAdId('budget-cancel-early');
+    await h.withWorker(async (taskQueue) => {
+      const handle = await h.startAd(taskQueue, { adId, maxCredits: 700, polling: FAST_POLLING });
+      const generating = await waitForStatus(handle, (s) => s.mainTaskId !== undefined, 'the main task', 20_000);
+      await handle.signal(cancelAdSignal, { reason: 'cancelled while generating' });
+      await handle.result().then(
+        () => assert.fail('the ad should end cancelled'),
+        (e: unknown) => assert.ok(e instanceof WorkflowFailedError),
+      );
+      const final = (await handle.query(statusQuery)).credits!;
+      assert.equal(final.reserved, 0, `nothing stays reserved: ${JSON.stringify(final)}`);
+      assert.equal(final.spent, h.sim.counters().perAd[generating.mainTaskId!]!.creditsCharged);
     });
   });
 
