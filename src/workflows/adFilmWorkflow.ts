@@ -185,19 +185,7 @@ class AdFilmRun {
     const keepFirstVideo = review && state.reviewOutcome === 'timed-out' ? await afterReviewTimeout(state, review, () => this.cancelRunningEdits()) : false;
     await this.edits.settled();
     const selection = keepFirstVideo ? state.firstSelection! : selectionOf(state);
-    const composeTaskId = await composeIfChanged(
-      {
-        state,
-        runNumber: this.runNumber,
-        spends: this.acts.spends,
-        budget: this.budget,
-        outageBudgetMs: this.limits.outageBudgetMs,
-        enterStage: () => this.setStage('composing'),
-        awaitTask: (taskId, label, onProgress) => this.awaitTask(taskId, label, onProgress),
-        setWaiting: (message) => this.setWaiting(message),
-      },
-      selection,
-    );
+    const composeTaskId = await this.compose(selection);
     return this.save(composeTaskId, selection);
   }
 
@@ -272,6 +260,23 @@ class AdFilmRun {
   private async cancelRunningEdits(): Promise<void> {
     this.edits.cancelRunning();
     await this.edits.settled();
+  }
+
+  /** Composes when the selection differs from Vidu's first video (composeStep.ts); resumes a compose an earlier run started. */
+  private compose(selection: m.AdSelection): Promise<string | undefined> {
+    return composeIfChanged(
+      {
+        state: this.state,
+        runNumber: this.runNumber,
+        spends: this.acts.spends,
+        budget: this.budget,
+        outageBudgetMs: this.limits.outageBudgetMs,
+        enterStage: () => this.setStage('composing'),
+        awaitTask: (taskId, label, onProgress) => this.awaitTask(taskId, label, onProgress),
+        setWaiting: (message) => this.setWaiting(message),
+      },
+      selection,
+    );
   }
 
   private async save(composeTaskId: string | undefined, selection: m.AdSelection): Promise<m.AdFilmResult> {
