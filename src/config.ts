@@ -169,6 +169,21 @@ export interface AppConfig {
    * SDK's default (a cache sized from the heap limit; 100 activities at once).
    */
   workerTuning: { shutdownGraceMs: number; maxCachedWorkflows: number | undefined; maxConcurrentActivities: number | undefined };
+  /**
+   * What an ad does when the Vidu account has fewer credits left than its
+   * create needs (read with GET /ent/v2/credits just before the create):
+   * `wait` reads the balance again every `recheckMs` until it suffices (the
+   * status says so), `fail` ends the ad with AccountCreditsShort at once.
+   */
+  accountShortfall: { onShortfall: 'wait' | 'fail'; recheckMs: number };
+}
+
+export const DEFAULT_ACCOUNT_RECHECK_MS = 300_000;
+
+function shortfallPolicy(env: Env): 'wait' | 'fail' {
+  const raw = text(env, 'ACCOUNT_CREDITS_SHORTFALL')?.toLowerCase() ?? 'wait';
+  if (raw !== 'wait' && raw !== 'fail') throw new ConfigError('ACCOUNT_CREDITS_SHORTFALL', `must be wait or fail (got "${raw}")`);
+  return raw;
 }
 
 export type ArtifactStoreConfig = { kind: 'local'; dir: string } | ({ kind: 's3' } & S3StoreSettings);
@@ -409,6 +424,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxConcurrentActivities: read(undefined, () =>
         text(env, 'WORKER_MAX_CONCURRENT_ACTIVITIES') === undefined ? undefined : integer(env, 'WORKER_MAX_CONCURRENT_ACTIVITIES', 100, 1, 10_000),
       ),
+    },
+    accountShortfall: {
+      onShortfall: read('wait' as const, () => shortfallPolicy(env)),
+      recheckMs: read(DEFAULT_ACCOUNT_RECHECK_MS, () => integer(env, 'ACCOUNT_CREDITS_RECHECK_MS', DEFAULT_ACCOUNT_RECHECK_MS, 1_000, 86_400_000)),
     },
   };
   problems.throwIfAny();

@@ -197,7 +197,7 @@ async function main(): Promise<void> {
       artifacts,
       callbackPublicUrl: config.callbackPublicUrl,
       notify: config.notify,
-      activityTuning: { metrics },
+      activityTuning: { metrics, accountShortfall: config.accountShortfall },
       workflowBundle: workflowCode.workflowBundle,
       deployment: config.workerDeployment,
       maxCachedWorkflows: config.workerTuning.maxCachedWorkflows,

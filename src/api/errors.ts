@@ -85,9 +85,13 @@ const SENTENCE_FIELDS: Array<[RegExp, string]> = [
   [/^the ad has no \w+ takes/, 'kind'],
 ];
 
+/** "ad budget maxCredits=700: 601 reserved or spent, ...": the request is well formed, the ad's budget has no room for it. */
+const BUDGET_REFUSAL = /^ad budget maxCredits=\d+: /;
+
 function fromRejection(err: AdRequestRejectedError): ApiError {
   const reason = err.reason;
   if (STAGE_REFUSALS.some((pattern) => pattern.test(reason))) return new ApiError(409, 'Conflict', reason, 'stage');
+  if (BUDGET_REFUSAL.test(reason)) return new ApiError(409, 'Conflict', reason, 'maxCredits');
   const field = /^([\w.[\]]+): /.exec(reason)?.[1] ?? SENTENCE_FIELDS.find(([pattern]) => pattern.test(reason))?.[1];
   return new ApiError(422, 'Unprocessable', reason, field);
 }

@@ -33,6 +33,8 @@ Starts a video ad from 1-7 product images (http(s) URLs or local png/jpeg/webp f
   --review-window TIME     how long the review may take, e.g. 30m (default 1h)
   --on-review-timeout WHAT compose-selected (default), keep-first-video or fail
   --max-edits N            most edits this ad may spend credits on (default ${DEFAULT_MAX_EDITS})
+  --max-credits N          the ad's credit budget: a create, edit or compose that would go past it
+                           is refused before anything is sent (default: no limit)
   --wait                   follow the ad until it finishes and print where the video was saved
   --json                   machine-readable output
   -h, --help               this text
@@ -65,6 +67,7 @@ function request(values: Record<string, string | boolean | string[] | undefined>
     aspectRatio: values['aspect-ratio'] as AspectRatio | undefined,
     language: values.language as Language | undefined,
     maxEdits: parseWholeNumber(values['max-edits'] as string | undefined, 'max-edits'),
+    maxCredits: parseWholeNumber(values['max-credits'] as string | undefined, 'max-credits'),
     review: values.review
       ? {
           enabled: true,
@@ -88,6 +91,7 @@ runMain(async () => {
       'review-window': { type: 'string' },
       'on-review-timeout': { type: 'string' },
       'max-edits': { type: 'string' },
+      'max-credits': { type: 'string' },
       wait: { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
