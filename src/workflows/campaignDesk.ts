@@ -22,7 +22,11 @@ function refuse(message: string): never {
 }
 
 export class CampaignDesk {
-  constructor(private readonly state: CampaignDeskState) {}
+  constructor(
+    private readonly state: CampaignDeskState,
+    /** Why an edit would break the budget of every ad it targets, if so. */
+    private readonly editRefusal: (targets: CampaignVariantStatus[], edit: CampaignEditInput) => string | undefined = () => undefined,
+  ) {}
 
   private seen(request: OperatorRequest | undefined): CampaignRequestRecord | undefined {
     return request?.requestId === undefined ? undefined : this.state.requests.find((r) => r.requestId === request.requestId);
@@ -53,6 +57,8 @@ export class CampaignDesk {
       if (typeof edit.prompt !== 'string' || edit.prompt.trim() === '') refuse('prompt: must not be empty');
       if (edit.prompt.length > 2000) refuse('prompt: must be at most 2000 characters');
       if (edit.kind === 'video' && !Number.isInteger(edit.storyboardIndex)) refuse('storyboardIndex: is required for a video edit');
+      const overBudget = this.editRefusal(this.targets('edit', edit), edit);
+      if (overBudget) refuse(overBudget);
     }
     if (kind !== 'cancel' && this.targets(kind, request ?? {}).length === 0) refuse(`no ad of campaign ${campaignId}${keys ? ' among those variants' : ''} is in review`);
   }

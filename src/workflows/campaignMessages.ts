@@ -4,6 +4,7 @@
 // priorities. Clients and tests import these definitions.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AspectRatio, Language } from '../vidu/apiTypes';
+import type { LedgerState } from './budget/ledger';
 import type { AdFilmInput, AdStage, EditKind, OperatorRequest } from './messages';
 
 export const CAMPAIGN_WORKFLOW_TYPE = 'campaignWorkflow';
@@ -25,7 +26,7 @@ export interface VariantMatrix {
 }
 
 /** What the ads of a campaign share, passed to each child ad as is. */
-export type CampaignAdOptions = Pick<AdFilmInput, 'review' | 'maxEdits' | 'polling' | 'taskDeadlineMs' | 'queueDeadlineMs' | 'outageBudgetMs' | 'notifyUrl'>;
+export type CampaignAdOptions = Pick<AdFilmInput, 'review' | 'maxEdits' | 'maxCredits' | 'polling' | 'taskDeadlineMs' | 'queueDeadlineMs' | 'outageBudgetMs' | 'notifyUrl'>;
 
 export interface CampaignInput {
   /** Caller-chosen id: 1-64 letters, digits, "-", "_" or "."; each ad's id is `<campaignId>.<variant key>`. */
@@ -41,6 +42,13 @@ export interface CampaignInput {
   variantPrompts?: Record<string, string>;
   /** A priority per variant key (default 0): higher starts first; equal ones keep the matrix order. */
   priorities?: Record<string, number>;
+  /**
+   * The most credits the whole campaign may spend. Each ad gets an allotment of
+   * it (`ads.maxCredits`, default: its create and one compose) before it starts;
+   * a variant whose allotment does not fit waits for running ads to free theirs,
+   * and is skipped once none can.
+   */
+  budgetCredits?: number;
   /** Most ads at Vidu at once (creating, generating, editing, composing); default: the account's concurrency limit. */
   maxConcurrent?: number;
   ads?: CampaignAdOptions;
@@ -74,6 +82,8 @@ export interface CampaignVariantStatus {
   stage?: AdStage;
   progress: number;
   creditsSpent: number;
+  /** Held by the ad's budget for requests not yet final, as it last reported. */
+  creditsReserved?: number;
   error?: string;
 }
 
@@ -88,6 +98,8 @@ export interface CampaignStatus {
   /** 0-100 over all variants (finished ones count 100, waiting ones 0). */
   progress: number;
   creditsSpent: number;
+  /** With `budgetCredits`: the allotments reserved for running ads, what ended ads spent, the limit. */
+  budget?: { limit?: number; reserved: number; spent: number; estimated: number; overrun: number };
   maxConcurrent?: number;
   atVidu: number;
   run: number;
@@ -104,6 +116,7 @@ export interface CampaignRequestRecord {
 
 export interface CampaignContinuation {
   run: number;
+  ledger?: LedgerState;
   variants: CampaignVariantStatus[];
   maxConcurrent: number;
   cancelled?: string;
@@ -124,6 +137,7 @@ export interface CampaignAdReport {
   stage: AdStage;
   progress: number;
   creditsSpent: number;
+  creditsReserved?: number;
   error?: string;
 }
 

@@ -5,7 +5,7 @@
 // reports to be delivered before it ends, so the last one (done, failed,
 // cancelled) is never dropped with the ad's final command.
 import { getExternalWorkflowHandle, log } from '@temporalio/workflow';
-import { creditsSpent, type AdState } from './adState';
+import { creditsSpent, creditsStatus, type AdState } from './adState';
 import { CAMPAIGN_WORKFLOW_ID, campaignAdReportSignal } from './campaignMessages';
 
 export interface CampaignReporter {
@@ -21,7 +21,14 @@ export function campaignReporter(campaign: { workflowId: string } | undefined): 
   let pending: Promise<void> = Promise.resolve();
   return {
     report(state) {
-      const report = { adId: state.adId, stage: state.stage, progress: state.progress, creditsSpent: creditsSpent(state), ...(state.lastError && { error: state.lastError }) };
+      const report = {
+        adId: state.adId,
+        stage: state.stage,
+        progress: state.progress,
+        creditsSpent: creditsSpent(state),
+        creditsReserved: creditsStatus(state).reserved,
+        ...(state.lastError && { error: state.lastError }),
+      };
       // A campaign that has ended (cancelled, or gone) cannot take it; the ad goes on regardless.
       const sent = handle.signal(campaignAdReportSignal, report).catch((err: unknown) => log.warn(`ad ${state.adId}: could not report to campaign ${campaign.workflowId}: ${String(err)}`));
       pending = Promise.all([pending, sent]).then(() => undefined);

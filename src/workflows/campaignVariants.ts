@@ -2,7 +2,9 @@
 // order (priority first, then aspect ratio, language, duration as listed),
 // each with its key and its ad id, and the rules a brief must meet.
 import type { AspectRatio, Language } from '../vidu/apiTypes';
+import { adStartCredits } from './budget/prices';
 import type { CampaignInput, CampaignVariantStatus } from './campaignMessages';
+import { MAX_CREDITS_LIMIT, maxCreditsProblem } from './inputRules';
 
 const ASPECT_RATIOS: readonly AspectRatio[] = ['16:9', '9:16', '1:1'];
 const LANGUAGES: readonly Language[] = ['zh', 'en'];
@@ -100,7 +102,27 @@ export function campaignInputProblems(input: unknown): string[] {
   if (max !== undefined && (!Number.isInteger(max) || (max as number) < 1 || (max as number) > 100)) problems.push('maxConcurrent: must be a whole number from 1 to 100');
   const can = input.continueAsNewAfterEvents;
   if (can !== undefined && (!Number.isInteger(can) || (can as number) < 100 || (can as number) > 40_000)) problems.push('continueAsNewAfterEvents: must be a whole number from 100 to 40000');
-  if (input.ads !== undefined && !isObject(input.ads)) problems.push('ads: must be an object of ad options (review, maxEdits, polling, ...)');
+  if (input.ads !== undefined && !isObject(input.ads)) problems.push('ads: must be an object of ad options (review, maxEdits, maxCredits, polling, ...)');
+  problems.push(...budgetProblems(input, problems.length === 0));
+  return problems;
+}
+
+/** `budgetCredits` and `ads.maxCredits`: whole credits, each ad's allotment enough to make it, the budget enough for one ad. */
+function budgetProblems(input: Record<string, unknown>, matrixValid: boolean): string[] {
+  const problems: string[] = [];
+  const durations = matrixValid ? ((input.variants as { durations: number[] }).durations ?? []) : [];
+  const longest = durations.length > 0 ? Math.max(...durations) : undefined;
+  const perAd = isObject(input.ads) ? input.ads.maxCredits : undefined;
+  const adProblem = maxCreditsProblem(perAd, longest);
+  if (adProblem) problems.push(`ads.${adProblem}${longest !== undefined ? ` (for the longest variant, ${longest} s)` : ''}`);
+  const budget = input.budgetCredits;
+  if (budget === undefined) return problems;
+  if (typeof budget !== 'number' || !Number.isInteger(budget) || budget < 1 || budget > MAX_CREDITS_LIMIT) {
+    problems.push(`budgetCredits: must be a positive whole number of credits, at most ${MAX_CREDITS_LIMIT}`);
+  } else if (matrixValid && !adProblem) {
+    const cheapest = Math.min(...durations.map((d) => (typeof perAd === 'number' ? perAd : adStartCredits(d).total)));
+    if (budget < cheapest) problems.push(`budgetCredits: must be at least ${cheapest}, what one ad is allotted (got ${budget})`);
+  }
   return problems;
 }
 

@@ -22,6 +22,8 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { adFilmWorkflow } from './adFilmWorkflow';
 import type { CampaignActivities } from './campaignActivityTypes';
+import { refund, type LedgerState } from './budget/ledger';
+import { allotmentFor, allotmentRefusal, campaignCredits, editBudgetRefusal, newCampaignLedger, reserveAllotment, settleAllotment } from './campaignBudget';
 import { CampaignDesk } from './campaignDesk';
 import * as c from './campaignMessages';
 import { campaignInputProblems, expandVariants } from './campaignVariants';
@@ -40,16 +42,22 @@ export async function campaignWorkflow(input: c.CampaignInput): Promise<c.Campai
 
 class CampaignRun {
   private readonly runNumber: number;
-  private readonly state: { campaignId: string; variants: c.CampaignVariantStatus[]; requests: c.CampaignRequestRecord[]; cancelled?: string };
+  private readonly state: { campaignId: string; variants: c.CampaignVariantStatus[]; requests: c.CampaignRequestRecord[]; cancelled?: string; ledger?: LedgerState };
   private maxConcurrent: number | undefined;
   private readonly desk: CampaignDesk;
 
   constructor(private readonly input: c.CampaignInput) {
     const continued = input.continued;
     this.runNumber = continued?.run ?? 1;
-    this.state = { campaignId: input.campaignId, variants: continued?.variants ?? [], requests: continued?.requests ?? [], cancelled: continued?.cancelled };
+    this.state = {
+      campaignId: input.campaignId,
+      variants: continued?.variants ?? [],
+      requests: continued?.requests ?? [],
+      cancelled: continued?.cancelled,
+      ledger: continued ? continued.ledger : newCampaignLedger(input),
+    };
     this.maxConcurrent = continued?.maxConcurrent;
-    this.desk = new CampaignDesk(this.state);
+    this.desk = new CampaignDesk(this.state, (targets, edit) => editBudgetRefusal(input, targets, edit));
     setHandler(c.campaignStatusQuery, () => this.status());
     setHandler(c.campaignAdReportSignal, (report) => this.receive(report));
     setHandler(c.campaignApproveUpdate, (request) => this.desk.approve(request), { validator: (request) => this.desk.validate('approve', request) });
@@ -64,10 +72,12 @@ class CampaignRun {
     const afterEvents = this.input.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS;
     const due = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= afterEvents;
     for (;;) {
-      await condition(() => this.finished() || this.canStart() !== undefined || due());
+      await condition(() => this.finished() || this.canStart() !== undefined || this.budgetExhausted() !== undefined || due());
       if (this.finished()) break;
       const next = this.canStart();
+      const unaffordable = this.budgetExhausted();
       if (next) await this.start(next);
+      else if (unaffordable) this.skip(unaffordable, allotmentRefusal(this.state.ledger, this.input, unaffordable)!);
       else if (due()) return this.continueAsNew();
     }
     await condition(allHandlersFinished);
@@ -81,9 +91,27 @@ class CampaignRun {
     this.state.variants = expandVariants(this.input);
   }
 
+  /** The next variant in order, if a place at Vidu is free and its allotment fits the budget. */
   private canStart(): c.CampaignVariantStatus | undefined {
     if (this.state.cancelled !== undefined || this.atVidu() >= this.maxConcurrent!) return undefined;
-    return this.state.variants.find((v) => v.state === 'waiting');
+    const next = this.state.variants.find((v) => v.state === 'waiting');
+    return next && !allotmentRefusal(this.state.ledger, this.input, next) ? next : undefined;
+  }
+
+  /** The next variant, when its allotment does not fit and no running ad can free any: it can never start. */
+  private budgetExhausted(): c.CampaignVariantStatus | undefined {
+    if (this.state.cancelled !== undefined) return undefined;
+    const next = this.state.variants.find((v) => v.state === 'waiting');
+    if (!next || !allotmentRefusal(this.state.ledger, this.input, next)) return undefined;
+    const running = this.state.variants.some((v) => v.state === 'started' && !isFinishedStage(v.stage ?? 'creating'));
+    return running ? undefined : next;
+  }
+
+  private skip(variant: c.CampaignVariantStatus, why: string): void {
+    variant.state = 'skipped';
+    variant.error = why;
+    log.warn(`campaign ${this.input.campaignId}: ${variant.adId} not started: ${why}`);
+    this.publish();
   }
 
   private atVidu(): number {
@@ -107,6 +135,9 @@ class CampaignRun {
       duration: variant.duration,
       campaign: { workflowId: workflowInfo().workflowId },
     };
+    const allotment = allotmentFor(input, variant);
+    if (allotment !== undefined) adInput.maxCredits = allotment;
+    reserveAllotment(this.state.ledger, input, variant);
     variant.state = 'started';
     try {
       const child = await startChild(adFilmWorkflow, {
@@ -124,9 +155,8 @@ class CampaignRun {
       );
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      variant.state = 'skipped';
-      variant.error = `an ad with id ${variant.adId} already exists; the campaign did not start it again`;
-      log.warn(variant.error);
+      if (this.state.ledger) refund(this.state.ledger, variant.adId);
+      this.skip(variant, `an ad with id ${variant.adId} already exists; the campaign did not start it again`);
     }
     this.publish();
   }
@@ -139,7 +169,10 @@ class CampaignRun {
     variant.stage = report.stage;
     variant.progress = report.progress;
     variant.creditsSpent = report.creditsSpent;
+    variant.creditsReserved = report.creditsReserved;
     variant.error = report.error;
+    // The ad's own final report settles its allotment (its end alone, without one, keeps it held: the safe side).
+    if (isFinishedStage(report.stage)) settleAllotment(this.state.ledger, variant);
     this.publish();
   }
 
@@ -153,8 +186,8 @@ class CampaignRun {
   private async continueAsNew(): Promise<never> {
     await condition(allHandlersFinished);
     const next = makeContinueAsNewFunc<typeof campaignWorkflow>();
-    const { variants, requests, cancelled } = this.state;
-    return next({ ...this.input, continued: { run: this.runNumber + 1, variants, requests, cancelled, maxConcurrent: this.maxConcurrent! } });
+    const { variants, requests, cancelled, ledger } = this.state;
+    return next({ ...this.input, continued: { run: this.runNumber + 1, variants, requests, cancelled, ledger, maxConcurrent: this.maxConcurrent! } });
   }
 
   private status(): c.CampaignStatus {
@@ -173,6 +206,7 @@ class CampaignRun {
       byStage,
       progress,
       creditsSpent: variants.reduce((sum, v) => sum + v.creditsSpent, 0),
+      ...(this.state.ledger && { budget: campaignCredits(this.state.ledger) }),
       maxConcurrent: this.maxConcurrent,
       atVidu: this.atVidu(),
       run: this.runNumber,
@@ -189,7 +223,7 @@ class CampaignRun {
         `**Campaign ${s.campaignId}: ${s.stage}**, ${s.progress}%${this.runNumber > 1 ? ` (run ${this.runNumber})` : ''}`,
         `${s.total} ads: ${counts}`,
         `At Vidu: ${s.atVidu} of at most ${s.maxConcurrent ?? '?'}`,
-        `Credits spent: ${s.creditsSpent}`,
+        `Credits spent: ${s.creditsSpent}${s.budget ? ` (budget ${s.budget.limit}: ${s.budget.reserved} allotted to running ads, ${s.budget.spent} spent by ended ones)` : ''}`,
       ].join('\n\n'),
     );
   }

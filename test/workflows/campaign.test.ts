@@ -122,6 +122,44 @@ describe('campaign workflow', { timeout: 180_000 }, () => {
     });
   });
 
+  it('keeps to budgetCredits: refuses the campaign edit that would break it, skips the ad it cannot pay for', async () => {
+    await h.withWorker(async (taskQueue) => {
+      const campaignId = uniqueAdId('campaign-budget');
+      const handle = await startCampaign(taskQueue, {
+        campaignId,
+        variants: { aspectRatios: ['16:9', '9:16', '1:1'], languages: ['en'], durations: [10] },
+        // 420 per ad: its create (400) and compose (1), and 19 for edits; two ads fit in 1,000, not three.
+        budgetCredits: 1_000,
+        ads: { maxCredits: 420, review: REVIEW, polling: FAST_POLLING },
+      });
+      const inReview = await until('two ads in review', () => campaignStatus(handle), (s) => s.byStage.review === 2);
+      assert.equal(inReview.byStage.waiting, 1, 'the third waits: its allotment does not fit');
+      assert.deepEqual(inReview.budget, { estimated: 840, reserved: 840, spent: 0, limit: 1_000, overrun: 0 });
+
+      await assert.rejects(handle.executeUpdate(campaignEditUpdate, { args: [{ kind: 'bgm', prompt: 'louder music' }] }), (err: Error) => {
+        const message = String((err.cause as Error | undefined)?.message);
+        assert.match(message, /^ad budget maxCredits=420 \(the campaign's allotment per ad\): .* has 401 reserved or spent, this music edit would cost about 20/);
+        return true;
+      });
+      const edit = await handle.executeUpdate(campaignEditUpdate, { args: [{ kind: 'narration', prompt: 'A warmer voice-over.' }] });
+      assert.equal(edit.adIds.length, 2, 'a narration edit (10) fits');
+      await until('both edits done', () => Promise.all(edit.adIds.map(adStatus)), (all) => all.every((s) => s.stage === 'review' && s.edits[0]?.state === 'succeeded'));
+      await handle.executeUpdate(campaignApproveUpdate, { args: [{}] });
+
+      const result = await handle.result();
+      assert.deepEqual(result.byStage, { done: 2, skipped: 1 });
+      const final = await campaignStatus(handle);
+      const skipped = final.variants.find((v) => v.state === 'skipped')!;
+      assert.equal(skipped.key, '1x1-en-10s');
+      assert.match(skipped.error!, /^campaign budget budgetCredits=1000: 822 reserved or spent, this ad 1x1-en-10s would cost about 420$/);
+      const ads = await Promise.all(result.adIds.slice(0, 2).map(adStatus));
+      assert.deepEqual(ads.map((s) => s.creditsSpent), [411, 411], 'create 400, narration 10, compose 1');
+      assert.deepEqual(final.budget, { estimated: 840, reserved: 0, spent: 822, limit: 1_000, overrun: 0 });
+      const charged = h.sim.ads().filter((a) => ads.some((s) => s.mainTaskId === a.taskId));
+      assert.equal(charged.length, 2, 'Vidu made two ads, not three');
+    });
+  });
+
   it('continues as new while its ads run, losing none of their reports', async () => {
     await h.withWorker(async (taskQueue) => {
       const campaignId = uniqueAdId('campaign-long');

@@ -68,6 +68,16 @@ describe('campaign variants', () => {
     assert.equal(variants[2]!.adId, 'spring.shoe-16x9-en-15s');
   });
 
+  it('checks the budget: whole credits, each ad able to be made, the budget able to make one', () => {
+    const short = brief({ variants: { aspectRatios: ['16:9'], languages: ['en'], durations: [10, 30] } });
+    assert.deepEqual(campaignInputProblems({ ...short, budgetCredits: 1000, ads: { maxCredits: 450 } }), [
+      'ads.maxCredits: must be at least 1201: creating a 30 s ad costs about 1200 credits and composing it 1 (got 450) (for the longest variant, 30 s)',
+    ]);
+    assert.deepEqual(campaignInputProblems({ ...short, budgetCredits: 300 }), ['budgetCredits: must be at least 401, what one ad is allotted (got 300)']);
+    assert.deepEqual(campaignInputProblems({ ...short, budgetCredits: 12.5 }), ['budgetCredits: must be a positive whole number of credits, at most 100000000']);
+    assert.deepEqual(campaignInputProblems({ ...short, budgetCredits: 5000, ads: { maxCredits: 1500 } }), []);
+  });
+
   it('refuses products beside images, a product twice, and more variants than a campaign may hold', () => {
     const product = { productId: 'mug', images: ['https://example.com/mug.png'] };
     assert.deepEqual(campaignInputProblems(brief({ products: [product] })), ['images: give either images (one product) or products, not both']);
