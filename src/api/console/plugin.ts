@@ -16,6 +16,7 @@ const PUBLIC_DIR = path.join(__dirname, 'public');
 const PAGES = {
   '/': 'list.html',
   '/ads/:adId': 'ad.html',
+  '/campaigns/:campaignId': 'campaign.html',
   '/new': 'new.html',
   '/login': 'login.html',
 } as const;

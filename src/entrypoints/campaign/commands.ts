@@ -67,6 +67,9 @@ export function renderCampaign(status: CampaignStatus): string[] {
   const lines = [
     `Campaign ${status.campaignId}: ${status.stage}, ${status.progress}%`,
     `  ads: ${status.total} (${counts}); at Vidu ${status.atVidu} of at most ${status.maxConcurrent ?? '?'}; credits spent ${status.creditsSpent}`,
+    ...(status.budget
+      ? [`  budget ${status.budget.limit}: ${status.budget.reserved} allotted to running ads, ${status.budget.spent} spent by ended ads, ${(status.budget.limit ?? 0) - status.budget.reserved - status.budget.spent} free`]
+      : []),
     '',
     '  VARIANT              STAGE       PROGRESS  CREDITS  AD',
   ];
