@@ -8,7 +8,7 @@
 // ad against Vidu's books.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -201,7 +201,8 @@ export class ClusterRig {
         WORKER_SHUTDOWN_GRACE_MS: String(WORKER_GRACE_MS),
         WORKER_METRICS_PORT: 'off',
         WORKER_APP_METRICS_PORT: 'off',
-        LOG_LEVEL: 'info',
+        // Debug: the SDK then logs each activity attempt's start and end, which the rolling-restart case reads.
+        LOG_LEVEL: 'debug',
         ...this.artifacts.workerEnv,
       },
     });
@@ -218,6 +219,13 @@ export class ClusterRig {
   /** The identity Temporal records for a worker's tasks (the SDK's default: pid@host). */
   identityOf(worker: RunningChild): string {
     return `${worker.pid}@${os.hostname()}`;
+  }
+
+  /** The logs of every worker process started so far (stopped or running). */
+  workerLogs(): string[] {
+    return readdirSync(this.logDir)
+      .filter((name) => name.startsWith('worker-') && name.endsWith('.log'))
+      .map((name) => readFileSync(path.join(this.logDir, name), 'utf8'));
   }
 
   /** SIGKILL: the worker dies mid-whatever; its activities are noticed by their heartbeat timeout. */

@@ -42,12 +42,12 @@ export const CLUSTER_DIR = path.join(PROJECT_ROOT, '.data', 'cluster-test');
 
 type ClusterModule = { startLocalCluster(options: LocalClusterOptions): Promise<LocalCluster> };
 
-async function clusterBackend(log: (line: string) => void): Promise<TemporalBackend> {
+async function clusterBackend(dir: string, log: (line: string) => void): Promise<TemporalBackend> {
   const t0 = performance.now();
   // Loaded by name: the cluster module is built alongside this tier.
   const modulePath = '../../src/cluster/localCluster';
   const { startLocalCluster } = (await import(modulePath)) as ClusterModule;
-  const cluster = await startLocalCluster({ dir: CLUSTER_DIR, log });
+  const cluster = await startLocalCluster({ dir, log });
   return {
     kind: 'cluster',
     address: cluster.frontendAddress,
@@ -75,6 +75,14 @@ async function devServerBackend(): Promise<TemporalBackend> {
   };
 }
 
-export function startTemporalBackend(kind: BackendKind, log: (line: string) => void = (line) => console.error(line)): Promise<TemporalBackend> {
-  return kind === 'cluster' ? clusterBackend(log) : devServerBackend();
+export interface BackendOptions {
+  /** The cluster's folder (PostgreSQL's data, config, logs); default CLUSTER_DIR. */
+  dir?: string;
+  /** The cluster's progress lines; default stderr. */
+  log?: (line: string) => void;
+}
+
+export function startTemporalBackend(kind: BackendKind, options: BackendOptions = {}): Promise<TemporalBackend> {
+  const log = options.log ?? ((line: string) => console.error(line));
+  return kind === 'cluster' ? clusterBackend(options.dir ?? CLUSTER_DIR, log) : devServerBackend();
 }
