@@ -53,6 +53,8 @@ export interface Batch {
   untilCreated(count: number): Promise<void>;
   /** Waits until every ad has its task at Vidu and knows its id (none left in the creating stage). */
   untilAllCreated(): Promise<void>;
+  /** Waits until at least `count` ads have finished done. */
+  untilCompleted(count: number): Promise<void>;
 }
 
 export interface CaseSummary {
@@ -272,6 +274,7 @@ export class ClusterRig {
       createdAtVidu,
       completed: () => completed,
       untilCreated: (count) => until(`${count} ads to be created at Vidu`, async () => (await createdAtVidu()) >= count),
+      untilCompleted: (count) => until(`${count} ads to finish`, async () => completed >= count),
       untilAllCreated: () =>
         until(
           'every ad to be created at Vidu and past its creating stage',

@@ -62,8 +62,10 @@ describe(`cluster tier: ${TIER.ads} ads per case on the ${kind}`, { timeout: 60 
       'history, then matching, killed',
       async (batch) => {
         const notes: string[] = [];
-        await batch.untilCreated(Math.ceil(TIER.ads / 3));
+        // History while the ads are being created and generated; matching once the first ads have finished after that.
+        const moments = { history: () => batch.untilCreated(Math.ceil(TIER.ads / 3)), matching: () => batch.untilCompleted(Math.ceil(TIER.ads / 4)) };
         for (const service of ['history', 'matching'] as const) {
+          await moments[service]();
           const done = batch.completed();
           await services.kill(service, 'SIGKILL');
           await sleep(SERVICE_DOWN_MS);
@@ -71,7 +73,6 @@ describe(`cluster tier: ${TIER.ads} ads per case on the ${kind}`, { timeout: 60 
           await services.start(service);
           notes.push(`${service} killed with ${done}/${TIER.ads} ads done, down ${SERVICE_DOWN_MS} ms, back in ${Date.now() - t0} ms`);
           assert.ok(done < TIER.ads, `${service} was killed before the batch ended`);
-          await batch.untilCreated(Math.ceil((TIER.ads * 2) / 3));
         }
         return notes;
       },
