@@ -123,7 +123,7 @@ export class ClusterRig {
       started.unshift(() => connection.close());
       const client = new Client({ connection, namespace: temporal.namespace });
       // Each ad may run its main task, an edit and a compose at once: Vidu's queue must not be what is measured.
-      const sim = await startSimulatorProcess({ apiKey, logDir, flags: { ...FAST_VIDU, concurrencyLimit: TIER.ads * 3 } });
+      const sim = await startSimulatorProcess({ apiKey, logDir, flags: { ...FAST_VIDU, concurrencyLimit: TIER.ads * 3, credits: 1_000_000_000 } });
       started.unshift(() => sim.stop());
       const receiverPorts = { a: await freePort(), b: await freePort() };
       const front = await startRoundRobinFront([receiverPorts.a, receiverPorts.b]);
