@@ -6,16 +6,12 @@
 // The SDK inlines the source map into the code, so there is no separate map file.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { DEFAULT_WORKFLOW_BUNDLE_PATH, runMain } from '../src/config';
+import { bundleAdWorkflowCode } from '../src/temporal/workflowCode';
 
 /** Bundles src/workflows into `outPath` (folders made as needed); returns the bundle's size in bytes. */
 export async function buildWorkflowBundle(outPath: string): Promise<number> {
-  // The bundler logs every module at INFO; WARN keeps build output to what matters.
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../src/workflows'),
-    logger: new DefaultLogger('WARN'),
-  });
+  const { code } = await bundleAdWorkflowCode();
   mkdirSync(path.dirname(outPath), { recursive: true });
   writeFileSync(outPath, code);
   return Buffer.byteLength(code);

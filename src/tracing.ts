@@ -6,13 +6,16 @@
 // What is traced: the clients that start, signal and update ads (the API, the
 // receiver) record each call as a span (the SDK's client interceptor); each
 // activity runs in a span (the activity interceptor) with the Vidu client's
-// HTTP calls (src/vidu/viduClient.ts) under it.
+// HTTP calls (src/vidu/viduClient.ts) under it. Between the two, the workflow
+// passes the trace context of its start, of the last signal and of the last
+// accepted update on to the activities it schedules next
+// (src/workflows/traceContext.ts), so a receiver's signal, the activity it led
+// to and that activity's Vidu call are one trace.
 //
-// The workflow's own interceptors (`@temporalio/interceptors-opentelemetry`'s
-// workflow module, which would join those into one trace) are left out on
-// purpose: in SDK 1.24 they make a workflow that received an update
-// unreplayable ("Update machine does not handle this event: TimerCanceled"),
-// so a worker restart or a query on a finished ad would fail.
+// The SDK's own workflow interceptors (which would also make spans inside the
+// workflow) are not used: in SDK 1.24 they make a workflow that received an
+// update unreplayable ("Update machine does not handle this event:
+// TimerCanceled"), so a worker restart or a query on a finished ad would fail.
 //
 // Off, nothing of the SDK is loaded (it is imported only here, and only when
 // on), no interceptor is installed and the Vidu client's spans are the API's no-ops.

@@ -14,6 +14,7 @@ import { serveMetrics } from './metrics/metricsServer';
 import { bindAddress, installTemporalRuntime } from './metrics/temporalRuntime';
 import { createWorkerMetrics } from './metrics/workerMetrics';
 import { connectWorker } from './temporal/connection';
+import { WORKFLOWS_PATH, WORKFLOW_INTERCEPTOR_MODULES } from './temporal/workflowCode';
 import { describeTracing, startTracing, type Tracing } from './tracing';
 import { ViduClient } from './vidu/viduClient';
 
@@ -73,14 +74,18 @@ export function describeDeployment(deployment: WorkerDeploymentConfig | undefine
 }
 
 export async function createAdWorker(opts: AdWorkerOptions): Promise<Worker> {
-  const code = opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('./workflows') };
+  // A prebuilt bundle carries its interceptor module; bundled at start, the worker adds it.
+  const code = opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH };
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     ...code,
-    // Activity spans only when tracing is on; no workflow interceptors (see src/tracing.ts).
-    ...(opts.tracing && { interceptors: { activity: opts.tracing.activityInterceptors } }),
+    interceptors: {
+      workflowModules: WORKFLOW_INTERCEPTOR_MODULES,
+      // Activity spans only when tracing is on (src/tracing.ts).
+      ...(opts.tracing && { activity: opts.tracing.activityInterceptors }),
+    },
     activities: createActivities({
       ...opts.activityTuning,
       vidu: opts.vidu,

@@ -5,10 +5,10 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { loadConfig, runMain } from '../src/config';
 import { startDevServer } from '../src/temporal/devServer';
 import { PROJECT_ROOT } from '../src/temporal/projectRoot';
+import { bundleAdWorkflowCode } from '../src/temporal/workflowCode';
 
 /** Tiers with a runner of their own, left out of `npm test`: test/cluster (`npm run test:cluster`) starts its own Temporal cluster. */
 const OWN_RUNNER = new Set([path.join(PROJECT_ROOT, 'test', 'cluster')]);
@@ -29,11 +29,7 @@ runMain(async () => {
   const bundleDir = path.join(PROJECT_ROOT, '.data', 'test');
   mkdirSync(bundleDir, { recursive: true });
   const bundlePath = path.join(bundleDir, 'workflow-bundle.js');
-  // The bundler logs every module at INFO; WARN keeps the test output readable.
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../src/workflows'),
-    logger: new DefaultLogger('WARN'),
-  });
+  const { code } = await bundleAdWorkflowCode();
   writeFileSync(bundlePath, code);
   console.log(`test harness: Temporal dev server at ${server.address}, workflow bundle built (${Math.round(Date.now() - started)} ms)`);
 

@@ -5,9 +5,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { loadConfig } from '../../src/config';
 import { startDevServer, type DevServer } from '../../src/temporal/devServer';
+import { bundleAdWorkflowCode } from '../../src/temporal/workflowCode';
 
 export interface SharedTemporal {
   address: string;
@@ -49,7 +49,7 @@ export class TemporalResources {
   workflowBundle(): Promise<WorkflowBundleFile> {
     this.bundle ??= (async () => {
       const t0 = performance.now();
-      const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: quietLogger });
+      const { code } = await bundleAdWorkflowCode(quietLogger);
       this.bundleDir = await mkdtemp(path.join(tmpdir(), 'bench-bundle-'));
       const file = path.join(this.bundleDir, 'workflow-bundle.js');
       await writeFile(file, code);

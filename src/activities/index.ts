@@ -4,7 +4,9 @@
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import type { AdActivities } from '../workflows/activityTypes';
+import type { CampaignActivities } from '../workflows/campaignActivityTypes';
 import { FAILURE_TYPES } from '../workflows/failures';
+import { campaignActivities } from './campaign';
 import { createAdTaskActivity } from './createAdTask';
 import type { ActivityDeps } from './deps';
 import { isWorkerShutdown } from './heartbeat';
@@ -38,7 +40,7 @@ function shutdownIsRetry<A extends unknown[], R>(activity: (...args: A) => Promi
   };
 }
 
-export function createActivities(deps: ActivityDeps): AdActivities {
+export function createActivities(deps: ActivityDeps): AdActivities & CampaignActivities {
   const { getTaskState, readSubRecords, cancelViduTask } = readActivities(deps);
   const { startEdit, startCompose } = subTaskActivities(deps);
   return {
@@ -52,5 +54,6 @@ export function createActivities(deps: ActivityDeps): AdActivities {
     saveTakes: shutdownIsRetry(saveTakesActivity(deps)),
     // Sending can be repeated (same webhook-id): an interrupted send is simply sent again.
     notifyAdFinished: shutdownIsRetry(notifyAdFinishedActivity(deps)),
+    ...campaignActivities(deps),
   };
 }

@@ -8,6 +8,8 @@ import type { SimTask, SimulatorStore } from './store';
 export interface SimulatedTask {
   taskId: string;
   state: string;
+  /** Epoch ms when the task was accepted. */
+  createdAt?: number;
   /** Epoch ms when the task reached a final state. */
   finishedAt?: number;
 }
@@ -20,7 +22,12 @@ export interface SimulatedAd extends SimulatedTask {
 }
 
 function taskView(task: SimTask): SimulatedTask {
-  return { taskId: task.id, state: task.state, ...(task.finishedAt !== undefined ? { finishedAt: task.finishedAt } : {}) };
+  return {
+    taskId: task.id,
+    state: task.state,
+    ...(task.createdAt !== undefined && { createdAt: task.createdAt }),
+    ...(task.finishedAt !== undefined && { finishedAt: task.finishedAt }),
+  };
 }
 
 export function listAds(store: SimulatorStore): SimulatedAd[] {

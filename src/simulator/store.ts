@@ -50,6 +50,8 @@ export interface SimTask {
   ready?: boolean;
   /** Epoch ms when the task reached a final state (success, failed, canceled). */
   finishedAt?: number;
+  /** Epoch ms when the task was accepted (set by the store). */
+  createdAt?: number;
 }
 
 export class SimulatorStore {
@@ -67,6 +69,7 @@ export class SimulatorStore {
   }
 
   add(task: SimTask): void {
+    task.createdAt ??= Date.now();
     this.tasks.set(task.id, task);
   }
 

@@ -11,6 +11,7 @@ import { activityGroups, type ActivityGroups } from './activityProxies';
 import type { TaskSnapshot } from './activityTypes';
 import { creditsSpent, editsInFlight, newAdState, statusOf, type AdState } from './adState';
 import { CallbackInbox } from './callbackInbox';
+import { campaignReporter, type CampaignReporter } from './campaignReporter';
 import { continueAsNewWhenDue } from './continueAsNew';
 import { EditRunner } from './editRunner';
 import { FAILURE_TYPES } from './failures';
@@ -51,6 +52,8 @@ class AdFilmRun {
   private reviewOpen = false;
   private ending = false;
   private readonly publisher: StatusPublisher;
+  /** Only for an ad of a campaign. */
+  private readonly reporter: CampaignReporter | undefined;
 
   constructor(private readonly input: m.AdFilmInput) {
     this.state = input.continued?.state ?? newAdState(input.adId, input.maxEdits ?? m.DEFAULT_MAX_EDITS);
@@ -64,7 +67,8 @@ class AdFilmRun {
       continueAsNewAfterEvents: limitOrDefault(input.continueAsNewAfterEvents, INPUT_LIMITS.continueAsNewAfterEvents),
       polling: pollingSchedule(input.polling),
     };
-    this.publisher = new StatusPublisher({ adLine: adStaticSummary(input), runNumber: this.runNumber });
+    this.reporter = campaignReporter(input.campaign);
+    this.publisher = new StatusPublisher({ adLine: adStaticSummary(input), runNumber: this.runNumber }, this.reporter && ((state) => this.reporter!.report(state)));
     this.acts = activityGroups(this.limits, this.tracker);
     this.waiter = new ViduTaskWaiter(this.acts.reads, this.state.taskClocks);
     this.requests = new RequestLog(this.state);
@@ -133,6 +137,7 @@ class AdFilmRun {
       // A cancel that comes now cannot undo the ad; the webhook goes out regardless.
       await CancellationScope.nonCancellable(() => this.notifier.notify(this.input.notifyUrl, 'done'));
       await condition(allHandlersFinished);
+      if (this.reporter) await this.reporter.delivered();
       return result;
     } catch (err) {
       if (err instanceof ContinueAsNew) throw err;
@@ -145,6 +150,7 @@ class AdFilmRun {
         await this.settle(stage, err);
         await this.notifier.notify(this.input.notifyUrl, stage, err);
         await condition(allHandlersFinished);
+        if (this.reporter) await this.reporter.delivered();
       });
       if (!cancelled) throw asAdFailure(err);
       // Temporal cancellation ends the run as Canceled; the cancel request ends it with a failure that says so.

@@ -4,6 +4,8 @@
 // workflow exists; these checks are the last line for callers that start the
 // workflow directly. Plain checks, no schema library: this runs in the sandbox.
 
+import { CAMPAIGN_WORKFLOW_ID } from './campaignMessages';
+
 const SECOND = 1_000;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -86,6 +88,10 @@ export function adInputProblems(input: unknown): string[] {
   const resume = input.resumeFromTaskId;
   if (resume !== undefined && (typeof resume !== 'string' || !/^[\w-]{1,64}$/.test(resume))) {
     problems.push('resumeFromTaskId: must be a Vidu task id (1-64 letters, digits, "-" or "_")');
+  }
+  const campaign = input.campaign;
+  if (campaign !== undefined && (!isObject(campaign) || typeof campaign.workflowId !== 'string' || !CAMPAIGN_WORKFLOW_ID.test(campaign.workflowId))) {
+    problems.push('campaign.workflowId: must name a campaign workflow ("campaign-<campaignId>"); set by campaigns, not by callers');
   }
   const notifyProblem = notifyUrlProblem(input.notifyUrl);
   if (notifyProblem) problems.push(notifyProblem);

@@ -111,6 +111,8 @@ export interface AdFilmInput {
    * delivered. An absolute http(s) URL, at most 2,048 characters.
    */
   notifyUrl?: string;
+  /** Set by a campaign for its ads: the ad reports each change of stage to this campaign workflow. */
+  campaign?: { workflowId: string };
   /** Set only by the workflow itself when it continues as new: the state carried over. Callers leave it unset. */
   continued?: AdFilmContinuation;
 }

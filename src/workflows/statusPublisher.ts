@@ -1,5 +1,6 @@
 // Keeps the Web UI current: the search attributes (AdStage, ViduTaskId,
-// AdId) when they change, and the current-details text on every change.
+// AdId) when they change, and the current-details text on every change; and
+// tells the ad's campaign, if any, each change of stage.
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { editsInFlight, type AdState } from './adState';
 import { renderDetails, type DetailsContext } from './details';
@@ -9,7 +10,10 @@ export class StatusPublisher {
   private stage: string | undefined;
   private taskId: string | undefined;
 
-  constructor(private readonly details: DetailsContext) {}
+  constructor(
+    private readonly details: DetailsContext,
+    private readonly onStageChange?: (state: AdState) => void,
+  ) {}
 
   publish(state: AdState): void {
     const { stage, mainTaskId, adId } = state;
@@ -21,11 +25,13 @@ export class StatusPublisher {
     if (this.stage === undefined) updates.push({ key: AD_ID, value: adId });
     if (stage !== this.stage) updates.push({ key: AD_STAGE, value: stage });
     if (mainTaskId !== undefined && mainTaskId !== this.taskId) updates.push({ key: VIDU_TASK_ID, value: mainTaskId });
+    const stageChanged = stage !== this.stage;
     if (updates.length > 0) {
       upsertSearchAttributes(updates);
       this.stage = stage;
       this.taskId = mainTaskId;
     }
+    if (stageChanged) this.onStageChange?.(state);
     setCurrentDetails(renderDetails(state, this.details));
   }
 }

@@ -2,11 +2,11 @@
 // built (TEST_WORKFLOW_BUNDLE), or one built here when a file runs alone.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { bundleAdWorkflowCode } from '../../src/temporal/workflowCode';
 
 export async function workflowBundlePath(scratchDir: string): Promise<string> {
   if (process.env.TEST_WORKFLOW_BUNDLE) return process.env.TEST_WORKFLOW_BUNDLE;
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') });
+  const { code } = await bundleAdWorkflowCode();
   const file = path.join(scratchDir, 'workflow-bundle.js');
   await writeFile(file, code);
   return file;

@@ -2,10 +2,11 @@
 // and the webhook receiver (`npm run receiver`) as child processes with
 // OTEL_EXPORTER_OTLP_ENDPOINT pointing at a small OTLP/HTTP collector in this
 // process, one ad with callbacks, and the spans they export checked: each
-// activity has its span with the Vidu HTTP calls under it, the receiver's
-// signals are spans naming the ad's workflow, and no span holds the API key or
-// a signed media URL. (No workflow spans: src/tracing.ts says why.) Without
-// the OTEL variables tracing stays off.
+// activity has its span with the Vidu HTTP calls under it, the trace carries
+// on through the workflow (the starter's start, the receiver's signal and the
+// operator's update each become the parent of the activities they led to), the
+// ad stays replayable after a traced update, and no span holds the API key or
+// a signed media URL. Without the OTEL variables tracing stays off.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -16,6 +17,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { trace } from '@opentelemetry/api';
 import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { ConfigError } from '../../src/config';
@@ -24,7 +26,8 @@ import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
 import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
 import { startTracing, tracingSettings } from '../../src/tracing';
 import { adFilmWorkflow } from '../../src/workflows/adFilmWorkflow';
-import { workflowIdForAd } from '../../src/workflows/messages';
+import { approveUpdate, editUpdate, statusQuery, workflowIdForAd } from '../../src/workflows/messages';
+import { TRACE_HEADER } from '../../src/workflows/traceContext';
 import { describeHits, findSecrets } from '../faults/secretScan';
 
 interface Span {
@@ -124,12 +127,17 @@ describe('OpenTelemetry traces of one ad', { timeout: 300_000 }, () => {
   // The starter's own trace: the ad's run must continue it (W3C trace context in the start's headers).
   const traceId = randomBytes(16).toString('hex');
   const starterSpanId = randomBytes(8).toString('hex');
+  // The operator's own trace, sent with the edit update.
+  const operatorTraceId = randomBytes(16).toString('hex');
+  const operatorSpanId = randomBytes(8).toString('hex');
   const adId = `tracing-${process.pid}`;
   const workflowId = workflowIdForAd(adId);
   const stops: Array<() => Promise<unknown>> = [];
   let collector: Awaited<ReturnType<typeof startCollector>>;
   let spans: Span[];
   let sim: ViduSimulator;
+  let replayed: Promise<void>;
+  let updatesAccepted: number;
 
   before(async () => {
     const address = process.env.TEMPORAL_ADDRESS;
@@ -182,26 +190,48 @@ describe('OpenTelemetry traces of one ad', { timeout: 300_000 }, () => {
     stops.push(() => connection.close());
     const workflowQueue = { namespace, taskQueue: { name: taskQueue }, taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW };
     await until('the worker to poll', async () => (await connection.workflowService.describeTaskQueue(workflowQueue)).pollers.length > 0, alive);
-    const withTraceContext = <T extends { headers: Record<string, unknown> }>(input: T): T => ({
+    const withTraceContext = <T extends { headers: Record<string, unknown> }>(input: T, trace: string, span: string): T => ({
       ...input,
       // The header the SDK's OpenTelemetry interceptors read the W3C trace context from.
-      headers: { ...input.headers, '_tracer-data': defaultPayloadConverter.toPayload({ traceparent: `00-${traceId}-${starterSpanId}-01` }) },
+      headers: { ...input.headers, [TRACE_HEADER]: defaultPayloadConverter.toPayload({ traceparent: `00-${trace}-${span}-01` }) },
     });
     const starter: WorkflowClientInterceptor = {
-      start: (input, next) => next(withTraceContext(input)),
-      startWithDetails: (input, next) => next(withTraceContext(input)),
+      start: (input, next) => next(withTraceContext(input, traceId, starterSpanId)),
+      startWithDetails: (input, next) => next(withTraceContext(input, traceId, starterSpanId)),
     };
+    const operator: WorkflowClientInterceptor = { startUpdate: (input, next) => next(withTraceContext(input, operatorTraceId, operatorSpanId)) };
     const client = new Client({ connection, namespace, interceptors: { workflow: [starter] } });
     const handle = await client.workflow.start(adFilmWorkflow, {
       taskQueue,
       workflowId,
       // Callbacks only (polling every two minutes): the receiver must signal the ad.
-      args: [{ adId, images: ['https://example.com/products/bottle.png'], prompt: 'a bottle on a beach', duration: 15, language: 'en', polling: { initialMs: 120_000, maxMs: 120_000 } }],
+      args: [
+        {
+          adId,
+          images: ['https://example.com/products/bottle.png'],
+          prompt: 'a bottle on a beach',
+          duration: 15,
+          language: 'en',
+          polling: { initialMs: 120_000, maxMs: 120_000 },
+          review: { enabled: true, windowMs: 600_000, onTimeout: 'fail' },
+        },
+      ],
     });
+    await until('the review stage', async () => (await handle.query(statusQuery)).stage === 'review', alive);
+    const operatorHandle = new Client({ connection, namespace, interceptors: { workflow: [operator] } }).workflow.getHandle(workflowId);
+    await operatorHandle.executeUpdate(editUpdate, { args: [{ kind: 'video', storyboardIndex: 0, prompt: 'closer on the bottle' }] });
+    await until('the edit to finish', async () => (await handle.query(statusQuery)).edits.every((e) => e.state === 'succeeded'), alive);
+    await operatorHandle.executeUpdate(approveUpdate.name, { args: [{}] });
     await handle.result();
     await receiver.stop();
     await worker.stop();
     spans = collector.spans();
+    // The ad that received traced updates still replays on the same code (a worker restart or a query on the finished ad needs that).
+    const history = await handle.fetchHistory();
+    updatesAccepted = (history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length;
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    replayed = Worker.runReplayHistory({ workflowBundle: { codePath: bundle } }, history, workflowId);
+    replayed.catch(() => undefined);
   });
   after(async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
@@ -231,7 +261,34 @@ describe('OpenTelemetry traces of one ad', { timeout: 300_000 }, () => {
     const signals = named('SignalWorkflow:viduCallback', 'tracing-test-receiver');
     assert.ok(signals.length >= 1, 'the receiver made a span for its signal');
     assert.ok(signals.every((s) => s.attributes.temporalWorkflowId === workflowId));
-    assert.equal(named('HandleSignal:viduCallback').length, 0, 'no workflow spans: the workflow interceptors are left out');
+  });
+
+  it("continues the starter's trace into the ad's first activity", () => {
+    const create = one('RunActivity:createAdTask', (s) => s.attributes.temporalWorkflowId === workflowId);
+    assert.equal(create.traceId, traceId, "the create runs in the starter's trace");
+    assert.equal(create.parentSpanId, starterSpanId, "under the starter's span");
+  });
+
+  it("follows one trace from the receiver's signal through the workflow to the Vidu HTTP call", () => {
+    const signals = named('SignalWorkflow:viduCallback', 'tracing-test-receiver');
+    const ledBySignal = spans.filter((s) => s.name.startsWith('RunActivity:') && signals.some((signal) => signal.spanId === s.parentSpanId && signal.traceId === s.traceId));
+    assert.ok(ledBySignal.length >= 1, `an activity under a receiver signal among ${spans.map((s) => s.name).join(', ')}`);
+    const viduCalls = spans.filter((s) => s.name.startsWith('vidu ') && ledBySignal.some((activity) => activity.spanId === s.parentSpanId && activity.traceId === s.traceId));
+    assert.ok(viduCalls.length >= 1, `a Vidu HTTP call under ${ledBySignal.map((s) => s.name).join(', ')}`);
+  });
+
+  it("puts the edit an operator asked for by update in the operator's trace", () => {
+    const edit = one('RunActivity:startEdit', (s) => s.attributes.temporalWorkflowId === workflowId);
+    assert.equal(edit.traceId, operatorTraceId);
+    assert.equal(edit.parentSpanId, operatorSpanId);
+    const viduEdit = spans.find((s) => s.parentSpanId === edit.spanId && s.name.startsWith('vidu '));
+    assert.ok(viduEdit, 'the edit request to Vidu is under the edit activity');
+    assert.equal(named('HandleUpdate:edit').length, 0, 'no spans are made inside the workflow');
+  });
+
+  it('leaves an ad that received traced updates replayable', async () => {
+    assert.equal(updatesAccepted, 2, 'the history holds the edit and the approval as updates');
+    await replayed;
   });
 
   it('exports neither the API key nor a signed media URL', () => {

@@ -3,9 +3,10 @@
 // on its own (`npx tsx --test test/x.test.ts`) starts its own server and bundle.
 import { readFileSync } from 'node:fs';
 import { Client } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type LogLevel, type WorkflowBundle } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type LogLevel, type WorkflowBundle } from '@temporalio/worker';
 import { loadConfig } from '../../src/config';
 import { startDevServer, type DevServer } from '../../src/temporal/devServer';
+import { bundleAdWorkflowCode } from '../../src/temporal/workflowCode';
 
 export interface TemporalTestEnv {
   client: Client;
@@ -43,7 +44,7 @@ export async function openTemporalTestEnv(): Promise<TemporalTestEnv> {
     ownServer = await startDevServer({ temporalCliPath: config.temporalCliPath, startTimeoutMs: config.temporalStartTimeoutMs });
     address = ownServer.address;
     namespace = ownServer.namespace;
-    workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') });
+    workflowBundle = await bundleAdWorkflowCode();
   }
   const nativeConnection = await NativeConnection.connect({ address });
   const client = new Client({ connection: nativeConnection, namespace });

@@ -8,11 +8,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker, type WorkflowBundle } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Worker, type WorkflowBundle } from '@temporalio/worker';
 import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
 import { loadConfig } from '../../src/config';
 import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
 import { startDevServer, type DevServer } from '../../src/temporal/devServer';
+import { bundleAdWorkflowCode } from '../../src/temporal/workflowCode';
 import { ViduClient } from '../../src/vidu/viduClient';
 import { createAdWorker } from '../../src/worker';
 
@@ -50,7 +51,7 @@ async function waitForUi(url: string): Promise<void> {
 async function workflowBundle(): Promise<WorkflowBundle> {
   const built = process.env.TEST_WORKFLOW_BUNDLE;
   if (built) return { code: readFileSync(built, 'utf8') };
-  return bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') });
+  return bundleAdWorkflowCode();
 }
 
 export async function openWebUiRig(): Promise<WebUiRig> {

@@ -1,0 +1,214 @@
+// One workflow per campaign: each variant of the brief runs as a child ad
+// workflow, at most `maxConcurrent` of them at Vidu at once (creating,
+// generating, editing, composing; an ad waiting in review does not hold a
+// place), started in a stable order with priorities. The ads report every
+// change of stage by signal (campaignReporter.ts), which is all the campaign
+// needs to count, start the next and sum its status. The ads are started with
+// parent-close policy ABANDON, so the campaign can continue as new (a
+// 500-variant campaign's history stays bounded) without touching them.
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  log,
+  makeContinueAsNewFunc,
+  ParentClosePolicy,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { adFilmWorkflow } from './adFilmWorkflow';
+import type { CampaignActivities } from './campaignActivityTypes';
+import { CampaignDesk } from './campaignDesk';
+import * as c from './campaignMessages';
+import { campaignInputProblems, expandVariants } from './campaignVariants';
+import { FAILURE_TYPES } from './failures';
+import { isFinishedStage, workflowIdForAd, type AdFilmInput, type AdStage } from './messages';
+
+const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 4_000;
+/** The stages in which an ad has a task running at Vidu. */
+const AT_VIDU: readonly (AdStage | undefined)[] = [undefined, 'creating', 'generating', 'editing', 'composing'];
+
+const { readAccount } = proxyActivities<CampaignActivities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 10 } });
+
+export async function campaignWorkflow(input: c.CampaignInput): Promise<c.CampaignResult> {
+  return new CampaignRun(input).run();
+}
+
+class CampaignRun {
+  private readonly runNumber: number;
+  private readonly state: { campaignId: string; variants: c.CampaignVariantStatus[]; requests: c.CampaignRequestRecord[]; cancelled?: string };
+  private maxConcurrent: number | undefined;
+  private readonly desk: CampaignDesk;
+
+  constructor(private readonly input: c.CampaignInput) {
+    const continued = input.continued;
+    this.runNumber = continued?.run ?? 1;
+    this.state = { campaignId: input.campaignId, variants: continued?.variants ?? [], requests: continued?.requests ?? [], cancelled: continued?.cancelled };
+    this.maxConcurrent = continued?.maxConcurrent;
+    this.desk = new CampaignDesk(this.state);
+    setHandler(c.campaignStatusQuery, () => this.status());
+    setHandler(c.campaignAdReportSignal, (report) => this.receive(report));
+    setHandler(c.campaignApproveUpdate, (request) => this.desk.approve(request), { validator: (request) => this.desk.validate('approve', request) });
+    setHandler(c.campaignEditUpdate, (request) => this.desk.edit(request), { validator: (request) => this.desk.validate('edit', request) });
+    setHandler(c.campaignCancelUpdate, (request) => this.desk.cancel(request), { validator: (request) => this.desk.validate('cancel', request) });
+  }
+
+  async run(): Promise<c.CampaignResult> {
+    if (!this.input.continued) this.begin();
+    this.maxConcurrent ??= this.input.maxConcurrent ?? (await readAccount()).concurrencyLimit;
+    this.publish();
+    const afterEvents = this.input.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS;
+    const due = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= afterEvents;
+    for (;;) {
+      await condition(() => this.finished() || this.canStart() !== undefined || due());
+      if (this.finished()) break;
+      const next = this.canStart();
+      if (next) await this.start(next);
+      else if (due()) return this.continueAsNew();
+    }
+    await condition(allHandlersFinished);
+    const status = this.status();
+    return { campaignId: status.campaignId, stage: status.stage, byStage: status.byStage, creditsSpent: status.creditsSpent, adIds: status.variants.map((v) => v.adId) };
+  }
+
+  private begin(): void {
+    const problems = campaignInputProblems(this.input);
+    if (problems.length > 0) throw ApplicationFailure.create({ type: FAILURE_TYPES.invalidInput, message: problems.join('; '), nonRetryable: true });
+    this.state.variants = expandVariants(this.input);
+  }
+
+  private canStart(): c.CampaignVariantStatus | undefined {
+    if (this.state.cancelled !== undefined || this.atVidu() >= this.maxConcurrent!) return undefined;
+    return this.state.variants.find((v) => v.state === 'waiting');
+  }
+
+  private atVidu(): number {
+    return this.state.variants.filter((v) => v.state === 'started' && AT_VIDU.includes(v.stage)).length;
+  }
+
+  private finished(): boolean {
+    return this.state.variants.every((v) => v.state === 'skipped' || (v.state === 'started' && isFinishedStage(v.stage ?? 'creating')));
+  }
+
+  private async start(variant: c.CampaignVariantStatus): Promise<void> {
+    const { input } = this;
+    const product = input.products?.find((p) => p.productId === variant.productId);
+    const adInput: AdFilmInput = {
+      ...input.ads,
+      adId: variant.adId,
+      images: product?.images ?? input.images!,
+      prompt: input.variantPrompts?.[variant.key] ?? product?.prompt ?? input.prompt,
+      aspectRatio: variant.aspectRatio,
+      language: variant.language,
+      duration: variant.duration,
+      campaign: { workflowId: workflowInfo().workflowId },
+    };
+    variant.state = 'started';
+    try {
+      const child = await startChild(adFilmWorkflow, {
+        workflowId: workflowIdForAd(variant.adId),
+        args: [adInput],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        // An ad id runs once: a campaign never makes (and pays for) the same ad twice.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        staticSummary: `Ad ${variant.adId} of campaign ${input.campaignId}`,
+      });
+      // The run that started it also hears how it ended, should the ad end without a report (terminated).
+      child.result().then(
+        () => this.ended(variant, 'done'),
+        (err: unknown) => this.ended(variant, 'failed', String(err)),
+      );
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      variant.state = 'skipped';
+      variant.error = `an ad with id ${variant.adId} already exists; the campaign did not start it again`;
+      log.warn(variant.error);
+    }
+    this.publish();
+  }
+
+  private receive(report: c.CampaignAdReport): void {
+    const variant = this.state.variants.find((v) => v.adId === report.adId);
+    // Once finished, an ad's stage stays: a late report of an earlier stage changes nothing. Its own
+    // final report still wins over what the campaign inferred from the child's end (which may come first).
+    if (!variant || (variant.stage !== undefined && isFinishedStage(variant.stage) && !isFinishedStage(report.stage))) return;
+    variant.stage = report.stage;
+    variant.progress = report.progress;
+    variant.creditsSpent = report.creditsSpent;
+    variant.error = report.error;
+    this.publish();
+  }
+
+  private ended(variant: c.CampaignVariantStatus, stage: 'done' | 'failed', error?: string): void {
+    if (variant.stage !== undefined && isFinishedStage(variant.stage)) return;
+    variant.stage = stage;
+    if (error !== undefined) variant.error = error;
+    this.publish();
+  }
+
+  private async continueAsNew(): Promise<never> {
+    await condition(allHandlersFinished);
+    const next = makeContinueAsNewFunc<typeof campaignWorkflow>();
+    const { variants, requests, cancelled } = this.state;
+    return next({ ...this.input, continued: { run: this.runNumber + 1, variants, requests, cancelled, maxConcurrent: this.maxConcurrent! } });
+  }
+
+  private status(): c.CampaignStatus {
+    const { variants } = this.state;
+    const byStage: c.CampaignStatus['byStage'] = {};
+    for (const v of variants) {
+      const key = v.state === 'started' ? (v.stage ?? 'creating') : v.state;
+      byStage[key] = (byStage[key] ?? 0) + 1;
+    }
+    const progress = variants.length === 0 ? 0 : Math.round(variants.reduce((sum, v) => sum + variantProgress(v), 0) / variants.length);
+    const done = this.finished();
+    return {
+      campaignId: this.state.campaignId,
+      stage: this.state.cancelled !== undefined ? 'cancelled' : done && variants.length > 0 ? 'done' : 'running',
+      total: variants.length,
+      byStage,
+      progress,
+      creditsSpent: variants.reduce((sum, v) => sum + v.creditsSpent, 0),
+      maxConcurrent: this.maxConcurrent,
+      atVidu: this.atVidu(),
+      run: this.runNumber,
+      variants,
+      requests: this.state.requests,
+    };
+  }
+
+  private publish(): void {
+    const s = this.status();
+    const counts = Object.entries(s.byStage).map(([stage, n]) => `${n} ${stage}`).join(', ');
+    setCurrentDetails(
+      [
+        `**Campaign ${s.campaignId}: ${s.stage}**, ${s.progress}%${this.runNumber > 1 ? ` (run ${this.runNumber})` : ''}`,
+        `${s.total} ads: ${counts}`,
+        `At Vidu: ${s.atVidu} of at most ${s.maxConcurrent ?? '?'}`,
+        `Credits spent: ${s.creditsSpent}`,
+      ].join('\n\n'),
+    );
+  }
+}
+
+/** 0-100 for one variant: the finished count as 100, the waiting as 0, the rest by stage and progress. */
+function variantProgress(v: c.CampaignVariantStatus): number {
+  if (v.state !== 'started') return v.state === 'skipped' ? 100 : 0;
+  switch (v.stage) {
+    case undefined:
+    case 'creating':
+      return 0;
+    case 'generating':
+      return Math.round(v.progress * 0.8);
+    case 'done':
+    case 'failed':
+    case 'cancelled':
+      return 100;
+    default:
+      return 80 + Math.round(v.progress * 0.15);
+  }
+}
