@@ -10,13 +10,9 @@ import { startDevServer } from '../src/temporal/devServer';
 import { PROJECT_ROOT } from '../src/temporal/projectRoot';
 import { bundleAdWorkflowCode } from '../src/temporal/workflowCode';
 
-/** Tiers with a runner of their own, left out of `npm test`: test/cluster (`npm run test:cluster`) starts its own Temporal cluster. */
-const OWN_RUNNER = new Set([path.join(PROJECT_ROOT, 'test', 'cluster')]);
-
 function testFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = path.join(dir, name);
-    if (OWN_RUNNER.has(full)) return [];
     if (statSync(full).isDirectory()) return testFiles(full);
     return name.endsWith('.test.ts') ? [path.relative(PROJECT_ROOT, full)] : [];
   });

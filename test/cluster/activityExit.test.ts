@@ -1,7 +1,8 @@
-// The rolling-restart check on histories and worker logs made up here: it
-// must catch an attempt that outlived its worker (in the log or in the
-// history), and one a worker ran that timed out; it must tell one that no
-// worker ever started (lost on its way to a stopping worker) from those.
+// The cluster tier's rolling-restart check, on histories and worker logs
+// made up here (so `npm test` runs it; no Temporal needed): it must catch an
+// attempt that outlived its worker (in the log or in the history), and one a
+// worker ran that timed out; it must tell one that no worker ever started
+// (lost on its way to a stopping worker) from those.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { temporal } from '@temporalio/proto';

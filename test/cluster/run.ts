@@ -1,11 +1,10 @@
 // `npm run test:cluster`: the cluster tier. Builds the workflow bundle once,
-// runs test/cluster/*.test.ts with node's test runner (one file at a time:
-// the tier owns the machine while it kills things), then prints the cases'
-// figures as one table. The tier starts its own Temporal: the local cluster,
+// runs the tier's cases (tierCases.ts, which `npm test` leaves alone) with
+// node's test runner, then prints the cases' figures as one table. The tier starts its own Temporal: the local cluster,
 // or a dev server with CLUSTER_TEMPORAL=dev-server. Extra arguments go to
 // `node --test` (e.g. --test-name-pattern=rolling).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { runMain } from '../../src/config';
@@ -36,9 +35,8 @@ runMain(async () => {
   console.log(`cluster tier: ${TIER.ads} ads per case on the ${kind}; workflow bundle built (${Date.now() - started} ms)`);
 
   const args = process.argv.slice(2);
-  const here = path.join(PROJECT_ROOT, 'test', 'cluster');
-  const files = args.some((a) => !a.startsWith('-')) ? [] : readdirSync(here).filter((f) => f.endsWith('.test.ts')).sort().map((f) => path.join('test', 'cluster', f));
-  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...args, ...files], {
+  const files = args.some((a) => !a.startsWith('-')) ? [] : [path.join('test', 'cluster', 'tierCases.ts')];
+  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...args, ...files], {
     cwd: PROJECT_ROOT,
     stdio: 'inherit',
     env: { ...process.env, TEST_WORKFLOW_BUNDLE: bundlePath, CLUSTER_SUMMARY_FILE: summaryFile },

@@ -6,7 +6,8 @@
 // cases run, except those that kill a Temporal service, which it has not.
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { LocalCluster, LocalClusterOptions, TemporalService } from '../../src/cluster/types';
+import { startLocalCluster } from '../../src/cluster/localCluster';
+import type { TemporalService } from '../../src/cluster/types';
 import { loadConfig } from '../../src/config';
 import { startDevServer } from '../../src/temporal/devServer';
 import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
@@ -40,13 +41,8 @@ export function backendKind(text = process.env.CLUSTER_TEMPORAL): BackendKind {
 /** Where the local cluster keeps PostgreSQL's data and its logs between runs (git-ignored). */
 export const CLUSTER_DIR = path.join(PROJECT_ROOT, '.data', 'cluster-test');
 
-type ClusterModule = { startLocalCluster(options: LocalClusterOptions): Promise<LocalCluster> };
-
 async function clusterBackend(dir: string, log: (line: string) => void): Promise<TemporalBackend> {
   const t0 = performance.now();
-  // Loaded by name: the cluster module is built alongside this tier.
-  const modulePath = '../../src/cluster/localCluster';
-  const { startLocalCluster } = (await import(modulePath)) as ClusterModule;
   const cluster = await startLocalCluster({ dir, log });
   return {
     kind: 'cluster',

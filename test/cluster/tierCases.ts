@@ -1,4 +1,5 @@
-// The cluster tier (`npm run test:cluster`): batches of ads on a real
+// The cluster tier's cases, run by `npm run test:cluster` (test/cluster/run.ts),
+// not by `npm test` (hence no .test.ts): batches of ads on a real
 // Temporal cluster with two workers and two receivers, while parts of it are
 // killed. Every case ends with each ad done and charged exactly once per
 // request by Vidu's own books (ClusterRig.runCase), and prints its ads
