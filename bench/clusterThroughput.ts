@@ -24,7 +24,10 @@ const WORKERS = 2;
 const CLUSTER_DIR = path.join(PROJECT_ROOT, '.data', 'cluster-bench');
 
 interface Target {
+  /** Shown in the table. */
   label: string;
+  /** Goes into the ad ids: letters, digits and '-'. */
+  slug: string;
   address: string;
   namespace: string;
   startupMs: number;
@@ -55,14 +58,16 @@ async function batchOn(ctx: BenchContext, target: Target, sim: ViduSimulator, bu
       );
     }
     // One ad first: each worker's first workflow pays for loading the bundle (the second worker may still pay it in the batch).
-    await runAds(ctx, client, taskQueue, artifacts, { label: `${target.label}-cold`, count: 1, timeoutMs: options.adTimeoutMs });
+    await runAds(ctx, client, taskQueue, artifacts, { label: `${target.slug}-cold`, count: 1, timeoutMs: options.adTimeoutMs });
     sim.reset();
-    const { outcomes, wallMs } = await runAds(ctx, client, taskQueue, artifacts, { label: `${target.label}-batch`, count: options.ads, timeoutMs: options.adTimeoutMs });
+    const { outcomes, wallMs } = await runAds(ctx, client, taskQueue, artifacts, { label: `${target.slug}-batch`, count: options.ads, timeoutMs: options.adTimeoutMs });
     const events = await historyLengths(outcomes);
     const row = latencyRow(`${target.label}, ${WORKERS} workers`, outcomes, wallMs);
     const counters = sim.counters();
+    const failure = outcomes.find((o) => o.error !== undefined)?.error;
     return {
       ...row,
+      firstFailure: failure ?? null,
       adsPerSecond: perSecond(row.completed, wallMs),
       eventsPerAd: summarise(events).meanMs,
       creditsPerAd: counters.creditsCharged / outcomes.length,
@@ -95,11 +100,11 @@ export const clusterThroughput: Benchmark = {
     // Vidu's concurrency limit set to the number of ads: the figures are the orchestrator's, not a queue's.
     const sim = await startViduSimulator({ timing: SIM_TIMING, concurrencyLimit: options.ads, initialCredits: 100_000_000, callbackRetryDelayMs: 50, media: 'placeholder' });
     try {
-      const rows: ResultRow[] = [await batchOn(ctx, { label: 'dev server', ...devServer }, sim, bundle.path, artifactDir)];
+      const rows: ResultRow[] = [await batchOn(ctx, { label: 'dev server', slug: 'dev', ...devServer }, sim, bundle.path, artifactDir)];
       if (!ctx.signal.aborted) {
         const cluster = await startTemporalBackend('cluster', { dir: CLUSTER_DIR, log: (line) => ctx.report.line(`  cluster: ${line}`) });
         try {
-          rows.push(await batchOn(ctx, { label: 'cluster', address: cluster.address, namespace: cluster.namespace, startupMs: cluster.startupMs }, sim, bundle.path, artifactDir));
+          rows.push(await batchOn(ctx, { label: 'cluster', slug: 'cluster', address: cluster.address, namespace: cluster.namespace, startupMs: cluster.startupMs }, sim, bundle.path, artifactDir));
         } finally {
           await cluster.stop();
         }
@@ -123,6 +128,7 @@ export const clusterThroughput: Benchmark = {
           `Both: ${WORKERS} ad worker processes on one task queue, the simulator (queue ${SIM_TIMING.queueMs} ms + processing ${SIM_TIMING.processingMs} ms per task) and the receiver in this process; one cold ad first, not counted.`,
           'Dev server: SQLite in memory, one history shard. Cluster: PostgreSQL, frontend, history, matching and worker services as separate processes, on the same cores.',
           `Events: history length of each completed ad. Temporal start: ${rows.map((r) => `${String(r.case)} ${Number(r.temporalStartSeconds).toFixed(1)} s`).join(', ')}.`,
+          ...rows.filter((r) => r.firstFailure).map((r) => `FAILURES on the ${String(r.case)}, first: ${String(r.firstFailure)}`),
         ],
       });
     } finally {
