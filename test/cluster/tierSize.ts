@@ -15,6 +15,14 @@ function adsPerCase(text: string | undefined): number {
 
 const ads = adsPerCase(process.env.CLUSTER_ADS);
 
+function caseTimeoutMs(text: string | undefined): number {
+  const fallback = 90_000 + ads * 1_500;
+  if (text === undefined || text.trim() === '') return fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || value < 10_000) throw new Error(`CLUSTER_CASE_TIMEOUT_MS must be a whole number of milliseconds, at least 10000 (got "${text}")`);
+  return value;
+}
+
 export const TIER = {
   ads,
   /** Every third ad goes through review with one edit sent by the operator. */
@@ -24,5 +32,5 @@ export const TIER = {
    * liveness bound, not a speed check): a minute plus a second per ad, as the
    * cases also wait out killed services and heartbeat timeouts.
    */
-  caseTimeoutMs: Number(process.env.CLUSTER_CASE_TIMEOUT_MS) || 90_000 + ads * 1_500,
+  caseTimeoutMs: caseTimeoutMs(process.env.CLUSTER_CASE_TIMEOUT_MS),
 } as const;
