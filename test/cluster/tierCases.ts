@@ -116,7 +116,7 @@ describe(`cluster tier: ${TIER.ads} ads per case on the ${kind}`, { timeout: 60 
     const stopped = stops.map((s) => ({ identity: s.identity, exitedAt: s.exit.at, log: readFileSync(s.logFile, 'utf8'), name: `worker ${s.slot}` }));
     const check = checkActivitiesEndedBeforeExit(histories, stopped, rig.workerLogs());
     console.log(
-      `  ${running} activities running at the two SIGTERMs; ${check.attemptsByStoppedWorkers} activity attempts by the stopped workers, ${check.problems.length} past their worker's exit` +
+      `  ${running} activities running at the two SIGTERMs; ${check.attemptsByStoppedWorkers} activity attempts in the stopped workers' logs (over their lives), ${check.problems.length} past their worker's exit` +
         (check.lostInTransit.length
           ? `\n  ${check.lostInTransit.length} activity tasks handed to a stopping worker's poll and lost before they started (Temporal 1.29's poll-shutdown race), retried after their heartbeat timeout: ${check.lostInTransit.slice(0, 3).join('; ')}`
           : ''),
