@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
+import type { S3StoreSettings } from './artifacts/s3ArtifactStore';
 import { PROJECT_ROOT } from './temporal/projectRoot';
 import { DEFAULT_TASK_QUEUE } from './workflows/messages';
 
@@ -120,7 +121,10 @@ export interface AppConfig {
   /** Public URL of the callback endpoint that Vidu calls back; the workflow id goes in its query. */
   callbackPublicUrl: string | undefined;
   taskQueue: string;
+  /** The local artifacts folder (ARTIFACT_DIR), absolute; the store unless ARTIFACT_STORE names a bucket. */
   artifactDir: string;
+  /** Where artifacts are kept: the local folder, or an S3-compatible bucket (ARTIFACT_STORE, AWS_*). */
+  artifactStore: ArtifactStoreConfig;
   receiver: { host: string; port: number; path: string; maxSkewSeconds: number; maxBodyBytes: number };
   /** A Temporal CLI binary named by the user (the first place the dev server is looked for). */
   temporalCliPath: string | undefined;
@@ -165,6 +169,84 @@ export interface AppConfig {
    * SDK's default (a cache sized from the heap limit; 100 activities at once).
    */
   workerTuning: { shutdownGraceMs: number; maxCachedWorkflows: number | undefined; maxConcurrentActivities: number | undefined };
+  /**
+   * What an ad does when the Vidu account has fewer credits left than its
+   * create needs (read with GET /ent/v2/credits just before the create):
+   * `wait` reads the balance again every `recheckMs` until it suffices (the
+   * status says so), `fail` ends the ad with AccountCreditsShort at once.
+   */
+  accountShortfall: { onShortfall: 'wait' | 'fail'; recheckMs: number };
+}
+
+export const DEFAULT_ACCOUNT_RECHECK_MS = 300_000;
+
+function shortfallPolicy(env: Env): 'wait' | 'fail' {
+  const raw = text(env, 'ACCOUNT_CREDITS_SHORTFALL')?.toLowerCase() ?? 'wait';
+  if (raw !== 'wait' && raw !== 'fail') throw new ConfigError('ACCOUNT_CREDITS_SHORTFALL', `must be wait or fail (got "${raw}")`);
+  return raw;
+}
+
+export type ArtifactStoreConfig = { kind: 'local'; dir: string } | ({ kind: 's3' } & S3StoreSettings);
+
+// S3's bucket naming rules (general purpose buckets); prefix segments keep to the characters S3 calls safe in keys.
+const BUCKET_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const KEY_SEGMENT_PATTERN = /^[\w.!*'()-]+$/;
+const REGION_PATTERN = /^[a-z0-9-]{1,64}$/;
+
+/** `s3://bucket[/prefix]` as bucket and prefix (no leading or trailing "/"). */
+function s3Location(raw: string): { bucket: string; prefix: string } {
+  const rest = raw.slice('s3://'.length);
+  const slash = rest.indexOf('/');
+  const bucket = slash === -1 ? rest : rest.slice(0, slash);
+  const prefix = slash === -1 ? '' : rest.slice(slash + 1).replace(/\/+$/, '');
+  if (!BUCKET_PATTERN.test(bucket) || bucket.includes('..')) {
+    throw new ConfigError('ARTIFACT_STORE', `the bucket must be 3-63 lowercase letters, digits, "." or "-", starting and ending with a letter or digit (got "${bucket}")`);
+  }
+  if (prefix !== '' && !prefix.split('/').every((segment) => KEY_SEGMENT_PATTERN.test(segment) && segment !== '.' && segment !== '..')) {
+    throw new ConfigError('ARTIFACT_STORE', `the prefix must be "/"-separated names of letters, digits and . _ - ! * ' ( ), without empty, "." or ".." parts (got "${prefix}")`);
+  }
+  return { bucket, prefix };
+}
+
+/**
+ * The local folder unless ARTIFACT_STORE is `s3://bucket/prefix`; then the
+ * bucket's endpoint, region and credentials come from the standard AWS
+ * variables, read (and checked) only then.
+ */
+function artifactStore(env: Env, problems: Problems, artifactDir: string): ArtifactStoreConfig {
+  const raw = text(env, 'ARTIFACT_STORE');
+  if (raw === undefined) return { kind: 'local', dir: artifactDir };
+  const read = problems.read.bind(problems);
+  const location = read(undefined, () => {
+    if (!raw.startsWith('s3://')) {
+      throw new ConfigError('ARTIFACT_STORE', `must be s3://<bucket>[/<prefix>] for an S3-compatible bucket, or unset for the local folder ARTIFACT_DIR (got "${raw}")`);
+    }
+    return s3Location(raw);
+  });
+  const endpoint = read(undefined, () => httpUrl(env, 'AWS_ENDPOINT_URL_S3') ?? httpUrl(env, 'AWS_ENDPOINT_URL'));
+  const region = read('us-east-1', () => {
+    const value = text(env, 'AWS_REGION') ?? text(env, 'AWS_DEFAULT_REGION') ?? 'us-east-1';
+    if (!REGION_PATTERN.test(value)) throw new ConfigError('AWS_REGION', `must be a region name of lowercase letters, digits and "-", e.g. eu-west-1 (got "${value}")`);
+    return value;
+  });
+  const accessKeyId = text(env, 'AWS_ACCESS_KEY_ID');
+  const secretAccessKey = text(env, 'AWS_SECRET_ACCESS_KEY');
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    const [missing, present] = accessKeyId === undefined ? ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] : ['AWS_SECRET_ACCESS_KEY', 'AWS_ACCESS_KEY_ID'];
+    problems.add(new ConfigError(missing, `is missing: ${present} is set, and the two go together (or leave both unset for the AWS SDK's default credentials)`));
+  }
+  const sessionToken = text(env, 'AWS_SESSION_TOKEN');
+  // S3-compatible servers on a custom endpoint rarely have bucket subdomains; AWS itself wants virtual-hosted style.
+  const forcePathStyle = read(endpoint !== undefined, () => (text(env, 'AWS_S3_FORCE_PATH_STYLE') === undefined ? endpoint !== undefined : flag(env, 'AWS_S3_FORCE_PATH_STYLE')));
+  if (!location) return { kind: 'local', dir: artifactDir };
+  return {
+    kind: 's3',
+    ...location,
+    ...(endpoint ? { endpoint } : {}),
+    region,
+    ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } } : {}),
+    forcePathStyle,
+  };
 }
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
@@ -296,6 +378,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     if (!/^[\w.-]{1,200}$/.test(value)) throw new ConfigError('AD_TASK_QUEUE', `must be 1-200 letters, digits, "_", "-" or "." (got "${value}")`);
     return value;
   });
+  const artifactDir = path.resolve(text(env, 'ARTIFACT_DIR') ?? 'artifacts');
   const config: AppConfig = {
     vidu: {
       baseUrl: read(DEFAULT_VIDU_BASE_URL, () => httpUrl(env, 'VIDU_BASE_URL', DEFAULT_VIDU_BASE_URL)!),
@@ -304,7 +387,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     callbackPublicUrl,
     taskQueue,
-    artifactDir: path.resolve(text(env, 'ARTIFACT_DIR') ?? 'artifacts'),
+    artifactDir,
+    artifactStore: artifactStore(env, problems, artifactDir),
     receiver: {
       host: text(env, 'RECEIVER_HOST') ?? '0.0.0.0',
       port: read(8080, () => integer(env, 'RECEIVER_PORT', 8080, 0, 65535)),
@@ -340,6 +424,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxConcurrentActivities: read(undefined, () =>
         text(env, 'WORKER_MAX_CONCURRENT_ACTIVITIES') === undefined ? undefined : integer(env, 'WORKER_MAX_CONCURRENT_ACTIVITIES', 100, 1, 10_000),
       ),
+    },
+    accountShortfall: {
+      onShortfall: read('wait' as const, () => shortfallPolicy(env)),
+      recheckMs: read(DEFAULT_ACCOUNT_RECHECK_MS, () => integer(env, 'ACCOUNT_CREDITS_RECHECK_MS', DEFAULT_ACCOUNT_RECHECK_MS, 1_000, 86_400_000)),
     },
   };
   problems.throwIfAny();

@@ -7,7 +7,8 @@ import type { Duration } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerDeploymentOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
 import type { NotifyDeps } from './activities/deps';
-import { LocalArtifactStore } from './artifacts/artifactStore';
+import type { ArtifactStore } from './artifacts/artifactStore';
+import { artifactStoreFromConfig } from './artifacts/artifactStoreFromConfig';
 import { ConfigError, DEFAULT_WORKFLOW_BUNDLE_PATH, loadConfig, requireViduApiKey, runMain, type WorkerDeploymentConfig } from './config';
 import { createLogger, type Logger } from './logging';
 import { serveMetrics } from './metrics/metricsServer';
@@ -23,7 +24,7 @@ export interface AdWorkerOptions {
   namespace: string;
   taskQueue: string;
   vidu: ViduClient;
-  artifacts: LocalArtifactStore;
+  artifacts: ArtifactStore;
   /** Public URL of the webhook receiver; without it Vidu gets no callback URL and the workflow polls. */
   callbackPublicUrl?: string;
   /** A prebuilt bundle (tests, many workers); otherwise the workflow code is bundled at start. */
@@ -186,16 +187,17 @@ async function main(): Promise<void> {
   const tracing = await startTracing(process.env, 'vidu-ad-worker');
   const { connection, namespace } = await connectWorker();
   const vidu = new ViduClient({ baseUrl: config.vidu.baseUrl, apiKey, timeoutMs: config.vidu.timeoutMs, observer: metrics.viduCalls });
+  const artifacts = artifactStoreFromConfig(config);
   try {
     const worker = await createAdWorker({
       connection,
       namespace,
       taskQueue: config.taskQueue,
       vidu,
-      artifacts: new LocalArtifactStore(config.artifactDir),
+      artifacts,
       callbackPublicUrl: config.callbackPublicUrl,
       notify: config.notify,
-      activityTuning: { metrics },
+      activityTuning: { metrics, accountShortfall: config.accountShortfall },
       workflowBundle: workflowCode.workflowBundle,
       deployment: config.workerDeployment,
       maxCachedWorkflows: config.workerTuning.maxCachedWorkflows,
@@ -212,7 +214,7 @@ async function main(): Promise<void> {
         taskQueue: config.taskQueue,
         namespace,
         viduBaseUrl: config.vidu.baseUrl,
-        artifactDir: config.artifactDir,
+        artifacts: artifacts.location,
         callbacks: config.callbackPublicUrl ?? null,
         completionWebhooks: config.notify.signingSecret ? 'signed' : 'off (no NOTIFY_SIGNING_SECRET)',
         sdkMetrics: sdkPort === undefined ? null : `http://${bindAddress(host, sdkPort)}/metrics`,

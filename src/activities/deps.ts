@@ -1,12 +1,13 @@
 // What the activities need, handed to `createActivities` by the worker.
-import type { LocalArtifactStore } from '../artifacts/artifactStore';
+import type { ArtifactStore } from '../artifacts/artifactStore';
 import type { WorkerMetrics } from '../metrics/workerMetrics';
 import type { ViduClient } from '../vidu/viduClient';
+import type { AccountShortfallPolicy } from '../workflows/activityTypes';
 import type { Backoff } from './heartbeat';
 
 export interface ActivityDeps {
   vidu: ViduClient;
-  artifacts: LocalArtifactStore;
+  artifacts: ArtifactStore;
   /** Public URL of the webhook receiver; unset means no callbacks (the workflow polls). */
   callbackPublicUrl?: string;
   /** Backoff for rejections that prove nothing happened (429, OperationInProcess, 5xx, never sent). */
@@ -23,6 +24,12 @@ export interface ActivityDeps {
   downloadTimeoutMs?: number;
   /** Completion webhooks: without a signing secret, an ad's notification fails (the ad does not). */
   notify?: NotifyDeps;
+  /**
+   * What an ad does when the Vidu account has fewer credits left than its
+   * create needs (ACCOUNT_CREDITS_SHORTFALL, ACCOUNT_CREDITS_RECHECK_MS):
+   * wait, checking again every `recheckMs`, or fail. Default: wait, every 5 minutes.
+   */
+  accountShortfall?: AccountShortfallPolicy;
   /** Where credits, saved files and delivered webhooks are counted (the worker's /metrics); none in most tests. */
   metrics?: WorkerMetrics;
 }

@@ -6,6 +6,7 @@ import { Context } from '@temporalio/activity';
 import type { AdActivities } from '../workflows/activityTypes';
 import type { CampaignActivities } from '../workflows/campaignActivityTypes';
 import { FAILURE_TYPES } from '../workflows/failures';
+import { accountCreditsActivity } from './accountCredits';
 import { campaignActivities } from './campaign';
 import { createAdTaskActivity } from './createAdTask';
 import type { ActivityDeps } from './deps';
@@ -44,6 +45,7 @@ export function createActivities(deps: ActivityDeps): AdActivities & CampaignAct
   const { getTaskState, readSubRecords, cancelViduTask } = readActivities(deps);
   const { startEdit, startCompose } = subTaskActivities(deps);
   return {
+    checkAccountCredits: shutdownIsRetry(accountCreditsActivity(deps)),
     createAdTask: shutdownIsRetry(createAdTaskActivity(deps)),
     getTaskState: shutdownIsRetry(getTaskState),
     readSubRecords: shutdownIsRetry(readSubRecords),

@@ -3,10 +3,9 @@
 // extension follows the content type the media host declares.
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
-import { ArtifactTooLargeError } from '../artifacts/artifactStore';
+import { ArtifactTooLargeError, type SavedFile } from '../artifacts/artifactStore';
 import { ViduApiError } from '../vidu/errors';
 import { downloadMedia } from '../vidu/viduClient';
-import type { StoredFile } from '../workflows/messages';
 import type { ActivityDeps } from './deps';
 import { heartbeatingBody, whileHeartbeating } from './heartbeat';
 import { readFailure } from './viduFailures';
@@ -44,7 +43,7 @@ export function safeName(text: string): string {
  * out as activity failures: too large is final, an expired URL (MediaUnavailable)
  * is retryable since the next attempt asks Vidu for a fresh one.
  */
-export async function downloadToStore(deps: ActivityDeps, url: string, baseName: string, fallbackExt: string): Promise<StoredFile> {
+export async function downloadToStore(deps: ActivityDeps, url: string, baseName: string, fallbackExt: string): Promise<SavedFile> {
   const { cancellationSignal: signal } = Context.current();
   const maxBytes = deps.maxMediaBytes ?? DEFAULT_MAX_MEDIA_BYTES;
   try {

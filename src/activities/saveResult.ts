@@ -2,10 +2,10 @@
 // so each attempt asks for fresh ones and streams both files into the
 // artifact store under `<adId>/`. Repeating it is harmless (same paths,
 // atomic replace), so an expired URL or a broken download is simply retried.
-import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import type { SavedResult, SaveResultInput } from '../workflows/activityTypes';
+import type { SavedFile } from '../artifacts/artifactStore';
 import type { StoredFile } from '../workflows/messages';
 import type { ActivityDeps } from './deps';
 import { whileHeartbeating } from './heartbeat';
@@ -29,9 +29,10 @@ export function saveResultActivity(deps: ActivityDeps) {
         nonRetryable: true,
       });
     }
-    const base = `${input.adId}/${input.label}-${safeName(input.taskId)}`;
-    const adFolder = deps.artifacts.resolve(input.adId);
-    const inAdFolder = (file: StoredFile): StoredFile => ({ ...file, media: path.relative(adFolder, file.path).split(path.sep).join('/') });
+    const adFolder = `${input.adId}/`;
+    const base = `${adFolder}${input.label}-${safeName(input.taskId)}`;
+    // The store answers each file's key inside it ("<adId>/<name>"); the media route serves it by the rest.
+    const inAdFolder = (file: SavedFile): StoredFile => ({ ...file, media: file.key.slice(adFolder.length) });
     const video = await downloadToStore(deps, creation.url, base, 'mp4');
     const cover = await downloadToStore(deps, creation.cover_url, `${base}-cover`, 'jpg');
     deps.metrics?.finalVideoSaved(input.label);

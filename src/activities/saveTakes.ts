@@ -115,7 +115,7 @@ export function saveTakesActivity(deps: ActivityDeps) {
       const name = `${safeName(job.take.id)}${job.part === 'cover' ? '-cover' : ''}`;
       const fallbackExt = job.part === 'cover' ? 'jpg' : job.take.kind === 'audio' ? 'mp3' : 'mp4';
       const stored = await downloadToStore(deps, url, `${input.adId}/takes/${name}`, fallbackExt);
-      const ext = stored.path.slice(stored.path.lastIndexOf('.'));
+      const ext = stored.key.slice(stored.key.lastIndexOf('.'));
       return `takes/${name}${ext}`;
     });
     const saved: Array<[FileJob, string]> = [];

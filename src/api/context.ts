@@ -1,14 +1,14 @@
 // What the routes share: the Temporal client, where ads run and where their
 // files are, and the status feed behind the event streams.
 import type { Client } from '@temporalio/client';
-import type { LocalArtifactStore } from '../artifacts/artifactStore';
+import type { ArtifactStore } from '../artifacts/artifactStore';
 import type { StatusReader } from './statusReader';
 import type { StatusFeed } from './statusFeed';
 
 export interface ApiContext {
   client: Client;
   taskQueue: string;
-  artifacts: LocalArtifactStore;
+  artifacts: ArtifactStore;
   feed: StatusFeed;
   /** The status query, with closed ads' final statuses kept. */
   statuses: StatusReader;

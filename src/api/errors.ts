@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'Unprocessable'
   | 'PayloadTooLarge'
   | 'UnsupportedMediaType'
+  | 'RangeNotSatisfiable'
   | 'ServiceUnavailable'
   | 'InternalError';
 
@@ -75,7 +76,7 @@ function fromValidation(issues: ValidationIssueLike[], context: string | undefin
 }
 
 /** The validator's reason, "field: rule", names the field; the "stage" field means the ad is not accepting this now. */
-const STAGE_REFUSALS = [/^stage: /, /already finished/, /^takes are selected during review only/];
+const STAGE_REFUSALS = [/^stage: /, /already finished/, /^takes are selected during review only/, /^no ad of campaign /, /^campaign \S+ is cancelled/];
 
 /** The ad handle's own selection check speaks in sentences; these name its field. */
 const SENTENCE_FIELDS: Array<[RegExp, string]> = [
@@ -84,9 +85,13 @@ const SENTENCE_FIELDS: Array<[RegExp, string]> = [
   [/^the ad has no \w+ takes/, 'kind'],
 ];
 
+/** "ad budget maxCredits=700: 601 reserved or spent, ...": the request is well formed, the ad's budget has no room for it. */
+const BUDGET_REFUSAL = /^ad budget maxCredits=\d+: /;
+
 function fromRejection(err: AdRequestRejectedError): ApiError {
   const reason = err.reason;
   if (STAGE_REFUSALS.some((pattern) => pattern.test(reason))) return new ApiError(409, 'Conflict', reason, 'stage');
+  if (BUDGET_REFUSAL.test(reason)) return new ApiError(409, 'Conflict', reason, 'maxCredits');
   const field = /^([\w.[\]]+): /.exec(reason)?.[1] ?? SENTENCE_FIELDS.find(([pattern]) => pattern.test(reason))?.[1];
   return new ApiError(422, 'Unprocessable', reason, field);
 }

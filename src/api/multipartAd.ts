@@ -18,7 +18,7 @@ export const IMAGE_UPLOAD_MAX_BYTES = Math.floor((VIDU_LIMITS.maxBodyBytes * 3) 
 export const FORM_REVIEW_DEFAULTS = { windowMs: 24 * 3_600_000, onTimeout: 'compose-selected' } as const;
 
 const TEXT_FIELDS = new Set(['adId', 'prompt', 'aspectRatio', 'language', 'notifyUrl']);
-const NUMBER_FIELDS = new Set<string>(['duration', 'maxEdits', ...BOUNDED_FIELDS]);
+const NUMBER_FIELDS = new Set<string>(['duration', 'maxEdits', 'maxCredits', ...BOUNDED_FIELDS]);
 const JSON_FIELDS = new Set(['edits', 'polling']);
 const FORM_ONLY_FIELDS = new Set(['review', 'reviewWindowMs', 'reviewOnTimeout']);
 

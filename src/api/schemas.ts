@@ -115,6 +115,8 @@ export const StartAdBodySchema = z
     review: ReviewSchema.optional(),
     edits: z.array(EditBodySchema).optional().describe('Edits applied as soon as the first video is ready'),
     maxEdits: z.number().int({ error: 'must be a whole number' }).min(0, { error: 'must be 0 or more' }).max(MAX_MAX_EDITS, { error: `must be at most ${MAX_MAX_EDITS}` }).optional(),
+    // Its rule (a positive whole number that pays for the create and a compose) is the starter's, below.
+    maxCredits: z.number().optional().describe('The ad\'s credit budget: each create, edit and compose reserves its estimated cost against it first'),
     notifyUrl: z
       .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
       .max(NOTIFY_URL_MAX_CHARS, { error: `must be at most ${NOTIFY_URL_MAX_CHARS} characters` })
@@ -177,6 +179,10 @@ export const AdStatusSchema = z
     editsUsed: z.number(),
     maxEdits: z.number(),
     creditsSpent: z.number(),
+    credits: z
+      .looseObject({ estimated: z.number(), reserved: z.number(), spent: z.number(), limit: z.number().optional(), overrun: z.number() })
+      .optional()
+      .describe('The credit budget: estimated, reserved, spent and the limit (maxCredits)'),
     requests: z.array(z.looseObject({ requestId: z.string(), kind: z.string(), outcome: z.string() })),
     runNumber: z.number(),
     result: z.looseObject({}).optional(),

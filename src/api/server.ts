@@ -8,7 +8,7 @@ import fastifySwagger from '@fastify/swagger';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, type FastifyPluginCallback, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { LocalArtifactStore } from '../artifacts/artifactStore';
+import type { ArtifactStore } from '../artifacts/artifactStore';
 import { createTokenChecker, isAuthenticated, requireToken, SESSION_COOKIE } from './auth';
 import type { ApiContext } from './context';
 import { refuseCrossSiteCookieRequests } from './crossSiteCheck';
@@ -16,6 +16,7 @@ import { ApiError, errorBody, handleError } from './errors';
 import { MULTIPART_LIMITS } from './multipartAd';
 import { registerApiMetrics } from './metrics';
 import { adRoutes } from './routes/ads';
+import { campaignRoutes } from './routes/campaigns';
 import { eventRoutes } from './routes/events';
 import { mediaRoutes } from './routes/media';
 import { operatorRequestRoutes } from './routes/operatorRequests';
@@ -35,7 +36,7 @@ export type ExtraPlugin =
 export interface ApiServerDeps {
   client: Client;
   taskQueue: string;
-  artifacts: LocalArtifactStore;
+  artifacts: ArtifactStore;
   /** The accepted bearer tokens (API_TOKENS); at least one. */
   tokens: readonly string[];
   /** true for fastify's own JSON logger, or a pino-style logger; off by default. */
@@ -133,6 +134,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
     v1.addHook('onRequest', refuseCrossSiteCookieRequests);
     await v1.register(adRoutes(ctx));
     await v1.register(operatorRequestRoutes(ctx));
+    await v1.register(campaignRoutes(ctx));
     await v1.register(eventRoutes(ctx));
     await v1.register(mediaRoutes(ctx));
   });

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
-import { LocalArtifactStore } from '../artifacts/artifactStore';
+import { artifactStoreFromConfig } from '../artifacts/artifactStoreFromConfig';
 import { loadConfig, runMain } from '../config';
 import { AdInputError, getAdHandle, startAd, type StartAdRequest } from '../starter';
 import { connectClient } from '../temporal/connection';
@@ -33,6 +33,8 @@ Starts a video ad from 1-7 product images (http(s) URLs or local png/jpeg/webp f
   --review-window TIME     how long the review may take, e.g. 30m (default 1h)
   --on-review-timeout WHAT compose-selected (default), keep-first-video or fail
   --max-edits N            most edits this ad may spend credits on (default ${DEFAULT_MAX_EDITS})
+  --max-credits N          the ad's credit budget: a create, edit or compose that would go past it
+                           is refused before anything is sent (default: no limit)
   --wait                   follow the ad until it finishes and print where the video was saved
   --json                   machine-readable output
   -h, --help               this text
@@ -46,7 +48,8 @@ or was cancelled, 2 a usage or configuration mistake.
 
 Environment: TEMPORAL_ADDRESS (default 127.0.0.1:7233), TEMPORAL_NAMESPACE (default "default") and
 Temporal's other TEMPORAL_* settings; AD_TASK_QUEUE (default ${DEFAULT_TASK_QUEUE}) and ARTIFACT_DIR
-(default ./artifacts), both as the worker has them: local images are stored there for it.`;
+(default ./artifacts) or ARTIFACT_STORE (s3://bucket/prefix, with the AWS_* settings), all as the
+worker has them: local images are stored there for it.`;
 
 function request(values: Record<string, string | boolean | string[] | undefined>, adId: string): StartAdRequest {
   const images = (values.image as string[] | undefined) ?? [];
@@ -64,6 +67,7 @@ function request(values: Record<string, string | boolean | string[] | undefined>
     aspectRatio: values['aspect-ratio'] as AspectRatio | undefined,
     language: values.language as Language | undefined,
     maxEdits: parseWholeNumber(values['max-edits'] as string | undefined, 'max-edits'),
+    maxCredits: parseWholeNumber(values['max-credits'] as string | undefined, 'max-credits'),
     review: values.review
       ? {
           enabled: true,
@@ -87,6 +91,7 @@ runMain(async () => {
       'review-window': { type: 'string' },
       'on-review-timeout': { type: 'string' },
       'max-edits': { type: 'string' },
+      'max-credits': { type: 'string' },
       wait: { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -117,7 +122,7 @@ runMain(async () => {
       if (values.wait) process.exitCode = await followExisting(client, existing, values.json === true);
       return;
     }
-    const ad = await startAd(client, adRequest, { taskQueue: config.taskQueue, artifacts: new LocalArtifactStore(config.artifactDir), allowLocalFiles: true });
+    const ad = await startAd(client, adRequest, { taskQueue: config.taskQueue, artifacts: artifactStoreFromConfig(config), allowLocalFiles: true });
     if (values.json && !values.wait) console.log(JSON.stringify({ adId, workflowId: ad.workflowId, started: true }));
     else if (!values.json) console.log(`Ad ${adId} started (workflow ${ad.workflowId}, task queue ${config.taskQueue}).`);
     if (!values.wait) {

@@ -16,6 +16,7 @@ export interface ControlTarget {
   setFaults(config: FaultConfig): void;
   counters(): SimulatorCounters;
   ads(): SimulatedAd[];
+  setCredits(remaining: number): void;
   reset(): void;
 }
 
@@ -38,6 +39,16 @@ export async function handleControlRequest(req: IncomingMessage, res: ServerResp
         if (!check.ok) throw new ApiError(400, 'BadRequest', `bad fault config: ${check.reason}`);
         target.setFaults(check.config);
         sendJson(res, 200, { ok: true });
+        return;
+      }
+      case 'PUT /_simulator/credits': {
+        const body = parseJson(raw) as { remaining?: unknown } | undefined;
+        const remaining = body?.remaining;
+        if (typeof remaining !== 'number' || !Number.isInteger(remaining) || remaining < 0) {
+          throw new ApiError(400, 'BadRequest', `remaining: must be a whole number of credits, 0 or more (got ${JSON.stringify(remaining)})`);
+        }
+        target.setCredits(remaining);
+        sendJson(res, 200, { ok: true, remaining });
         return;
       }
       case 'POST /_simulator/reset':

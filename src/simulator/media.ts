@@ -4,7 +4,7 @@
 // A signed URL looks like `<base>/media/<creation id>.mp4?expires=<epoch ms>&sig=<base64url>`.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { answerRange } from './byteRange';
+import { answerRange } from '../http/byteRange';
 import type { MediaFaultEffect } from './faults';
 
 /** How one media request ended, for the counters. */

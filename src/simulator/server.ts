@@ -28,6 +28,13 @@ export interface ViduSimulator {
   /** Every main ad task, with the images and callback URL its create carried. */
   ads(): SimulatedAd[];
   /**
+   * Sets the account's remaining credits (what `GET /ent/v2/credits` reports
+   * and what creates and edits are charged from): a top-up, or an account run
+   * low. Throws a RangeError unless it is a whole number, 0 or more. reset()
+   * goes back to `initialCredits`.
+   */
+  setCredits(remaining: number): void;
+  /**
    * Clears tasks, faults, counters and credits back to initial (and restarts a
    * seeded fault-roll sequence); stops pending timers and callbacks.
    */
@@ -101,6 +108,10 @@ export async function startViduSimulator(options?: SimulatorOptions): Promise<Vi
     },
     counters: () => structuredClone(live.simulation!.store.counters),
     ads: () => listAds(live.simulation!.store),
+    setCredits(remaining) {
+      if (!Number.isInteger(remaining) || remaining < 0) throw new RangeError(`credits: must be a whole number, 0 or more (got ${remaining})`);
+      live.simulation!.store.counters.creditsRemaining = remaining;
+    },
     reset() {
       live.simulation!.dispose();
       faults.clear();

@@ -3,7 +3,7 @@
 // aspect ratio, language) are checked by the Vidu client's validator. The
 // bounds of the durations are the workflow's own (INPUT_LIMITS), so a value
 // the starter accepts is one the workflow accepts.
-import { INPUT_LIMITS, notifyUrlProblem } from '../workflows/inputRules';
+import { INPUT_LIMITS, maxCreditsProblem, notifyUrlProblem } from '../workflows/inputRules';
 import { EDIT_PROMPT_MAX_CHARS, REQUEST_ID_PATTERN, type AdFilmInput } from '../workflows/messages';
 import type { InputIssue } from './errors';
 import { REQUEST_ID_RULE } from './requestIds';
@@ -30,6 +30,7 @@ const KNOWN_FIELDS = new Set([
   'edits',
   'review',
   'maxEdits',
+  'maxCredits',
   'taskDeadlineMs',
   'queueDeadlineMs',
   'outageBudgetMs',
@@ -170,6 +171,8 @@ export function adRequestIssues(request: unknown): InputIssue[] {
   if (request.maxEdits !== undefined && !isWholeNumber(request.maxEdits, 0, 100)) {
     issues.push({ field: 'maxEdits', rule: 'must be a whole number from 0 to 100' });
   }
+  const creditsProblem = maxCreditsProblem(request.maxCredits, request.duration);
+  if (creditsProblem) issues.push({ field: 'maxCredits', rule: creditsProblem.slice('maxCredits: '.length) });
   for (const field of BOUNDED_FIELDS) checkBounded(request[field], field, INPUT_LIMITS[field], issues, field === 'continueAsNewAfterEvents');
   if (request.polling !== undefined) checkPolling(request.polling, issues);
   const notifyProblem = notifyUrlProblem(request.notifyUrl);

@@ -2,7 +2,7 @@
 // .tools/bin, on first use: the same way the Temporal CLI is built
 // (src/temporal/temporalBinary.ts). A fresh machine needs only Go.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, renameSync } from 'node:fs';
+import { accessSync, constants, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../temporal/projectRoot';
 
@@ -43,22 +43,28 @@ export function findGo(): string | undefined {
  * The path of a tool in .tools/bin, built with `go install` when it is not
  * there yet. Throws with what to do when Go is missing or the build fails.
  */
-export function ensureGoTool(tool: GoTool, log: (line: string) => void = (line) => console.error(line)): string {
-  const target = path.join(LOCAL_BIN_DIR, tool.binary);
+export function ensureGoTool(tool: GoTool, log: (line: string) => void = (line) => console.error(line), binDir: string = LOCAL_BIN_DIR): string {
+  const target = path.join(binDir, tool.binary);
   if (isExecutable(target)) return target;
   const go = findGo();
   if (!go) throw new Error(`${tool.binary} is not built and Go is not installed: install Go, then run again (it builds ${tool.module} into .tools/bin)`);
-  // Built into a private folder first: two tools share the name `server`/`sql` style names.
-  const buildDir = path.join(LOCAL_BIN_DIR, `.build-${tool.binary}`);
+  // Built into a private folder first: two tools share the name `server`/`sql` style names, and test
+  // files in parallel processes may build the same tool at once (each in its own folder, then renamed
+  // into place: a rename replaces whole, so the last one simply wins with an identical binary).
+  const buildDir = path.join(binDir, `.build-${tool.binary}-${process.pid}`);
   log(`Building ${tool.binary} with Go (${tool.module}) into .tools/bin; the first build takes a few minutes...`);
-  const result = spawnSync(go, ['install', tool.module], {
-    env: { ...process.env, GOBIN: buildDir },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const built = path.join(buildDir, tool.builtName);
-  if (result.status !== 0 || !isExecutable(built)) {
-    throw new Error(`building ${tool.module} failed (go install exit ${result.status ?? result.signal}); see the output above`);
+  try {
+    const result = spawnSync(go, ['install', tool.module], {
+      env: { ...process.env, GOBIN: buildDir },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    const built = path.join(buildDir, tool.builtName);
+    if (result.status !== 0 || !isExecutable(built)) {
+      throw new Error(`building ${tool.module} failed (go install exit ${result.status ?? result.signal}); see the output above`);
+    }
+    renameSync(built, target);
+  } finally {
+    rmSync(buildDir, { recursive: true, force: true });
   }
-  renameSync(built, target);
   return target;
 }

@@ -51,6 +51,7 @@ function summarised(proxy: ActivityInterfaceFor<AdActivities>, summary: string, 
     return run as AdActivities[K];
   };
   return {
+    checkAccountCredits: call('checkAccountCredits'),
     createAdTask: call('createAdTask'),
     getTaskState: call('getTaskState'),
     readSubRecords: call('readSubRecords'),

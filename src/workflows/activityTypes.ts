@@ -145,7 +145,25 @@ export interface NotifyOutcome {
   status: number;
 }
 
+export interface AccountCreditsInput {
+  /** What the next request is estimated to cost (for the log). */
+  needed: number;
+}
+
+/** The worker's choice when the account cannot pay for a create (ACCOUNT_CREDITS_SHORTFALL). */
+export interface AccountShortfallPolicy {
+  onShortfall: 'wait' | 'fail';
+  /** While waiting: how often to read the balance again. */
+  recheckMs: number;
+}
+
+export interface AccountCredits extends AccountShortfallPolicy {
+  /** Credits the Vidu account has left (all its packages together). */
+  remaining: number;
+}
+
 export interface AdActivities {
+  checkAccountCredits(input: AccountCreditsInput): Promise<AccountCredits>;
   createAdTask(input: CreateAdTaskInput): Promise<CreatedTask>;
   getTaskState(taskId: string): Promise<TaskSnapshot>;
   readSubRecords(mainTaskId: string): Promise<AdRecords>;

@@ -4,8 +4,12 @@
 // the query API confirms, and polling backs them up. Edits run in parallel,
 // each a Vidu sub-task awaited the same way. Every step is recorded in the
 // state, so the run continues as new at any quiet moment and the next run
-// resumes where this one stood. docs/workflow.md tells the whole story.
+// resumes where this one stood. Every create, edit and compose reserves its
+// estimated credits in the ad's budget first (adBudget.ts) and is settled
+// with what Vidu reports once final. docs/workflow.md tells the whole story.
 import { allHandlersFinished, ApplicationFailure, CancellationScope, condition, ContinueAsNew, isCancellation, log, setHandler, TemporalFailure } from '@temporalio/workflow';
+import { awaitAccountCredits } from './accountCheck';
+import { AdBudget, budgetFailure, openAdLedger, provenUnspent, RESERVATION } from './adBudget';
 import { asAdFailure, taskFailure } from './adFailures';
 import { activityGroups, type ActivityGroups } from './activityProxies';
 import type { TaskSnapshot } from './activityTypes';
@@ -24,7 +28,8 @@ import { OperatorDesk } from './operatorDesk';
 import { RequestLog } from './operatorRequests';
 import { pollingSchedule } from './pollingSchedule';
 import { afterReviewTimeout, awaitReview } from './review';
-import { sameSelection, selectionOf, slotsFromRecords } from './selection';
+import { composeIfChanged } from './composeStep';
+import { selectionOf, slotsFromRecords } from './selection';
 import { StatusPublisher } from './statusPublisher';
 import { adStaticSummary, shortTaskId } from './summaries';
 import { TakeKeeper } from './takeKeeper';
@@ -54,10 +59,13 @@ class AdFilmRun {
   private readonly publisher: StatusPublisher;
   /** Only for an ad of a campaign. */
   private readonly reporter: CampaignReporter | undefined;
+  private readonly budget: AdBudget;
 
   constructor(private readonly input: m.AdFilmInput) {
     this.state = input.continued?.state ?? newAdState(input.adId, input.maxEdits ?? m.DEFAULT_MAX_EDITS);
     this.runNumber = input.continued?.run ?? 1;
+    this.state.budget ??= openAdLedger(input);
+    this.budget = new AdBudget(this.state, input);
     this.limits = {
       taskDeadlineMs: limitOrDefault(input.taskDeadlineMs, INPUT_LIMITS.taskDeadlineMs),
       queueDeadlineMs: limitOrDefault(input.queueDeadlineMs, INPUT_LIMITS.queueDeadlineMs),
@@ -87,6 +95,7 @@ class AdFilmRun {
       state: this.state,
       body: this.body,
       spends: this.acts.spends,
+      budget: this.budget,
       outageBudgetMs: this.limits.outageBudgetMs,
       awaitTask: (taskId, label, onProgress) => this.awaitTask(taskId, label, onProgress),
       closedBecause: (fromInput) => this.editsClosedBecause(fromInput),
@@ -182,27 +191,41 @@ class AdFilmRun {
     const keepFirstVideo = review && state.reviewOutcome === 'timed-out' ? await afterReviewTimeout(state, review, () => this.cancelRunningEdits()) : false;
     await this.edits.settled();
     const selection = keepFirstVideo ? state.firstSelection! : selectionOf(state);
-    const composeTaskId = await this.composeIfChanged(selection);
+    const composeTaskId = await this.compose(selection);
     return this.save(composeTaskId, selection);
   }
 
+  /** Reserves the create (and one compose) in the budget, checks the account can pay, then creates. */
   private async createMainTask(): Promise<void> {
     this.setStage('creating');
     const { adId, images, prompt, duration, aspectRatio, language } = this.input;
-    await createMainTask({
-      state: this.state,
-      request: { adId, images, prompt, duration, aspectRatio, language },
-      creates: this.acts.creates,
-      reads: this.acts.reads,
-      outageBudgetMs: this.limits.outageBudgetMs,
-      adoptWindowMs: this.limits.adoptWindowMs,
-      setWaiting: (message) => this.setWaiting(message),
-    });
+    const setWaiting = (message: string | undefined) => this.setWaiting(message);
+    if (this.budget.active) {
+      const refusal = this.budget.reserveStart();
+      if (refusal) throw budgetFailure(refusal);
+      await awaitAccountCredits({ reads: this.acts.reads, needed: this.budget.createCost, outageBudgetMs: this.limits.outageBudgetMs, setWaiting });
+    }
+    try {
+      await createMainTask({
+        state: this.state,
+        request: { adId, images, prompt, duration, aspectRatio, language },
+        creates: this.acts.creates,
+        reads: this.acts.reads,
+        outageBudgetMs: this.limits.outageBudgetMs,
+        adoptWindowMs: this.limits.adoptWindowMs,
+        setWaiting,
+      });
+    } catch (err) {
+      // A refused create spent nothing; an unclear one stays reserved (it may have been billed).
+      if (provenUnspent(err)) this.budget.refund(RESERVATION.create);
+      throw err;
+    }
   }
 
   private async awaitMainTask(): Promise<void> {
     this.setStage('generating');
     const final = await this.awaitTask(this.state.mainTaskId!, 'ad', (p) => (this.state.progress = p));
+    this.budget.settleMain(final);
     if (final.state !== 'success') throw taskFailure('ad', final);
     this.state.mainTaskSucceeded = true;
   }
@@ -245,25 +268,21 @@ class AdFilmRun {
     await this.edits.settled();
   }
 
-  /** Composes when the selection differs from Vidu's first video; resumes a compose an earlier run started. */
-  private async composeIfChanged(selection: m.AdSelection): Promise<string | undefined> {
-    const { state } = this;
-    if (!state.composeTaskId && sameSelection(selection, state.firstSelection!)) return undefined;
-    this.setStage('composing');
-    if (!state.composeTaskId) {
-      state.composeMarker ??= `compose-${state.adId}-${state.seq}-${this.runNumber}`;
-      const request = { mainTaskId: state.mainTaskId!, selection, storyboardCount: state.storyboards.length, marker: state.composeMarker, knownComposeIds: state.composedIds };
-      const what = { what: 'starting the compose', budgetMs: this.limits.outageBudgetMs, idempotent: false, onWaiting: (msg?: string) => this.setWaiting(msg) };
-      const started = await retryThroughOutages(() => this.acts.spends(`compose ${request.storyboardCount} storyboards`).startCompose(request), what);
-      state.composeTaskId = started.subTaskId;
-      state.taskCredits[started.subTaskId] = started.credits;
-    }
-    if (!state.composeSucceeded) {
-      const final = await this.awaitTask(state.composeTaskId, 'compose', (p) => (state.progress = p));
-      if (final.state !== 'success') throw taskFailure('compose', final);
-      state.composeSucceeded = true;
-    }
-    return state.composeTaskId;
+  /** Composes when the selection differs from Vidu's first video (composeStep.ts); resumes a compose an earlier run started. */
+  private compose(selection: m.AdSelection): Promise<string | undefined> {
+    return composeIfChanged(
+      {
+        state: this.state,
+        runNumber: this.runNumber,
+        spends: this.acts.spends,
+        budget: this.budget,
+        outageBudgetMs: this.limits.outageBudgetMs,
+        enterStage: () => this.setStage('composing'),
+        awaitTask: (taskId, label, onProgress) => this.awaitTask(taskId, label, onProgress),
+        setWaiting: (message) => this.setWaiting(message),
+      },
+      selection,
+    );
   }
 
   private async save(composeTaskId: string | undefined, selection: m.AdSelection): Promise<m.AdFilmResult> {
@@ -343,6 +362,7 @@ class AdFilmRun {
   private async settle(stage: 'failed' | 'cancelled', err: unknown): Promise<void> {
     this.body.cancel();
     await this.edits.settled();
+    this.budget.settleOnEnd();
     this.state.waitingFor = undefined;
     this.state.lastError = stage === 'cancelled' ? `cancelled: ${this.cancelReason ?? 'the workflow was cancelled'}` : asAdFailure(err).message;
     this.setStage(stage);

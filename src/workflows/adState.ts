@@ -1,6 +1,7 @@
 // The ad workflow's state: everything the status query shows and everything a
 // long review carries into its next run when it continues as new.
-import type { AdFilmResult, AdSelection, AdStage, AdStatus, EditStatus, NotificationStatus, RequestRecord, TakeStatus } from './messages';
+import { totalsOf, type LedgerState } from './budget/ledger';
+import type { AdFilmResult, AdSelection, AdStage, AdStatus, CreditsStatus, EditStatus, NotificationStatus, RequestRecord, TakeStatus } from './messages';
 
 /** One choice the selection makes: a storyboard's video, the narration or the bgm. */
 export interface SlotState {
@@ -76,6 +77,8 @@ export interface AdState {
   takesSaveDue?: boolean;
   /** The completion webhook, when the ad has a notifyUrl. */
   notification?: NotificationStatus;
+  /** The credit budget's reservations and spend; absent in ads started before budgets existed. */
+  budget?: LedgerState;
 }
 
 export interface TaskClock {
@@ -119,6 +122,12 @@ export function creditsSpent(state: AdState): number {
   return Object.values(state.taskCredits).reduce((sum, credits) => sum + credits, 0);
 }
 
+/** The status's `credits`: from the ledger, or (ads without one) what the tasks were charged. */
+export function creditsStatus(state: AdState): CreditsStatus {
+  if (!state.budget) return { estimated: 0, reserved: 0, spent: creditsSpent(state), overrun: 0 };
+  return totalsOf(state.budget);
+}
+
 export function editsInFlight(state: AdState): EditEntry[] {
   return state.edits.filter((e) => e.state === 'pending' || e.state === 'running');
 }
@@ -146,6 +155,7 @@ export function statusOf(state: AdState, runNumber: number): AdStatus {
     editsUsed: state.editsUsed,
     maxEdits: state.maxEdits,
     creditsSpent: creditsSpent(state),
+    credits: creditsStatus(state),
     reviewDeadline: state.stage === 'review' ? state.reviewDeadline : undefined,
     result: state.result,
     lastError: state.lastError,

@@ -3,7 +3,7 @@
 // an operator needs first comes first, on three short lines: the stage, what
 // the ad does or waits for next, and the Vidu task with the credits spent.
 // Everything else (the ad, the selection, edits, takes, errors) follows.
-import { creditsSpent, editsInFlight, type AdState } from './adState';
+import { creditsSpent, creditsStatus, editsInFlight, type AdState } from './adState';
 import { selectionOf } from './selection';
 import { shortTaskId, urlHost } from './summaries';
 
@@ -62,10 +62,18 @@ function headline(state: AdState): string[] {
   // Progress means something only while Vidu generates.
   const progress = PROGRESS_STAGES.has(state.stage) ? ` (${state.progress}%)` : '';
   const task = state.mainTaskId ? `Vidu task \`${state.mainTaskId}\` · ` : '';
-  const lines = [`**${state.stage}**${progress}`, `**Next:** ${nextAction(state)}`, `${task}**Credits:** ${creditsSpent(state)}`];
+  const limit = state.budget?.limit !== undefined ? ` of ${state.budget.limit}` : '';
+  const lines = [`**${state.stage}**${progress}`, `**Next:** ${nextAction(state)}`, `${task}**Credits:** ${creditsSpent(state)}${limit}`];
   // A failure's reason belongs up top: it is what the operator opened the page for.
   if (state.stage === 'failed' && state.lastError) lines.push(`**Error:** ${clip(state.lastError, NEXT_ACTION_CHARS)}`);
   return lines;
+}
+
+/** "Budget: 600 spent, 1 reserved, 601 estimated, maxCredits 700 (99 left)". */
+function budgetLine(state: AdState): string {
+  const c = creditsStatus(state);
+  const limit = c.limit !== undefined ? `, maxCredits ${c.limit} (${Math.max(0, c.limit - c.spent - c.reserved)} left)` : ', no maxCredits';
+  return `Budget: ${c.spent} spent, ${c.reserved} reserved, ${c.estimated} estimated${limit}${c.overrun > 0 ? `, ${c.overrun} over the estimates` : ''}`;
 }
 
 /** Counts and outcomes before the long lists of take ids, which the frame cuts first. */
@@ -74,6 +82,7 @@ function rest(state: AdState, context: DetailsContext): string[] {
   // Continue-as-new drops the static summary: later runs say here what the ad is.
   if (context.runNumber > 1) lines.push(`${context.adLine} · run ${context.runNumber}`);
   if (state.lastError && state.stage !== 'failed') lines.push(`Last error: ${state.lastError}`);
+  if (state.budget) lines.push(budgetLine(state));
   if (state.edits.length > 0) {
     const done = state.edits.filter((e) => e.state === 'succeeded').length;
     const failed = state.edits.filter((e) => e.state === 'failed').length;

@@ -3,9 +3,13 @@
 // parallel, each in its own cancellation scope under the ad's body (so one
 // cancel stops them all). A failed edit is reported and changes nothing else.
 // Every entry lives in the ad's state, so a run that continues as new picks
-// up the edits that were still running.
+// up the edits that were still running. Each edit reserves its estimated
+// cost in the ad's budget when it is accepted and settles it with Vidu's
+// final report (refunded when the task failed, was cancelled, or provably
+// never existed).
 import { ApplicationFailure, CancellationScope, condition, isCancellation, uuid4 } from '@temporalio/workflow';
 import type { ActivityGroup } from './activityProxies';
+import { provenUnspent, RESERVATION, type AdBudget } from './adBudget';
 import type { TaskSnapshot } from './activityTypes';
 import { editsInFlight, type AdState, type EditEntry } from './adState';
 import { editRequestProblem, normaliseEdit } from './editRules';
@@ -20,6 +24,7 @@ export interface EditRunnerContext {
   /** The ad's body scope: edits run under it. */
   body: CancellationScope;
   spends: ActivityGroup;
+  budget: AdBudget;
   outageBudgetMs: number;
   awaitTask(taskId: string, label: string, onProgress: (progress: number) => void): Promise<TaskSnapshot>;
   /** Why edits are not accepted now, or undefined when they are (input edits skip the review rule). */
@@ -35,24 +40,35 @@ export class EditRunner {
 
   constructor(private readonly ctx: EditRunnerContext) {}
 
+  /** The first rule the request breaks, its budget last: "ad budget maxCredits=600: ..." when it would not fit. */
   problem(request: unknown, fromInput: boolean): string | undefined {
     const { state } = this.ctx;
-    return editRequestProblem(request, {
+    const problem = editRequestProblem(request, {
       closedBecause: this.ctx.closedBecause(fromInput),
       storyboardCount: state.storyboards.length,
       editsUsed: state.editsUsed,
       maxEdits: state.maxEdits,
     });
+    return problem ?? this.ctx.budget.editRefusal(normaliseEdit(request as EditRequestInput));
   }
 
   byRequestId(requestId: string): EditEntry | undefined {
     return this.ctx.state.edits.find((e) => e.requestId === requestId);
   }
 
-  /** Reserves an edit slot and starts the edit. */
+  /** Reserves an edit slot and its credits, and starts the edit (a budget gone short since the check fails it unsent). */
   accept(request: EditRequestInput, requestId: string): EditEntry {
     const { state } = this.ctx;
-    const entry: EditEntry = { ...normaliseEdit(request), requestId, state: 'pending', seq: ++state.seq, marker: uuid4() };
+    const edit = normaliseEdit(request);
+    const refusal = this.ctx.budget.reserveEdit(requestId, edit);
+    if (refusal) {
+      const refused: EditEntry = { ...edit, requestId, state: 'failed', error: refusal, errorType: FAILURE_TYPES.budgetExceeded, seq: ++state.seq, marker: '' };
+      state.edits.push(refused);
+      state.lastError = `edit ${requestId} refused: ${refusal}`;
+      this.ctx.refresh();
+      return refused;
+    }
+    const entry: EditEntry = { ...edit, requestId, state: 'pending', seq: ++state.seq, marker: uuid4() };
     state.edits.push(entry);
     state.editsUsed += 1;
     this.start(entry);
@@ -99,6 +115,7 @@ export class EditRunner {
     const { state } = this.ctx;
     const where = describeSlot(entry.kind, entry.storyboardIndex);
     const target = slotOf(state, entry.kind, entry.storyboardIndex)!;
+    const reservation = RESERVATION.edit(entry.requestId);
     try {
       if (!entry.subTaskId) {
         const started = await retryThroughOutages(
@@ -120,6 +137,7 @@ export class EditRunner {
         this.ctx.refresh();
       }
       const final = await this.ctx.awaitTask(entry.subTaskId, `edit of ${where}`, (p) => (entry.progress = p));
+      this.ctx.budget.settleFinal(reservation, final);
       applyTake(target, { id: entry.subTaskId, prompt: entry.prompt, state: final.state }, entry.seq);
       if (final.state === 'success') {
         entry.state = 'succeeded';
@@ -133,6 +151,10 @@ export class EditRunner {
       }
     } catch (err) {
       entry.state = 'failed';
+      // A task that was created keeps what Vidu charged and did not refund on cancel; one never created costs nothing;
+      // an unclear outcome stays reserved (it may have been charged).
+      if (entry.subTaskId) this.ctx.budget.settleCharged(reservation, state.taskCredits[entry.subTaskId] ?? 0);
+      else if (provenUnspent(err)) this.ctx.budget.refund(reservation);
       if (isCancellation(err)) {
         entry.error = 'cancelled';
       } else {

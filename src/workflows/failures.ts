@@ -31,6 +31,10 @@ export const FAILURE_TYPES = {
   retryLater: 'ViduRetryLater',
   /** An edit or compose whose outcome is unclear; the next attempt looks for its record before sending again. */
   outcomeUnknown: 'ViduOutcomeUnknown',
+  /** A create, edit or compose would have gone past the ad's credit budget (`maxCredits`): nothing was sent. */
+  budgetExceeded: 'CreditBudgetExceeded',
+  /** The Vidu account had fewer credits left than creating the ad needs, and ACCOUNT_CREDITS_SHORTFALL=fail. */
+  accountCreditsShort: 'AccountCreditsShort',
 } as const;
 
 /**

@@ -3,6 +3,7 @@
 // (src/starter/adRequest.ts) so callers hear about a bad value before a
 // workflow exists; these checks are the last line for callers that start the
 // workflow directly. Plain checks, no schema library: this runs in the sandbox.
+import { adStartCredits, DEFAULT_AD_SECONDS } from './budget/prices';
 
 import { CAMPAIGN_WORKFLOW_ID } from './campaignMessages';
 
@@ -55,6 +56,26 @@ export function notifyUrlProblem(value: unknown): string | undefined {
   return undefined;
 }
 
+export const MAX_CREDITS_LIMIT = 100_000_000;
+
+/**
+ * The rule `maxCredits` breaks, if any, as "maxCredits: rule": a positive
+ * whole number that at least pays for creating the ad and composing it once
+ * (a smaller budget could never finish an ad).
+ */
+export function maxCreditsProblem(maxCredits: unknown, duration: unknown): string | undefined {
+  if (maxCredits === undefined) return undefined;
+  if (typeof maxCredits !== 'number' || !Number.isInteger(maxCredits) || maxCredits < 1 || maxCredits > MAX_CREDITS_LIMIT) {
+    return `maxCredits: must be a positive whole number of credits, at most ${MAX_CREDITS_LIMIT} (got ${JSON.stringify(maxCredits)})`;
+  }
+  const seconds = typeof duration === 'number' && Number.isInteger(duration) && duration > 0 ? duration : DEFAULT_AD_SECONDS;
+  const start = adStartCredits(seconds);
+  if (maxCredits < start.total) {
+    return `maxCredits: must be at least ${start.total}: creating a ${seconds} s ad costs about ${start.create} credits and composing it ${start.compose} (got ${maxCredits})`;
+  }
+  return undefined;
+}
+
 const OPTIONAL_DURATIONS = ['taskDeadlineMs', 'queueDeadlineMs', 'outageBudgetMs', 'createAdoptWindowMs', 'heartbeatTimeoutMs', 'continueAsNewAfterEvents'] as const;
 
 /** Every rule the input breaks, each as "field: rule"; empty when it may run. */
@@ -95,6 +116,8 @@ export function adInputProblems(input: unknown): string[] {
   }
   const notifyProblem = notifyUrlProblem(input.notifyUrl);
   if (notifyProblem) problems.push(notifyProblem);
+  const creditsProblem = maxCreditsProblem(input.maxCredits, input.duration);
+  if (creditsProblem) problems.push(creditsProblem);
   return problems;
 }
 

@@ -68,6 +68,13 @@ export interface AdFilmInput {
   /** Most edits (from input, update and signal together) this ad may spend credits on. Default 10. */
   maxEdits?: number;
   /**
+   * The ad's credit budget: every create, edit and compose first reserves its
+   * estimated cost (Vidu's published prices) against it, and a request that
+   * would go past it is refused before anything is sent. A positive whole
+   * number; unset: no limit (the account's balance is still checked before the create).
+   */
+  maxCredits?: number;
+  /**
    * How long one Vidu task may run once Vidu reports it processing, in
    * milliseconds (time spent queueing does not count). Default 30 minutes; 5 s to 24 h.
    */
@@ -118,8 +125,13 @@ export interface AdFilmInput {
 }
 
 export interface StoredFile {
-  /** Where the file is on the worker's machine (absolute). */
+  /**
+   * Where the file is: an absolute path on the worker's machine for the local
+   * folder store, `s3://<bucket>/<key>` for the S3 store.
+   */
   path: string;
+  /** The file's path inside the artifact store, e.g. "<adId>/final-<taskId>.mp4" (results saved by older workers lack it). */
+  key?: string;
   /**
    * The same file relative to the ad's folder in the artifact store, as the
    * HTTP API serves it at `/v1/ads/{adId}/media/<media>` (results saved by older workers lack it).
@@ -196,7 +208,10 @@ export interface AdStatus {
   edits: EditStatus[];
   editsUsed: number;
   maxEdits: number;
+  /** Credits Vidu charged for the ad's tasks (as charged at creation, then as reported once final). */
   creditsSpent: number;
+  /** The credit budget: estimated, reserved and spent (settled from Vidu's final reports), and the limit when `maxCredits` is set (absent from workers older than budgets). */
+  credits?: CreditsStatus;
   /** Epoch milliseconds when the operator review window closes, while in review. */
   reviewDeadline?: number;
   result?: AdFilmResult;
@@ -209,6 +224,23 @@ export interface AdStatus {
   runNumber: number;
   /** The completion webhook, when the ad was started with a `notifyUrl`. */
   notification?: NotificationStatus;
+}
+
+/**
+ * An ad's credits as its budget sees them. `reserved` is held for requests
+ * Vidu has not finished; `spent` is what Vidu reported for finished ones;
+ * `estimated` is what those requests were expected to cost (the open and the
+ * settled, not the refunded). Ads started before budgets existed show their
+ * charged credits as `spent` and 0 for the rest.
+ */
+export interface CreditsStatus {
+  estimated: number;
+  reserved: number;
+  spent: number;
+  /** The ad's `maxCredits`, when it has one. */
+  limit?: number;
+  /** Charged beyond the estimates (Vidu charged more than its published prices say). */
+  overrun: number;
 }
 
 /** The body of the completion webhook sent to `notifyUrl` (JSON). */

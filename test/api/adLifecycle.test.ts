@@ -82,6 +82,8 @@ describe('an ad over HTTP', () => {
       review: { enabled: true, windowMs: 120_000, onTimeout: 'fail' },
       polling: FAST_POLLING,
       notifyUrl: hooks.url,
+      // The create (600), the compose (1) and one storyboard edit (200), no more.
+      maxCredits: 801,
     });
     assert.equal(started.status, 201, JSON.stringify(started.body));
     assert.deepEqual(started.body, { adId, workflowId: `ad-${adId}`, created: true });
@@ -115,6 +117,16 @@ describe('an ad over HTTP', () => {
     const afterRepeat = (await api.call('GET', `/v1/ads/${adId}`)).body;
     assert.equal(afterRepeat.edits.length, 1);
     assert.equal(afterRepeat.creditsSpent, creditsBefore);
+    assert.equal(afterRepeat.credits.limit, 801);
+    assert.equal(afterRepeat.credits.spent + afterRepeat.credits.reserved, 801, JSON.stringify(afterRepeat.credits));
+    // The budget is used up: one more edit is refused before anything is sent.
+    const overBudget = await api.call('POST', `/v1/ads/${adId}/edits`, { kind: 'narration', prompt: 'one more line' });
+    assert.equal(overBudget.status, 409, JSON.stringify(overBudget.body));
+    assert.deepEqual(overBudget.body.error, {
+      code: 'Conflict',
+      field: 'maxCredits',
+      message: 'ad budget maxCredits=801: 801 reserved or spent, this narration edit would cost about 10',
+    });
 
     const takeId = accepted.body.subTaskId as string;
     // The new take, once its video is kept in the artifact store.

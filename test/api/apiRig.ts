@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import { startApiServer, type RunningApiServer } from '../../src/api/server';
-import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
+import { type ArtifactStore, LocalArtifactStore } from '../../src/artifacts/artifactStore';
 import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
 import { ViduClient } from '../../src/vidu/viduClient';
 import { createAdWorker, type AdWorkerOptions } from '../../src/worker';
@@ -31,13 +31,15 @@ export interface ApiRigOptions {
   notify?: AdWorkerOptions['notify'];
   statusPollMs?: number;
   heartbeatMs?: number;
+  /** The store the worker and the API share; default: a local folder in `artifactDir`. */
+  artifacts?: ArtifactStore;
 }
 
 export async function openApiRig(options: ApiRigOptions = {}): Promise<ApiRig> {
   const env = await openTemporalTestEnv();
   const taskQueue = env.uniqueTaskQueue('api');
   const artifactDir = await mkdtemp(path.join(tmpdir(), 'api-artifacts-'));
-  const artifacts = new LocalArtifactStore(artifactDir);
+  const artifacts = options.artifacts ?? new LocalArtifactStore(artifactDir);
   const simulator = await startViduSimulator({ timing: { queueMs: 20, processingMs: 150, progressSteps: 2 }, callbackRetryDelayMs: 50 });
   const relay: CallbackRelay = await startCallbackRelay({ client: env.client, apiKey: simulator.apiKey });
   const vidu = new ViduClient({ baseUrl: simulator.url, apiKey: simulator.apiKey, timeoutMs: 2_000 });

@@ -154,3 +154,10 @@ test('the worker reads .env in its directory and exits 2 listing every wrong set
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('an account short of credits: the ad waits by default, re-reading every 5 minutes; ACCOUNT_CREDITS_SHORTFALL and the interval are checked', () => {
+  assert.deepEqual(loadConfig({}).accountShortfall, { onShortfall: 'wait', recheckMs: 300_000 });
+  assert.deepEqual(loadConfig({ ACCOUNT_CREDITS_SHORTFALL: 'FAIL', ACCOUNT_CREDITS_RECHECK_MS: '60000' }).accountShortfall, { onShortfall: 'fail', recheckMs: 60_000 });
+  const err = configError(() => loadConfig({ ACCOUNT_CREDITS_SHORTFALL: 'skip', ACCOUNT_CREDITS_RECHECK_MS: '10' }));
+  assert.equal(err.message, 'ACCOUNT_CREDITS_SHORTFALL: must be wait or fail (got "skip")\nACCOUNT_CREDITS_RECHECK_MS: must be a whole number from 1000 to 86400000 (got "10")');
+});

@@ -219,6 +219,15 @@ describe('docker-compose.yml', () => {
     assert.equal(service('receiver').volumes, undefined, 'the receiver keeps no files');
   });
 
+  it('passes the same artifact store settings (ARTIFACT_STORE and the AWS ones, empty unless set) to the worker and the API', () => {
+    const settings = ['ARTIFACT_STORE', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_S3_FORCE_PATH_STYLE'];
+    for (const name of ['worker', 'api']) {
+      const environment = service(name).environment ?? {};
+      for (const setting of settings) assert.equal(environment[setting], `\${${setting}:-}`, `${name} passes ${setting} on`);
+    }
+    assert.equal(service('receiver').environment?.ARTIFACT_STORE, undefined, 'the receiver keeps no files');
+  });
+
   it('runs the simulator only in the dry-run profile, which deploy/dry-run.env turns on and points the worker at', () => {
     assert.deepEqual(service('simulator').profiles, ['dry-run']);
     for (const [name, s] of Object.entries(services)) {

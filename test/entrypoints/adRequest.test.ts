@@ -37,6 +37,22 @@ describe('adRequestIssues', () => {
     );
   });
 
+  it('takes maxCredits as a positive whole number that pays for the create and a compose, naming the field', () => {
+    assert.deepEqual(issuesFor({ maxCredits: 601 }), [], 'a 15 s ad (the default length): 600 to create, 1 to compose');
+    assert.deepEqual(issuesFor({ maxCredits: 2_401, duration: 60 }), []);
+    for (const bad of [0, -5, 10.5, '700', null]) {
+      const [issue] = issuesFor({ maxCredits: bad });
+      assert.equal(issue?.field, 'maxCredits', `maxCredits = ${JSON.stringify(bad)}`);
+      assert.match(issue.rule, /^must be a positive whole number of credits/);
+    }
+    assert.deepEqual(issuesFor({ maxCredits: 600 }), [
+      { field: 'maxCredits', rule: 'must be at least 601: creating a 15 s ad costs about 600 credits and composing it 1 (got 600)' },
+    ]);
+    assert.deepEqual(issuesFor({ maxCredits: 800, duration: 30 }).map((i) => i.field), ['maxCredits']);
+    // The workflow's own last check says the same.
+    assert.deepEqual(adInputProblems({ ...BASE, maxCredits: 600 }), ['maxCredits: must be at least 601: creating a 15 s ad costs about 600 credits and composing it 1 (got 600)']);
+  });
+
   it('checks each polling value and their order', () => {
     assert.deepEqual(
       issuesFor({ polling: { initialMs: 100, maxMs: 2 * 3_600_000 } }).map((i) => i.field),

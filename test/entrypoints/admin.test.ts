@@ -95,8 +95,10 @@ describe('admin tool', () => {
     }
     const [inReview, done, bad] = await Promise.all([admin('list', '--stage', 'review', '--json'), admin('list', '--stage', 'done'), admin('list', '--stage', 'sleeping')]);
     assert.equal(inReview.code, 0, inReview.stderr);
-    const listed = (JSON.parse(inReview.stdout) as Array<{ adId: string; stage: string }>).find((a) => a.adId === adId);
+    const listed = (JSON.parse(inReview.stdout) as Array<{ adId: string; stage: string; credits?: { spent: number; reserved: number } }>).find((a) => a.adId === adId);
     assert.equal(listed?.stage, 'review');
+    // The create is settled by now; the compose is still reserved.
+    assert.ok(listed.credits && listed.credits.spent > 0 && listed.credits.reserved === 1, `credits listed: ${JSON.stringify(listed.credits)}`);
     assert.equal(done.code, 0);
     assert.doesNotMatch(done.stdout, new RegExp(adId));
     assert.equal(bad.code, 1);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runAdminCli, type CliIo } from '../../src/entrypoints/admin/commands';
 import { ProgressDisplay } from '../../src/entrypoints/admin/progressDisplay';
-import { renderNextSteps, renderProgressLine, renderRetry, renderStatus } from '../../src/entrypoints/admin/render';
+import { renderAdList, renderNextSteps, renderProgressLine, renderRetry, renderStatus } from '../../src/entrypoints/admin/render';
 import { derivedRequestId } from '../../src/entrypoints/admin/requestIds';
 import { REQUEST_ID_PATTERN, type AdStatus } from '../../src/workflows/messages';
 
@@ -81,6 +81,22 @@ describe('rendering', () => {
     assert.match(text, /run\s+2 \(continued as new\)/);
     assert.match(text, /sig-7\s+select\s+signal\s+takeId: nope is not one of its takes/);
     assert.doesNotMatch(text, /ok-1/, 'accepted requests are not listed');
+  });
+
+  it('show, watch and list give the credits: spent, reserved, estimated and the budget (older statuses: spent only)', () => {
+    assert.match(renderStatus(status), /^ {2}credits {4}600 spent$/m);
+    const budgeted: AdStatus = { ...status, credits: { estimated: 801, reserved: 201, spent: 600, limit: 1000, overrun: 0 } };
+    assert.match(renderStatus(budgeted), /^ {2}credits {4}600 spent, 201 reserved, 801 estimated, budget maxCredits=1000 \(199 left\)$/m);
+    assert.match(renderProgressLine(budgeted), /credits 600 spent \+201 reserved \/1000$/);
+    const over: AdStatus = { ...status, credits: { estimated: 600, reserved: 0, spent: 650, overrun: 50 } };
+    assert.match(renderStatus(over), /650 spent, 0 reserved, 600 estimated, no budget; Vidu charged 50 more than estimated/);
+    const listed = renderAdList([
+      { adId: 'spring-42', workflowId: 'ad-spring-42', stage: 'review', status: 'RUNNING', viduTaskId: 't', startTime: '2026-12-02T06:00:00.000Z', closeTime: undefined, credits: budgeted.credits },
+      { adId: 'old-1', workflowId: 'ad-old-1', stage: 'done', status: 'COMPLETED', viduTaskId: 't', startTime: '2026-12-01T06:00:00.000Z', closeTime: undefined },
+    ]);
+    assert.match(listed, /^AD ID\s+STAGE\s+STATUS\s+CREDITS\s+VIDU TASK\s+STARTED/);
+    assert.match(listed, /spring-42\s+review\s+RUNNING\s+600 spent \+201 reserved \/1000\s+t\s/);
+    assert.match(listed, /old-1\s+done\s+COMPLETED\s+-\s+t\s/, 'an ad whose status did not answer lists without credits');
   });
 
   it('retry says whether it resumed from the existing task or creates a new one', () => {

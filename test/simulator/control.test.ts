@@ -51,3 +51,24 @@ test('counters and reset over HTTP', async () => {
   assert.deepEqual(cleared.perAd, {});
   assert.equal((await api(sim, 'GET', `/ent/v2/tasks/${id}/creations`)).status, 404, 'tasks are gone');
 });
+
+test('PUT credits sets the account balance that GET /ent/v2/credits reports and creates are charged from; reset restores it', async () => {
+  assert.equal((await control('PUT', 'credits', JSON.stringify({ remaining: 300 }))).status, 200);
+  const account = await api(sim, 'GET', '/ent/v2/credits');
+  assert.deepEqual(account.body.remains, [{ type: 'credit', credit_remain: 300 }]);
+  // A 15 s ad costs 600: the account cannot pay.
+  const refused = await api(sim, 'POST', '/ent/v2/ad-one-click', { images: [SAMPLE_IMAGE], duration: 15 });
+  assert.deepEqual([refused.status, refused.body.reason], [400, 'CreditInsufficient']);
+  sim.setCredits(600);
+  const created = await api(sim, 'POST', '/ent/v2/ad-one-click', { images: [SAMPLE_IMAGE], duration: 15 });
+  assert.equal(created.status, 200);
+  assert.equal(sim.counters().creditsRemaining, 0);
+
+  const negative = await control('PUT', 'credits', JSON.stringify({ remaining: -1 }));
+  assert.equal(negative.status, 400);
+  assert.match(String(negative.body.message), /remaining: must be a whole number/);
+  assert.throws(() => sim.setCredits(1.5), /credits: must be a whole number/);
+
+  await control('POST', 'reset');
+  assert.equal(sim.counters().creditsRemaining, 100_000);
+});

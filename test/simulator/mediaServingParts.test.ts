@@ -3,7 +3,7 @@
 // with no ffmpeg to run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { answerRange } from '../../src/simulator/byteRange';
+import { answerRange } from '../../src/http/byteRange';
 import { wrapCaption } from '../../src/simulator/render/caption';
 import { placeholderBytes } from '../../src/simulator/mediaBytes';
 import { MediaRenderer } from '../../src/simulator/render/mediaRenderer';

@@ -5,6 +5,9 @@
 //
 // Regenerate (after an intended, patched() or versioned, workflow change):
 //   npx tsx test/support/recordHistories.ts
+// or record only some paths, keeping the others (histories made before a
+// patch are what proves that running ads still replay):
+//   npx tsx test/support/recordHistories.ts credit-budget
 // It starts its own Temporal dev server and simulator; nothing else needs to run.
 // Each file is named after its workflow id, which the replay passes on.
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
@@ -83,6 +86,17 @@ const scenarios: Record<string, Scenario> = {
     }
   },
 
+  // maxCredits 700: the create (600) and the compose (1) are reserved, a narration edit (10) fits, a storyboard edit (200) is refused.
+  'credit-budget': async (h, tq, adId) => {
+    const handle = await h.startAd(tq, { adId, maxCredits: 700, review: review('fail') });
+    await waitForStatus(handle, (s) => s.stage === 'review', 'review');
+    await handle.executeUpdate(editUpdate, { args: [{ kind: 'narration', prompt: 'within budget' }] });
+    await handle.signal(requestEditSignal, { kind: 'video', storyboardIndex: 0, prompt: 'over budget', requestId: 'over-budget' });
+    await waitForStatus(handle, (s) => s.edits[0]?.state === 'succeeded' && s.requests.some((r) => r.requestId === 'over-budget'), 'the edit and the refusal');
+    await handle.signal(approveSignal);
+    return finish(handle);
+  },
+
   'continued-as-new': async (h, tq, adId) => {
     const handle = await h.startAd(tq, { adId, continueAsNewAfterEvents: 120, review: review('fail') });
     const reviewing = await waitForStatus(handle, (s) => s.stage === 'review', 'review');
@@ -100,13 +114,19 @@ const scenarios: Record<string, Scenario> = {
   },
 };
 
-async function main(): Promise<void> {
+async function main(only: string[]): Promise<void> {
+  const unknown = only.filter((name) => !(name in scenarios));
+  if (unknown.length > 0) throw new Error(`no such path: ${unknown.join(', ')} (known: ${Object.keys(scenarios).join(', ')})`);
+  const chosen = Object.entries(scenarios).filter(([name]) => only.length === 0 || only.includes(name));
   const h = await openAdHarness();
   try {
     await mkdir(HISTORIES_DIR, { recursive: true });
-    for (const name of await readdir(HISTORIES_DIR)) if (name.endsWith('.json')) await rm(path.join(HISTORIES_DIR, name));
+    for (const name of await readdir(HISTORIES_DIR)) {
+      const recordedPath = name.replace(/^ad-history-/, '').replace(/(\.run\d+)?\.json$/, '');
+      if (name.endsWith('.json') && chosen.some(([chosenName]) => chosenName === recordedPath)) await rm(path.join(HISTORIES_DIR, name));
+    }
     await h.withWorker(async (taskQueue) => {
-      for (const [name, scenario] of Object.entries(scenarios)) {
+      for (const [name, scenario] of chosen) {
         const handles = await scenario(h, taskQueue, `history-${name}`);
         for (const [index, handle] of handles.entries()) {
           const history = await handle.fetchHistory();
@@ -122,7 +142,7 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-  main().catch((err: unknown) => {
+  main(process.argv.slice(2)).catch((err: unknown) => {
     console.error(err);
     process.exit(1);
   });

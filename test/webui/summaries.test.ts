@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { newAdState, type AdState } from '../../src/workflows/adState';
+import { newLedger, reserve, settle } from '../../src/workflows/budget/ledger';
 import { nextAction, renderDetails } from '../../src/workflows/details';
 import { adStaticDetails, adStaticSummary, firstWords, shortDuration, shortTaskId, urlHost } from '../../src/workflows/summaries';
 
@@ -62,6 +63,19 @@ describe('current details', () => {
     ]);
     assert.match(rest!, /Storyboards: #0: `t1` of 1/);
     assert.doesNotMatch(rest!, /Ad spring-42/, 'the first run has the static summary: no need to repeat it');
+  });
+
+  it('show the budget: the limit next to the credits, and spent, reserved and estimated below', () => {
+    const state = reviewState();
+    state.budget = newLedger('ad', 'maxCredits', 1_000);
+    reserve(state.budget, 'create', 600, 'create');
+    settle(state.budget, 'create', 600);
+    reserve(state.budget, 'compose', 1, 'compose');
+    reserve(state.budget, 'edit:e1', 200, 'storyboard edit');
+    const [head, rest] = renderDetails(state, CONTEXT).split('\n\n---\n\n');
+    assert.equal(head!.split('  \n')[2], 'Vidu task `891100896237203456` · **Credits:** 840 of 1000');
+    assert.match(rest!, /^Budget: 600 spent, 201 reserved, 801 estimated, maxCredits 1000 \(199 left\) *$/m);
+    assert.doesNotMatch(renderDetails(reviewState(), CONTEXT), /Budget:/, 'ads without a ledger show no budget line');
   });
 
   it('repeat the ad after continue-as-new, which drops the static summary', () => {

@@ -31,7 +31,7 @@ describe('recorded histories replay', () => {
 
   it('has the main paths recorded', () => {
     const recorded = new Set(files.map(workflowIdOf));
-    for (const path of ['no-edits', 'input-edits', 'review-approved', 'review-timeout-keep-first', 'cancelled-by-signal', 'failed-main-task', 'continued-as-new']) {
+    for (const path of ['no-edits', 'input-edits', 'review-approved', 'review-timeout-keep-first', 'cancelled-by-signal', 'failed-main-task', 'continued-as-new', 'credit-budget']) {
       assert.ok(recorded.has(`ad-history-${path}`), `test/histories holds ${path}`);
     }
   });

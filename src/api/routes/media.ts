@@ -1,16 +1,19 @@
 // GET /v1/ads/{adId}/media/<path>: a file from the ad's folder in the
-// artifact store (take videos and covers, the final video), with
-// Content-Type, ETag and Range support from @fastify/static (@fastify/send).
-// Only a plain relative path inside an existing ad's own folder is served.
-import { stat } from 'node:fs/promises';
+// artifact store (take videos and covers, the final video), whichever store
+// it is (a local folder or an S3 bucket), streamed from the store with
+// Content-Type, ETag, Last-Modified and single-range Range support, which
+// video players need to seek. Only a plain relative path inside an existing
+// ad's own folder is served.
 import path from 'node:path';
-import fastifyStatic from '@fastify/static';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { ArtifactInfo } from '../../artifacts/artifactStore';
+import { answerRange } from '../../http/byteRange';
 import { workflowIdForAd } from '../../workflows/messages';
 import type { ApiContext } from '../context';
-import { badRequest, notFound } from '../errors';
+import { ApiError, badRequest, notFound } from '../errors';
 import { AdIdSchema, ErrorBodySchema } from '../schemas';
 
 const MAX_MEDIA_PATH_CHARS = 1024;
@@ -45,33 +48,63 @@ function knownAds(ctx: ApiContext, capacity = 10_000) {
   };
 }
 
+/** Whether an If-None-Match or If-Range validator names this version of the file. */
+function matchesEtag(header: string, etag: string): boolean {
+  const bare = etag.replace(/^W\//, '');
+  return header === '*' || header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === bare);
+}
+
+/** Sends the file (or the range asked for) from the store; `info` is what `stat` answered for it. */
+async function sendStored(ctx: ApiContext, key: string, info: ArtifactInfo, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  reply.header('accept-ranges', 'bytes');
+  reply.header('etag', info.etag);
+  reply.header('last-modified', info.lastModified.toUTCString());
+  reply.header('cache-control', 'private, no-cache');
+  reply.type(/^text\/|json|javascript/.test(info.contentType) && !info.contentType.includes('charset') ? `${info.contentType}; charset=utf-8` : info.contentType);
+  const ifNoneMatch = request.headers['if-none-match'];
+  if (ifNoneMatch && matchesEtag(ifNoneMatch, info.etag)) return reply.code(304).send();
+  // A range is honoured only while the file is still the version the client has (If-Range);
+  // an If-Range date is treated as a changed file, which the RFC allows: the whole file is sent.
+  const ifRangeHeader = request.headers['if-range'];
+  const ifRange = Array.isArray(ifRangeHeader) ? ifRangeHeader[0] : ifRangeHeader;
+  const rangeHeader = ifRange && !matchesEtag(ifRange, info.etag) ? undefined : request.headers.range;
+  const answer = answerRange(rangeHeader, info.bytes);
+  if (answer.kind === 'unsatisfiable') {
+    reply.header('content-range', `bytes */${info.bytes}`);
+    throw new ApiError(416, 'RangeNotSatisfiable', `range: must start inside the file's ${info.bytes} bytes`, 'range');
+  }
+  const range = answer.kind === 'partial' ? { start: answer.start, end: answer.end } : undefined;
+  // Opened before the status and length are set: a store that fails here gets the usual error answer.
+  const body = request.method === 'HEAD' || info.bytes === 0 ? undefined : await ctx.artifacts.read(key, range);
+  if (range) reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${info.bytes}`);
+  reply.header('content-length', range ? range.end - range.start + 1 : info.bytes);
+  return reply.send(body);
+}
+
 export function mediaRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   const adExists = knownAds(ctx);
   return async (app) => {
-    // Registered here, inside this plugin, so another plugin may register @fastify/static for its own files.
-    await app.register(fastifyStatic, { root: ctx.artifacts.rootDir, serve: false });
-    app.get(
-      '/v1/ads/:adId/media/*',
-      {
-        schema: {
-          summary: "A file from the ad's folder in the artifact store (supports Range)",
-          params: z.object({ adId: AdIdSchema, '*': z.string().describe('Path inside the ad folder, e.g. takes/<id>.mp4') }),
-          produces: ['video/mp4', 'audio/mpeg', 'image/png', 'image/jpeg', 'application/octet-stream'],
-          response: { 400: ErrorBodySchema, 401: ErrorBodySchema, 404: ErrorBodySchema },
-        },
+    // HEAD declared with GET (not fastify's automatic HEAD route, which answers a bodiless reply
+    // with Content-Length: 0): a player's HEAD learns the file's real length.
+    app.route({
+      method: ['GET', 'HEAD'],
+      url: '/v1/ads/:adId/media/*',
+      schema: {
+        summary: "A file from the ad's folder in the artifact store (supports Range)",
+        params: z.object({ adId: AdIdSchema, '*': z.string().describe('Path inside the ad folder, e.g. takes/<id>.mp4') }),
+        produces: ['video/mp4', 'audio/mpeg', 'image/png', 'image/jpeg', 'application/octet-stream'],
+        response: { 400: ErrorBodySchema, 401: ErrorBodySchema, 404: ErrorBodySchema, 416: ErrorBodySchema },
       },
-      async (request, reply) => {
+      handler: async (request, reply) => {
         const { adId, '*': relativePath } = request.params;
         const problem = mediaPathProblem(relativePath);
         if (problem) throw badRequest('path', problem);
         if (!(await adExists(adId))) throw notFound(`no ad with id "${adId}"`);
-        const adRoot = path.join(ctx.artifacts.rootDir, adId);
-        const file = path.join(adRoot, ...relativePath.split('/'));
-        const found = await stat(file).catch(() => undefined);
-        if (!found?.isFile()) throw notFound(`ad "${adId}" has no file ${relativePath}`);
-        reply.header('cache-control', 'private, no-cache');
-        return reply.sendFile(relativePath, adRoot, { dotfiles: 'deny', cacheControl: false, index: false });
+        const key = `${adId}/${relativePath}`;
+        const info = await ctx.artifacts.stat(key);
+        if (!info) throw notFound(`ad "${adId}" has no file ${relativePath}`);
+        return sendStored(ctx, key, info, request, reply);
       },
-    );
+    });
   };
 }

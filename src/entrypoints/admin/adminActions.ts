@@ -12,9 +12,11 @@ import {
   AD_STAGES,
   AD_WORKFLOW_TYPE,
   isFinishedStage,
+  statusQuery,
   type AdStatus,
   type ApproveInput,
   type CancelInput,
+  type CreditsStatus,
   type EditAccepted,
   type EditRequestInput,
   type RequestAccepted,
@@ -84,6 +86,21 @@ export interface AdListing {
   viduTaskId: string | undefined;
   startTime: string;
   closeTime: string | undefined;
+  /** The ad's credits from its status query; undefined when the query did not answer in time (no worker, say). */
+  credits?: CreditsStatus;
+}
+
+/** How long `list` waits for each ad's status (asked all at once) before it shows the ad without credits. */
+const LIST_STATUS_TIMEOUT_MS = 3_000;
+
+async function creditsOf(client: Client, workflowId: string): Promise<CreditsStatus | undefined> {
+  try {
+    const status = await client.withDeadline(Date.now() + LIST_STATUS_TIMEOUT_MS, () => client.workflow.getHandle(workflowId).query(statusQuery));
+    return status.credits ?? { estimated: 0, reserved: 0, spent: status.creditsSpent, overrun: 0 };
+  } catch {
+    // The list is still worth showing without this ad's credits.
+    return undefined;
+  }
 }
 
 /** Ads from Temporal's visibility store, newest first, optionally only those in one stage. */
@@ -108,7 +125,8 @@ export async function listAds(client: Client, filter: { stage?: string; limit?: 
     });
     if (ads.length >= limit) break;
   }
-  return ads;
+  const credits = await Promise.all(ads.map((ad) => creditsOf(client, ad.workflowId)));
+  return ads.map((ad, i) => (credits[i] ? { ...ad, credits: credits[i] } : ad));
 }
 
 export async function showAd(client: Client, adId: string, options: AdminOptions = {}): Promise<AdStatus> {

@@ -2,16 +2,31 @@
 // storyboard table and what the operator can do next, the one-line progress
 // display of `watch`, and what a retry did.
 import type { RetriedAd } from '../../starter/retryAd';
-import { isFinishedStage, type AdStatus, type TakeStatus } from '../../workflows/messages';
+import { isFinishedStage, type AdStatus, type CreditsStatus, type TakeStatus } from '../../workflows/messages';
 import type { AdListing } from './adminActions';
 import { ADMIN_BIN, formatClockTime, formatDurationMs, formatTable, truncate } from './cliSupport';
 
 export function renderAdList(ads: AdListing[]): string {
   if (ads.length === 0) return 'No ads found.';
   return formatTable(
-    ['AD ID', 'STAGE', 'STATUS', 'VIDU TASK', 'STARTED'],
-    ads.map((ad) => [ad.adId, ad.stage ?? '-', ad.status, ad.viduTaskId ?? '-', ad.startTime.replace('T', ' ').replace(/\.\d+Z$/, 'Z')]),
+    ['AD ID', 'STAGE', 'STATUS', 'CREDITS', 'VIDU TASK', 'STARTED'],
+    ads.map((ad) => [ad.adId, ad.stage ?? '-', ad.status, ad.credits ? shortCredits(ad.credits) : '-', ad.viduTaskId ?? '-', ad.startTime.replace('T', ' ').replace(/\.\d+Z$/, 'Z')]),
   );
+}
+
+/** "631 spent +1 reserved /700" (the limit only when the ad has maxCredits). */
+export function shortCredits(credits: CreditsStatus): string {
+  return `${credits.spent} spent${credits.reserved > 0 ? ` +${credits.reserved} reserved` : ''}${credits.limit !== undefined ? ` /${credits.limit}` : ''}`;
+}
+
+/** The status's credits in a sentence: spent, reserved, estimated and the budget (statuses from older workers: spent only). */
+export function describeCredits(status: AdStatus): string {
+  const credits = status.credits;
+  if (!credits) return `${status.creditsSpent} spent`;
+  const parts = [`${credits.spent} spent`, `${credits.reserved} reserved`, `${credits.estimated} estimated`];
+  const budget = credits.limit !== undefined ? `, budget maxCredits=${credits.limit} (${Math.max(0, credits.limit - credits.spent - credits.reserved)} left)` : ', no budget';
+  const overrun = credits.overrun > 0 ? `; Vidu charged ${credits.overrun} more than estimated` : '';
+  return `${parts.join(', ')}${budget}${overrun}`;
 }
 
 function takeRows(label: string, takes: TakeStatus[], selectedTakeId: string): string[][] {
@@ -42,7 +57,7 @@ export function renderStatus(status: AdStatus, now = Date.now()): string {
     `  stage      ${status.stage}${showsViduProgress(status) ? ` (${status.progress}%)` : ''}`,
     `  main task  ${status.mainTaskId ?? '-'}${status.composeTaskId ? `   compose task ${status.composeTaskId}` : ''}`,
     `  edits      ${status.editsUsed} of ${status.maxEdits} used`,
-    `  credits    ${status.creditsSpent} spent`,
+    `  credits    ${describeCredits(status)}`,
   ];
   if (status.runNumber > 1) lines.push(`  run        ${status.runNumber} (continued as new)`);
   if (status.waitingFor) lines.push(`  waiting    ${status.waitingFor}`);
@@ -152,7 +167,7 @@ export function renderProgressLine(status: AdStatus): string {
   }
   const running = runningEdits(status);
   if (running > 0) parts.push(`${running} edit(s) running`);
-  parts.push(`credits ${status.creditsSpent}`);
+  parts.push(`credits ${status.credits ? shortCredits(status.credits) : status.creditsSpent}`);
   return parts.join('  ');
 }
 

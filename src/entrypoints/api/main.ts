@@ -1,8 +1,9 @@
 // `npm run api`: the HTTP API and the review console (at /) as a
 // service, configured from the environment (API_HOST, API_PORT, API_TOKENS,
-// API_TRUST_PROXY, AD_TASK_QUEUE, ARTIFACT_DIR, TEMPORAL_*). Stops on SIGINT/SIGTERM after
+// API_TRUST_PROXY, AD_TASK_QUEUE, ARTIFACT_DIR or
+// ARTIFACT_STORE, TEMPORAL_*). Stops on SIGINT/SIGTERM after
 // closing the open event streams and answering requests in flight.
-import { LocalArtifactStore } from '../../artifacts/artifactStore';
+import { artifactStoreFromConfig } from '../../artifacts/artifactStoreFromConfig';
 import { loadConfig, requireApiTokens, runMain } from '../../config';
 import { createLogger } from '../../logging';
 import { connectClient } from '../../temporal/connection';
@@ -21,7 +22,7 @@ runMain(async () => {
   const server = await startApiServer({
     client,
     taskQueue: config.taskQueue,
-    artifacts: new LocalArtifactStore(config.artifactDir),
+    artifacts: artifactStoreFromConfig(config),
     tokens,
     host: config.api.host,
     port: config.api.port,

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { artifactStoreFromConfig } from '../../artifacts/artifactStoreFromConfig';
 import { loadConfig } from '../../config';
 import { DevServerStartError } from '../../temporal/devServer';
 import { portFlag } from '../portFlag';
@@ -23,7 +24,8 @@ Everything it starts is stopped when it ends, so its links stop answering then.
 Note the "--" after "npm run demo": without it npm keeps the flags for itself.
 Environment (see README.md): VIDU_API_KEY (use the real API, spends credits), VIDU_BASE_URL,
 VIDU_TIMEOUT_MS, CALLBACK_PUBLIC_URL, RECEIVER_HOST/PORT/PATH, AD_TASK_QUEUE, ARTIFACT_DIR
-(default ./artifacts; the demo writes to its demo/ folder), TEMPORAL_CLI_PATH, TEMPORAL_START_TIMEOUT_MS.`;
+(default ./artifacts; the demo writes to its demo/ folder) or ARTIFACT_STORE (s3://bucket/prefix
+with the AWS_* settings; the demo writes under demo/ there), TEMPORAL_CLI_PATH, TEMPORAL_START_TIMEOUT_MS.`;
 
 /** What the tests (and the review console's wiring) may set that the command line does not. */
 export type DemoCliOverrides = Partial<Pick<DemoOptions, 'simulatorTiming' | 'polling' | 'watchIntervalMs' | 'workflowBundle' | 'startReviewConsole'>>;
@@ -100,6 +102,7 @@ export async function runDemoCli(argv: string[], overrides: DemoCliOverrides = {
   try {
     const outcome = await runDemo({
       artifactDir: path.join(config.artifactDir, 'demo'),
+      artifacts: artifactStoreFromConfig(config, { within: 'demo' }),
       temporalPort,
       uiPort,
       temporalCliPath: config.temporalCliPath,

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { consolePlugin } from '../../api/console/plugin';
 import { startApiServer } from '../../api/server';
-import type { LocalArtifactStore } from '../../artifacts/artifactStore';
+import type { ArtifactStore } from '../../artifacts/artifactStore';
 import { portOrAlternative } from './ports';
 
 /** What the demo has to offer a review console: its Temporal client and the ad's store and queue. */
@@ -14,7 +14,7 @@ export interface ReviewConsoleContext {
   client: Client;
   namespace: string;
   taskQueue: string;
-  artifacts: LocalArtifactStore;
+  artifacts: ArtifactStore;
   artifactDir: string;
   log: (line: string) => void;
 }

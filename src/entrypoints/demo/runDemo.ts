@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { NativeConnection, type Worker, type WorkflowBundle } from '@temporalio/worker';
-import { LocalArtifactStore } from '../../artifacts/artifactStore';
+import { type ArtifactStore, LocalArtifactStore } from '../../artifacts/artifactStore';
 import { startAd } from '../../starter';
 import { startDevServer } from '../../temporal/devServer';
 import { PROJECT_ROOT } from '../../temporal/projectRoot';
@@ -32,6 +32,8 @@ export const DEMO_EDIT = { storyboardIndex: 0, prompt: 'Open on the perfume bott
 export interface DemoOptions {
   /** Where the final video, cover and uploaded images go. */
   artifactDir: string;
+  /** Another store for them (ARTIFACT_STORE names a bucket); default: the local folder `artifactDir`. */
+  artifacts?: ArtifactStore;
   /** Use this Temporal instead of starting a dev server (tests). */
   temporal?: { client: Client; connection: NativeConnection; namespace: string; workflowBundle?: WorkflowBundle };
   /** Workflow code bundled already (tests); without it the worker bundles it (a few seconds). */
@@ -196,7 +198,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
     }
 
     // The worker.
-    const artifacts = new LocalArtifactStore(options.artifactDir);
+    const artifacts = options.artifacts ?? new LocalArtifactStore(options.artifactDir);
     const taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
     const workflowBundle = options.workflowBundle ?? options.temporal?.workflowBundle;
     if (!workflowBundle) log('Bundling the workflow code and starting the worker (a few seconds)...');

@@ -1,6 +1,6 @@
 // The ad page's head: stage, progress, credits, what the operator can do
 // next, and the final video once there is one.
-import { formatCredits, formatTime, mediaUrl, setSource, setText } from './common.js';
+import { formatCreditsStatus, formatTime, mediaUrl, setSource, setText } from './common.js';
 import { adId, page } from './adPage.js';
 
 /** What the operator can do next, by stage. */
@@ -35,7 +35,7 @@ export function renderSummary(status, finished) {
   const progress = status.stage === 'done' ? 100 : (status.progress ?? 0);
   page.progress.value = progress;
   setText(page.progressText, `${progress}%`);
-  setText(page.credits, formatCredits(status.creditsSpent));
+  setText(page.credits, formatCreditsStatus(status));
   setText(page.editsUsed, `${status.editsUsed ?? 0} of ${status.maxEdits ?? '?'}`);
   page.deadlineFact.hidden = !(status.stage === 'review' && status.reviewDeadline);
   setText(page.deadline, status.reviewDeadline ? formatTime(status.reviewDeadline) : '');

@@ -102,6 +102,20 @@ export function formatCredits(value) {
   return typeof value === 'number' ? value.toLocaleString() : '–';
 }
 
+/**
+ * An ad's credits as its budget sees them: "600 spent · 1 reserved · 601
+ * estimated · budget 700 (99 left)". Statuses from workers older than budgets
+ * have no `credits`: the spent figure alone.
+ */
+export function formatCreditsStatus(status) {
+  const credits = status.credits;
+  if (!credits) return `${formatCredits(status.creditsSpent)} spent`;
+  const parts = [`${formatCredits(credits.spent)} spent`, `${formatCredits(credits.reserved)} reserved`, `${formatCredits(credits.estimated)} estimated`];
+  if (typeof credits.limit === 'number') parts.push(`budget ${formatCredits(credits.limit)} (${formatCredits(Math.max(0, credits.limit - credits.spent - credits.reserved))} left)`);
+  if (credits.overrun > 0) parts.push(`${formatCredits(credits.overrun)} over the estimates`);
+  return parts.join(' · ');
+}
+
 /** Sets a media element's source only when it changed: assigning the same src again would restart playback. */
 export function setSource(media, url) {
   if (url && media.getAttribute('src') !== url) media.setAttribute('src', url);

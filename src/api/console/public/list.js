@@ -3,7 +3,7 @@
 // times); progress and credits come from each ad's status, asked again only
 // while the ad runs (a finished ad no longer changes).
 /* global document, location, history, URLSearchParams, setTimeout, clearTimeout */
-import { api, el, errorText, formatCredits, formatTime, setText, showMessage, STAGES, FINISHED_STAGES, wireLogout } from './common.js';
+import { api, el, errorText, formatCredits, formatCreditsStatus, formatTime, setText, showMessage, STAGES, FINISHED_STAGES, wireLogout } from './common.js';
 
 const POLL_MS = 3000;
 const PAGE_SIZE = 20;
@@ -47,7 +47,7 @@ function createRow(adId) {
 function renderCredits(entry) {
   if (entry.status) {
     setText(entry.credits, formatCredits(entry.status.creditsSpent));
-    entry.credits.removeAttribute('title');
+    entry.credits.title = formatCreditsStatus(entry.status);
   } else if (entry.readError) {
     setText(entry.credits, '–');
     entry.credits.title = `The ad's status could not be read: ${entry.readError}`;

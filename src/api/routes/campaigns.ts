@@ -1,0 +1,90 @@
+// Campaigns over HTTP: start one from a brief (JSON; images as URLs or data
+// URIs, stored like an ad's), read its status, and approve, edit or cancel its
+// ads at campaign level. The brief itself is checked by the same rules as the
+// starter's (src/workflows/campaignVariants.ts), each problem naming its field.
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { getCampaignHandle } from '../../starter/campaignHandle';
+import { AdNotFoundError } from '../../starter/errors';
+import { startCampaign } from '../../starter/startCampaign';
+import { workflowIdForCampaign, type CampaignInput } from '../../workflows/campaignMessages';
+import type { ApiContext } from '../context';
+import { notFound } from '../errors';
+import { ErrorBodySchema, RequestIdSchema } from '../schemas';
+
+const CampaignIdParamsSchema = z.strictObject({
+  campaignId: z.string().regex(/^[\w.-]{1,64}$/, { error: 'must be 1-64 letters, digits, ".", "_" or "-"' }),
+});
+const VariantKeysSchema = z.array(z.string().max(100)).min(1, { error: 'must list at least one variant key' }).max(1000).optional();
+const CampaignBriefSchema = z
+  .looseObject({ campaignId: z.string({ error: 'is required: 1-64 letters, digits, ".", "_" or "-"' }) })
+  .describe('A campaign brief: campaignId, images or products, prompt, variants {aspectRatios, languages, durations}, variantPrompts, priorities, maxConcurrent, ads');
+const CampaignApproveBodySchema = z.strictObject({ requestId: RequestIdSchema.optional(), variantKeys: VariantKeysSchema }).nullish();
+const CampaignEditBodySchema = z.strictObject({
+  requestId: RequestIdSchema.optional(),
+  kind: z.enum(['video', 'narration', 'bgm'], { error: 'must be one of video, narration, bgm' }),
+  storyboardIndex: z.number().int({ error: 'must be a whole number' }).min(0, { error: 'must be 0 or more' }).optional(),
+  prompt: z.string({ error: 'is required: a text' }).min(1, { error: 'must not be empty' }).max(2000, { error: 'must be at most 2000 characters' }),
+  variantKeys: VariantKeysSchema,
+});
+const CampaignCancelBodySchema = z.strictObject({ requestId: RequestIdSchema.optional(), reason: z.string().max(500, { error: 'must be at most 500 characters' }).optional() }).nullish();
+const CampaignRequestAcceptedSchema = z.object({ requestId: z.string(), adIds: z.array(z.string()) });
+const StartedCampaignSchema = z.object({ campaignId: z.string(), workflowId: z.string(), created: z.boolean() });
+const CampaignStatusSchema = z.looseObject({ campaignId: z.string(), stage: z.string(), total: z.number(), progress: z.number(), creditsSpent: z.number() });
+
+const REFUSALS = { 400: ErrorBodySchema, 401: ErrorBodySchema, 404: ErrorBodySchema, 409: ErrorBodySchema, 422: ErrorBodySchema, 503: ErrorBodySchema };
+
+export function campaignRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post(
+      '/v1/campaigns',
+      {
+        // Up to 7 inline images per product, as for an ad.
+        bodyLimit: 21 * 1024 * 1024,
+        schema: { summary: 'Start a campaign; the campaignId is the idempotency key', body: CampaignBriefSchema, response: { 200: StartedCampaignSchema, 201: StartedCampaignSchema, ...REFUSALS } },
+      },
+      async (request, reply) => {
+        const brief = request.body as unknown as CampaignInput;
+        const workflowId = workflowIdForCampaign(brief.campaignId);
+        const existed = await ctx.read(() => ctx.client.workflow.getHandle(workflowId).describe()).then(
+          () => true,
+          () => false,
+        );
+        if (!existed) await startCampaign(ctx.client, brief, { taskQueue: ctx.taskQueue, artifacts: ctx.artifacts });
+        return reply.code(existed ? 200 : 201).send({ campaignId: brief.campaignId, workflowId, created: !existed });
+      },
+    );
+
+    app.get(
+      '/v1/campaigns/:campaignId',
+      { schema: { summary: "The campaign's status: stages, progress and credits summed over its ads, and each variant", params: CampaignIdParamsSchema, response: { 200: CampaignStatusSchema, ...REFUSALS } } },
+      async (request) => {
+        const { campaignId } = request.params;
+        try {
+          return (await ctx.read(() => getCampaignHandle(ctx.client, campaignId).status())) as unknown as z.output<typeof CampaignStatusSchema>;
+        } catch (err) {
+          if (err instanceof AdNotFoundError) throw notFound(`no campaign with id "${campaignId}"`);
+          throw err;
+        }
+      },
+    );
+
+    app.post(
+      '/v1/campaigns/:campaignId/approve',
+      { schema: { summary: 'Approve every ad of the campaign in review (or of variantKeys)', params: CampaignIdParamsSchema, body: CampaignApproveBodySchema, response: { 200: CampaignRequestAcceptedSchema, ...REFUSALS } } },
+      async (request) => getCampaignHandle(ctx.client, request.params.campaignId).approve(request.body ?? {}),
+    );
+
+    app.post(
+      '/v1/campaigns/:campaignId/edits',
+      { schema: { summary: 'Ask the same edit of every ad in review (or of variantKeys)', params: CampaignIdParamsSchema, body: CampaignEditBodySchema, response: { 202: CampaignRequestAcceptedSchema, ...REFUSALS } } },
+      async (request, reply) => reply.code(202).send(await getCampaignHandle(ctx.client, request.params.campaignId).edit(request.body)),
+    );
+
+    app.post(
+      '/v1/campaigns/:campaignId/cancel',
+      { schema: { summary: 'Start no more variants and cancel every ad still running', params: CampaignIdParamsSchema, body: CampaignCancelBodySchema, response: { 200: CampaignRequestAcceptedSchema, ...REFUSALS } } },
+      async (request) => getCampaignHandle(ctx.client, request.params.campaignId).cancel(request.body ?? {}),
+    );
+  };
+}
