@@ -24,7 +24,7 @@ import { startChild, type ChildExit, type RunningChild } from '../faults/childPr
 import { FAST_VIDU } from '../faults/rig';
 import { startSimulatorProcess, type SimulatorProcess } from '../faults/simulatorProcess';
 import { workflowBundlePath } from '../faults/workflowBundle';
-import { localArtifacts, type ArtifactBackend } from './artifactBackend';
+import { artifactKind, startArtifacts, type ArtifactBackend } from './artifactBackend';
 import { startRoundRobinFront, type RoundRobinFront } from './roundRobinFront';
 import { TIER } from './tierSize';
 import type { TemporalBackend } from './temporalBackend';
@@ -117,7 +117,7 @@ export class ClusterRig {
     const apiKey = `vidu-key-${randomBytes(12).toString('hex')}`;
     const started: Array<() => Promise<unknown>> = [() => rm(scratchDir, { recursive: true, force: true })];
     try {
-      const artifacts = await localArtifacts(scratchDir);
+      const artifacts = await startArtifacts(artifactKind(), scratchDir);
       started.unshift(() => artifacts.stop());
       const connection = await Connection.connect({ address: temporal.address });
       started.unshift(() => connection.close());
@@ -146,7 +146,7 @@ export class ClusterRig {
   }
 
   describe(): string {
-    return `${this.temporal.kind} at ${this.temporal.address}, artifacts in a ${this.artifacts.describe}, ${TIER.ads} ads per case`;
+    return `${this.temporal.kind} at ${this.temporal.address}, artifacts in the ${this.artifacts.describe}, ${TIER.ads} ads per case`;
   }
 
   // ---- the processes --------------------------------------------------------
@@ -206,6 +206,8 @@ export class ClusterRig {
         // Debug: the SDK then logs each activity attempt's start and end, which the rolling-restart case reads.
         LOG_LEVEL: 'debug',
         ...this.artifacts.workerEnv,
+        // The AWS SDK's one-time notice that its 2027 releases need Node 22: noise in every worker log.
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
     });
     this.workers.set(slot, worker);
@@ -436,7 +438,7 @@ export class ClusterRig {
     }
   }
 
-  /** Per ad: one task at Vidu, charged one create, one edit and one compose per request, and the credits the result reports. */
+  /** Per ad: one task at Vidu, charged one create, one edit and one compose per request, the credits the result reports, and its files in the store. */
   private async chargeProblems(ads: TierAd[], results: Array<AdFilmResult | undefined>, counters: SimulatorCounters): Promise<string[]> {
     const tasks = await this.sim.ads();
     const problems: string[] = [];
@@ -456,6 +458,13 @@ export class ClusterRig {
       }
       if (result && result.outcome !== (ad.review ? 'composed' : 'first-video')) problems.push(`${ad.adId}: outcome ${result.outcome}`);
     });
+    // The saved video and cover are in the shared store with the size the result records.
+    for (const [i, result] of results.entries()) {
+      for (const file of result ? [result.video, result.cover] : []) {
+        const size = await this.artifacts.sizeOf(file.path);
+        if (size !== file.bytes) problems.push(`${ads[i]!.adId}: ${file.path} holds ${size ?? 'nothing'}, the result says ${file.bytes} bytes`);
+      }
+    }
     return problems.slice(0, 20);
   }
 
