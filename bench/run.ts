@@ -4,18 +4,22 @@
 // listens on 127.0.0.1, and a watchdog ends a run that overstays its limit.
 //   npm run bench                       all of them (about 2-3 minutes on 2 cores)
 //   npm run bench -- client receiver    only these
+//   npm run bench -- cluster            the ads on the local Temporal cluster beside the dev server (only when named)
 //   npm run bench -- --help             names and flags
 import { parseArgs } from 'node:util';
 import { adThroughput } from './adThroughput';
 import { apiStatusLatency } from './apiStatusLatency';
 import { callbackSignature } from './callbackSignature';
 import { clientAgainstSimulator } from './clientAgainstSimulator';
+import { clusterThroughput } from './clusterThroughput';
 import { receiver } from './receiver';
 import type { BenchOptions, Benchmark } from './support/benchmark';
 import { Reporter } from './support/report';
 import { TemporalResources } from './support/temporal';
 
 const BENCHMARKS: Benchmark[] = [callbackSignature, clientAgainstSimulator, receiver, adThroughput, apiStatusLatency];
+/** Run only when named: they start more than the machine's usual share (the cluster: PostgreSQL and four Temporal services). */
+const ON_REQUEST: Benchmark[] = [clusterThroughput];
 
 const FLAGS = {
   seconds: { type: 'string', default: '4' },
@@ -47,7 +51,7 @@ const HELP: Record<keyof typeof FLAGS, string> = {
   verifications: 'signature: most verifications per case',
   callbacks: 'receiver: most callbacks per case',
   workflows: 'receiver: workflows the signals are spread over',
-  ads: 'ads: ads run end to end',
+  ads: 'ads, cluster: ads run end to end',
   'ad-timeout': 'ads, status: seconds before unfinished ads are cancelled (status: the wait for review and for the close)',
   'status-reads': 'status: most GET /v1/ads/{id} requests per case',
   'time-limit': 'seconds the whole run may take before the watchdog ends it',
@@ -64,7 +68,7 @@ function wholeNumber(flag: string, text: string, min: number, max: number): numb
 }
 
 function usage(): string {
-  const names = BENCHMARKS.map((b) => `  ${b.name.padEnd(10)} (${b.alias}) ${b.summary}`).join('\n');
+  const names = [...BENCHMARKS, ...ON_REQUEST].map((b) => `  ${b.name.padEnd(10)} (${b.alias}) ${b.summary}`).join('\n');
   const flags = Object.entries(FLAGS)
     .map(([name, spec]) => `  --${name.padEnd(14)} ${HELP[name as keyof typeof FLAGS]}${'default' in spec && spec.type === 'string' ? ` [${spec.default}]` : ''}`)
     .join('\n');
@@ -74,8 +78,8 @@ function usage(): string {
 function parse(argv: string[]): { selected: Benchmark[]; options: BenchOptions; timeLimitMs: number; out?: string; help: boolean } {
   const { values, positionals } = parseArgs({ args: argv, options: FLAGS, allowPositionals: true, strict: true });
   const selected = positionals.length === 0 ? BENCHMARKS : positionals.map((name) => {
-    const found = BENCHMARKS.find((b) => b.name === name || b.alias === name);
-    if (!found) throw new UsageError(`unknown benchmark "${name}": use one of ${BENCHMARKS.map((b) => b.name).join(', ')}`);
+    const found = [...BENCHMARKS, ...ON_REQUEST].find((b) => b.name === name || b.alias === name);
+    if (!found) throw new UsageError(`unknown benchmark "${name}": use one of ${[...BENCHMARKS, ...ON_REQUEST].map((b) => b.name).join(', ')}`);
     return found;
   });
   const concurrency = String(values.concurrency).split(',').map((part) => wholeNumber('concurrency', part, 1, 1024));

@@ -18,6 +18,13 @@ export interface ChildSpec {
   readyTimeoutMs?: number;
 }
 
+export interface ChildExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** When the process exited (epoch ms). */
+  at: number;
+}
+
 export interface RunningChild {
   name: string;
   pid: number;
@@ -25,6 +32,10 @@ export interface RunningChild {
   /** The ready pattern's first capture group, or the whole match. */
   readyText: string;
   isRunning(): boolean;
+  /** Resolves once the process has exited, with its exit status. */
+  exited: Promise<ChildExit>;
+  /** Sends a signal without waiting (e.g. SIGTERM, to watch the process stop by itself). */
+  signal(signal: NodeJS.Signals): void;
   /** SIGTERM, then SIGKILL if it has not gone within `graceMs`. */
   stop(graceMs?: number): Promise<void>;
   /** SIGKILL: no clean-up, as a crash or an OOM kill. */
@@ -40,7 +51,7 @@ export async function startChild(spec: ChildSpec): Promise<RunningChild> {
     env: { ...process.env, ...spec.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<ChildExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
   void exited.then(() => log.end());
   let tail = '';
   const readyText = new Promise<string>((resolve, reject) => {
@@ -77,6 +88,10 @@ export async function startChild(spec: ChildSpec): Promise<RunningChild> {
       logFile,
       readyText: text,
       isRunning,
+      exited,
+      signal: (signal) => {
+        if (isRunning()) child.kill(signal);
+      },
       kill: () => signalAndWait('SIGKILL'),
       async stop(graceMs = 10_000) {
         if (!isRunning()) return;

@@ -13,6 +13,8 @@ export interface SimulatorFlags {
   concurrencyLimit?: number;
   mediaTtlMs?: number;
   callbackRetryDelayMs?: number;
+  /** The account's starting credits (the simulator's default runs out after a few hundred ads). */
+  credits?: number;
 }
 
 export interface SimulatorProcess {
@@ -44,6 +46,7 @@ export async function startSimulatorProcess(opts: { apiKey: string; logDir: stri
   args.push('--queue-ms', String(flags.queueMs), '--processing-ms', String(flags.processingMs), '--progress-steps', String(flags.progressSteps));
   if (flags.concurrencyLimit !== undefined) args.push('--concurrency-limit', String(flags.concurrencyLimit));
   if (flags.mediaTtlMs !== undefined) args.push('--media-ttl-ms', String(flags.mediaTtlMs));
+  if (flags.credits !== undefined) args.push('--credits', String(flags.credits));
   args.push('--callback-retry-delay-ms', String(flags.callbackRetryDelayMs ?? 200));
   // Faults are about bytes arriving, not what they show: placeholders keep the suite fast.
   args.push('--media', 'placeholder');

@@ -1,0 +1,139 @@
+// The ads benchmark on the local Temporal cluster (src/cluster/localCluster.ts:
+// PostgreSQL, and the frontend, history, matching and worker services as
+// separate processes) beside the dev server, in the same run: the same batch
+// of ads, the same two ad worker processes, the same simulator and receiver,
+// first on the dev server, then on the cluster. Prints ads per second and
+// history events per ad for both. Not part of the default run (it starts a
+// PostgreSQL and four Temporal services): `npm run bench -- cluster`.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { LocalArtifactStore } from '../src/artifacts/artifactStore';
+import { PROJECT_ROOT } from '../src/temporal/projectRoot';
+import { startViduSimulator, type ViduSimulator } from '../src/simulator';
+import { startTemporalBackend } from '../test/cluster/temporalBackend';
+import { latencyRow, listeningReceiver, runAds, SIM_TIMING, startWorkerProcess, type AdOutcome, type WorkerProcess } from './support/adBatch';
+import type { BenchContext, Benchmark } from './support/benchmark';
+import type { ResultRow } from './support/report';
+import { perSecond, summarise } from './support/stats';
+
+const BENCH = 'cluster';
+const WORKERS = 2;
+/** The benchmark's own cluster folder, apart from the test tier's, so that the two never share a PostgreSQL. */
+const CLUSTER_DIR = path.join(PROJECT_ROOT, '.data', 'cluster-bench');
+
+interface Target {
+  /** Shown in the table. */
+  label: string;
+  /** Goes into the ad ids: letters, digits and '-'. */
+  slug: string;
+  address: string;
+  namespace: string;
+  startupMs: number;
+}
+
+/** One batch (after one cold ad) on one Temporal, with WORKERS worker processes: the figures of one table row. */
+async function batchOn(ctx: BenchContext, target: Target, sim: ViduSimulator, bundlePath: string, artifactDir: string): Promise<ResultRow> {
+  const { options } = ctx;
+  const artifacts = new LocalArtifactStore(artifactDir);
+  const connection = await Connection.connect({ address: target.address });
+  const client = new Client({ connection, namespace: target.namespace });
+  const { receiver, publicUrl } = await listeningReceiver(client, sim.apiKey);
+  const taskQueue = `bench-cluster-${process.pid}-${Date.now().toString(36)}`;
+  const workers: WorkerProcess[] = [];
+  try {
+    for (let i = 0; i < WORKERS; i++) {
+      workers.push(
+        await startWorkerProcess({
+          BENCH_TEMPORAL_ADDRESS: target.address,
+          BENCH_NAMESPACE: target.namespace,
+          BENCH_TASK_QUEUE: taskQueue,
+          BENCH_VIDU_URL: sim.url,
+          BENCH_VIDU_KEY: sim.apiKey,
+          BENCH_ARTIFACT_DIR: artifactDir,
+          BENCH_CALLBACK_URL: publicUrl,
+          BENCH_BUNDLE_PATH: bundlePath,
+        }),
+      );
+    }
+    // One ad first: each worker's first workflow pays for loading the bundle (the second worker may still pay it in the batch).
+    await runAds(ctx, client, taskQueue, artifacts, { label: `${target.slug}-cold`, count: 1, timeoutMs: options.adTimeoutMs });
+    sim.reset();
+    const { outcomes, wallMs } = await runAds(ctx, client, taskQueue, artifacts, { label: `${target.slug}-batch`, count: options.ads, timeoutMs: options.adTimeoutMs });
+    const events = await historyLengths(outcomes);
+    const row = latencyRow(`${target.label}, ${WORKERS} workers`, outcomes, wallMs);
+    const counters = sim.counters();
+    const failure = outcomes.find((o) => o.error !== undefined)?.error;
+    return {
+      ...row,
+      firstFailure: failure ?? null,
+      adsPerSecond: perSecond(row.completed, wallMs),
+      eventsPerAd: summarise(events).meanMs,
+      creditsPerAd: counters.creditsCharged / outcomes.length,
+      temporalStartSeconds: target.startupMs / 1000,
+    };
+  } finally {
+    for (const worker of workers) await worker.stop();
+    await receiver.close();
+    await connection.close();
+  }
+}
+
+async function historyLengths(outcomes: AdOutcome[]): Promise<number[]> {
+  const lengths: number[] = [];
+  for (const outcome of outcomes.filter((o) => o.latencyMs !== undefined)) {
+    const history = await outcome.handle.workflow.fetchHistory();
+    lengths.push(history.events?.length ?? 0);
+  }
+  return lengths;
+}
+
+export const clusterThroughput: Benchmark = {
+  name: 'cluster',
+  alias: 'clusterThroughput',
+  summary: 'the ads benchmark with two workers on the local Temporal cluster (PostgreSQL) beside the dev server (only when named)',
+  async run(ctx) {
+    const { options } = ctx;
+    const [devServer, bundle] = await Promise.all([ctx.temporal.devServer(), ctx.temporal.workflowBundle()]);
+    const artifactDir = await mkdtemp(path.join(tmpdir(), 'bench-cluster-'));
+    // Vidu's concurrency limit set to the number of ads: the figures are the orchestrator's, not a queue's.
+    const sim = await startViduSimulator({ timing: SIM_TIMING, concurrencyLimit: options.ads, initialCredits: 100_000_000, callbackRetryDelayMs: 50, media: 'placeholder' });
+    try {
+      const rows: ResultRow[] = [await batchOn(ctx, { label: 'dev server', slug: 'dev', ...devServer }, sim, bundle.path, artifactDir)];
+      if (!ctx.signal.aborted) {
+        const cluster = await startTemporalBackend('cluster', { dir: CLUSTER_DIR, log: (line) => ctx.report.line(`  cluster: ${line}`) });
+        try {
+          rows.push(await batchOn(ctx, { label: 'cluster', slug: 'cluster', address: cluster.address, namespace: cluster.namespace, startupMs: cluster.startupMs }, sim, bundle.path, artifactDir));
+        } finally {
+          await cluster.stop();
+        }
+      }
+      ctx.report.publish({
+        bench: BENCH,
+        title: `The same ${options.ads} ads at once on the dev server and on the local cluster`,
+        columns: [
+          { key: 'case', label: 'case' },
+          { key: 'completed', label: 'completed' },
+          { key: 'failed', label: 'failed' },
+          { key: 'wallSeconds', label: 'wall s' },
+          { key: 'adsPerSecond', label: 'ads/s' },
+          { key: 'p50Ms', label: 'p50 ms' },
+          { key: 'p95Ms', label: 'p95 ms' },
+          { key: 'eventsPerAd', label: 'events/ad' },
+          { key: 'creditsPerAd', label: 'credits/ad' },
+        ],
+        rows,
+        notes: [
+          `Both: ${WORKERS} ad worker processes on one task queue, the simulator (queue ${SIM_TIMING.queueMs} ms + processing ${SIM_TIMING.processingMs} ms per task) and the receiver in this process; one cold ad first, not counted.`,
+          'Dev server: SQLite in memory, one history shard. Cluster: PostgreSQL, frontend, history, matching and worker services as separate processes, on the same cores.',
+          `Events: history length of each completed ad. Temporal start: ${rows.map((r) => `${String(r.case)} ${Number(r.temporalStartSeconds).toFixed(1)} s`).join(', ')}.`,
+          ...rows.filter((r) => r.firstFailure).map((r) => `FAILURES on the ${String(r.case)}, first: ${String(r.firstFailure)}`),
+        ],
+      });
+    } finally {
+      await sim.close();
+      await rm(artifactDir, { recursive: true, force: true });
+    }
+  },
+};
