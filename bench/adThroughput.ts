@@ -4,20 +4,15 @@
 // timings, whose signed callbacks come back through the real webhook
 // receiver. Reports ads per minute, ad latency, history events, simulator
 // calls and credits per ad, and the worker's memory.
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
 import { LocalArtifactStore } from '../src/artifacts/artifactStore';
-import { createCallbackReceiver, type CallbackReceiver } from '../src/entrypoints/receiver/callbackReceiver';
 import { startViduSimulator, type ViduSimulator } from '../src/simulator';
-import { getAdHandle, startAd, type AdHandle } from '../src/starter';
 import { dataUri, tinyPng } from '../test/vidu/tinyImages';
-import type { FromWorker, ToWorker, WorkerMemory } from './support/adWorkerProcess';
-import type { BenchContext, Benchmark } from './support/benchmark';
-import { freePort } from '../src/entrypoints/demo/ports';
+import { listeningReceiver, runAds, startWorkerProcess, type AdBatch, type AdOutcome, type WorkerProcess } from './support/adRig';
+import type { Benchmark } from './support/benchmark';
 import { busyPercent, machineCpu } from './support/machineCpu';
 import { mib, perSecond, summarise } from './support/stats';
 
@@ -25,112 +20,6 @@ const BENCH = 'ads';
 const SIM_TIMING = { queueMs: 20, processingMs: 300, progressSteps: 3 };
 /** The safety net only: callbacks carry the ads, polling catches a lost one. */
 const POLLING = { initialMs: 2_000, maxMs: 5_000 };
-const PROJECT_ROOT = path.resolve(__dirname, '..');
-
-interface WorkerProcess {
-  memory(): Promise<WorkerMemory>;
-  stop(): Promise<void>;
-}
-
-function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
-  const child: ChildProcess = fork(path.join(__dirname, 'support', 'adWorkerProcess.ts'), [], {
-    cwd: PROJECT_ROOT,
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const next = <T extends FromWorker['type']>(type: T) =>
-    new Promise<Extract<FromWorker, { type: T }>>((resolve, reject) => {
-      const onMessage = (message: FromWorker) => {
-        if (message.type !== type) return;
-        child.off('message', onMessage);
-        resolve(message as Extract<FromWorker, { type: T }>);
-      };
-      child.on('message', onMessage);
-      void exited.then((code) => reject(new Error(`the worker process exited (code ${code}) before answering "${type}"`)));
-    });
-  const ask = (message: ToWorker) => child.send(message);
-  return next('ready').then(() => ({
-    async memory() {
-      const answer = next('memory');
-      ask({ type: 'memory' });
-      const { rss, peakRss, heapUsed, cpuMs } = await answer;
-      return { rss, peakRss, heapUsed, cpuMs };
-    },
-    async stop() {
-      if (child.exitCode !== null) return;
-      ask({ type: 'stop' });
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  }));
-}
-
-async function listeningReceiver(client: Client, apiKey: string): Promise<{ receiver: CallbackReceiver; publicUrl: string }> {
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    const publicUrl = `http://127.0.0.1:${port}/vidu/callback`;
-    const receiver = createCallbackReceiver({ client, apiKey, publicUrl, maxSkewSeconds: 300, maxBodyBytes: 1_048_576, log: () => undefined });
-    try {
-      await receiver.listen(port, '127.0.0.1');
-      return { receiver, publicUrl };
-    } catch (err) {
-      if (attempt >= 5) throw err; // someone else took the port in between: pick another
-    }
-  }
-}
-
-interface AdOutcome {
-  handle: AdHandle;
-  latencyMs?: number;
-  error?: string;
-}
-
-interface AdBatch {
-  label: string;
-  count: number;
-  timeoutMs: number;
-}
-
-/** Starts `count` ads at once and waits for all of them, cancelling the rest when the time runs out. */
-async function runAds(ctx: BenchContext, client: Client, taskQueue: string, artifacts: LocalArtifactStore, batch: AdBatch): Promise<{ outcomes: AdOutcome[]; wallMs: number }> {
-  const image = dataUri('image/png', tinyPng(640, 360));
-  const adIds = Array.from({ length: batch.count }, (_, i) => `bench-${process.pid}-${Date.now().toString(36)}-${batch.label}-${i}`);
-  const begin = performance.now();
-  const runs = adIds.map(async (adId): Promise<AdOutcome> => {
-    const t0 = performance.now();
-    let handle = getAdHandle(client, adId);
-    try {
-      handle = await startAd(
-        client,
-        { adId, images: [image], prompt: 'a bottle on a beach at sunset', duration: 15, aspectRatio: '16:9', language: 'en', polling: POLLING },
-        { taskQueue, artifacts },
-      );
-      await handle.result();
-      return { handle, latencyMs: performance.now() - t0 };
-    } catch (err) {
-      return { handle, error: err instanceof Error ? err.message : String(err) };
-    }
-  });
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), batch.timeoutMs);
-  });
-  const aborted = new Promise<'timeout'>((resolve) => ctx.signal.addEventListener('abort', () => resolve('timeout'), { once: true }));
-  const all = Promise.all(runs);
-  const first = await Promise.race([all, timedOut, aborted]);
-  clearTimeout(timer);
-  let wallMs = performance.now() - begin;
-  if (first === 'timeout') {
-    // Unfinished ads are cancelled (their result then rejects) so the run ends here.
-    await Promise.allSettled(adIds.map((adId) => getAdHandle(client, adId).workflow.cancel()));
-    wallMs = performance.now() - begin;
-  }
-  return { outcomes: await all, wallMs };
-}
-
 function latencyRow(kind: string, outcomes: AdOutcome[], wallMs: number) {
   const done = outcomes.filter((o) => o.latencyMs !== undefined);
   const latency = summarise(done.map((o) => o.latencyMs!));
@@ -162,6 +51,8 @@ export const adThroughput: Benchmark = {
     const client = new Client({ connection, namespace: temporal.namespace });
     const { receiver, publicUrl } = await listeningReceiver(client, sim.apiKey);
     const taskQueue = `bench-ads-${process.pid}-${Date.now().toString(36)}`;
+    const run = { client, taskQueue, artifacts, signal: ctx.signal };
+    const request: AdBatch['request'] = { images: [dataUri('image/png', tinyPng(640, 360))], prompt: 'a bottle on a beach at sunset', duration: 15, aspectRatio: '16:9', language: 'en', polling: POLLING };
     let worker: WorkerProcess | undefined;
     try {
       worker = await startWorkerProcess({
@@ -176,13 +67,13 @@ export const adThroughput: Benchmark = {
       });
       const idle = await worker.memory();
       // One ad first, on its own: the worker's first workflow pays for loading the bundle.
-      const cold = await runAds(ctx, client, taskQueue, artifacts, { label: 'cold', count: 1, timeoutMs: options.adTimeoutMs });
+      const cold = await runAds(run, { label: 'cold', count: 1, timeoutMs: options.adTimeoutMs, request });
       sim.reset(); // the counters below are the batch's alone
       const deliveredBefore = receiver.metrics.count('delivered');
       const before = await worker.memory();
       const benchCpuBefore = process.cpuUsage();
       const machineBefore = machineCpu();
-      const { outcomes, wallMs } = await runAds(ctx, client, taskQueue, artifacts, { label: 'batch', count: options.ads, timeoutMs: options.adTimeoutMs });
+      const { outcomes, wallMs } = await runAds(run, { label: 'batch', count: options.ads, timeoutMs: options.adTimeoutMs, request });
       const after = await worker.memory();
       const benchCpu = process.cpuUsage(benchCpuBefore);
       const machineBusy = busyPercent(machineBefore, machineCpu());
@@ -281,7 +172,7 @@ export const adThroughput: Benchmark = {
           },
         ],
         notes: [
-          'Idle: started, before any workflow; before batch: after the cold ad; peak: sampled every 50 ms in the worker over its life.',
+          'Idle: started, before any workflow; before batch: after the cold ad; peak: sampled every 5 ms (from a worker thread) over the worker\'s life.',
           `Workflow bundle: ${mib(bundle.bytes)} MiB, built once in ${Math.round(bundle.bundleMs)} ms; dev server started in ${Math.round(temporal.startupMs)} ms.`,
         ],
       });

@@ -32,14 +32,23 @@ const quietLogger = {
 
 export class TemporalResources {
   private server?: Promise<{ server: DevServer; startupMs: number }>;
-  private bundle?: Promise<WorkflowBundleFile>;
-  private bundleDir?: string;
+  private readonly bundles = new Map<string, Promise<WorkflowBundleFile>>();
+  private bundleDir?: Promise<string>;
+
+  /** `dynamicConfig` replaces the project's dev server defaults (see DEV_DYNAMIC_CONFIG). */
+  constructor(private readonly dynamicConfig: Readonly<Record<string, number>> = {}) {}
 
   devServer(): Promise<SharedTemporal> {
     this.server ??= (async () => {
       const t0 = performance.now();
       const config = loadConfig();
-      const server = await startDevServer({ ip: '127.0.0.1', port: 0, temporalCliPath: config.temporalCliPath, startTimeoutMs: config.temporalStartTimeoutMs });
+      const server = await startDevServer({
+        ip: '127.0.0.1',
+        port: 0,
+        temporalCliPath: config.temporalCliPath,
+        startTimeoutMs: config.temporalStartTimeoutMs,
+        dynamicConfig: this.dynamicConfig,
+      });
       return { server, startupMs: performance.now() - t0 };
     })();
     return this.server.then(({ server, startupMs }) => ({ address: server.address, namespace: server.namespace, startupMs }));
@@ -47,20 +56,34 @@ export class TemporalResources {
 
   /** The ad workflow bundled once, written to a file a worker process can load. */
   workflowBundle(): Promise<WorkflowBundleFile> {
-    this.bundle ??= (async () => {
-      const t0 = performance.now();
-      const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: quietLogger });
-      this.bundleDir = await mkdtemp(path.join(tmpdir(), 'bench-bundle-'));
-      const file = path.join(this.bundleDir, 'workflow-bundle.js');
-      await writeFile(file, code);
-      return { path: file, bytes: Buffer.byteLength(code), bundleMs: performance.now() - t0 };
-    })();
-    return this.bundle;
+    return this.bundleOf('ad', require.resolve('../../src/workflows'));
+  }
+
+  /** The baseline workflow (bench/support/baselineWorkflow.ts), bundled once. */
+  baselineBundle(): Promise<WorkflowBundleFile> {
+    return this.bundleOf('baseline', require.resolve('./baselineWorkflow'));
+  }
+
+  private bundleOf(name: string, workflowsPath: string): Promise<WorkflowBundleFile> {
+    let bundle = this.bundles.get(name);
+    if (!bundle) {
+      bundle = (async () => {
+        const t0 = performance.now();
+        const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+        this.bundleDir ??= mkdtemp(path.join(tmpdir(), 'bench-bundle-'));
+        const file = path.join(await this.bundleDir, `${name}-workflow-bundle.js`);
+        await writeFile(file, code);
+        return { path: file, bytes: Buffer.byteLength(code), bundleMs: performance.now() - t0 };
+      })();
+      this.bundles.set(name, bundle);
+    }
+    return bundle;
   }
 
   async close(): Promise<void> {
     const server = await this.server?.catch(() => undefined);
     await server?.server.stop();
-    if (this.bundleDir) await rm(this.bundleDir, { recursive: true, force: true });
+    const dir = await this.bundleDir?.catch(() => undefined);
+    if (dir) await rm(dir, { recursive: true, force: true });
   }
 }
