@@ -41,7 +41,7 @@ const FLAGS = {
   'status-reads': { type: 'string', default: '200' },
   'time-limit': { type: 'string' },
   quick: { type: 'boolean', default: false },
-  phases: { type: 'string', default: Object.keys(LIMIT_PHASES).join(',') },
+  phases: { type: 'string', default: 'throughput,account,lost,parked,images' },
   'transfer-poll-rps': { type: 'string' },
   'worker-cache': { type: 'string' },
   'round-size': { type: 'string' },
