@@ -49,9 +49,9 @@ export async function parkedPhase(ctx: BenchContext, sizes: LimitsSizes): Promis
     const parkSeconds = (Date.now() - begin) / 1000;
     const parked = await rig.worker.memory({ gc: true });
     // The cache holds at most its size: the ads beyond it cost the worker (almost) nothing.
-    const cachedAds = Math.min(count, cache ?? Number.POSITIVE_INFINITY);
+    const cachedAds = Math.min(count, cache);
     const perAdMiB = mib(parked.rss - idle.rss) / cachedAds;
-    const at2000MiB = count >= TARGET_ADS ? mib(parked.rss) : mib(idle.rss) + perAdMiB * Math.min(TARGET_ADS, cache ?? TARGET_ADS);
+    const at2000MiB = count >= TARGET_ADS ? mib(parked.rss) : mib(idle.rss) + perAdMiB * Math.min(TARGET_ADS, cache);
 
     // Wake each parked ad once, as a progress callback would.
     const cpuBefore = parked.cpuMs;
@@ -61,7 +61,7 @@ export async function parkedPhase(ctx: BenchContext, sizes: LimitsSizes): Promis
     await sleep(2_000);
     const woken = await rig.worker.memory({ gc: true });
     const wakeCpuMs = (woken.cpuMs - cpuBefore) / count;
-    const cacheLabel = cache === undefined ? "SDK's default" : String(cache);
+    const cacheLabel = String(cache);
     ctx.report.publish({
       bench: 'limits',
       title: `Worker memory with ${count} ads parked awaiting callbacks (workflow cache: ${cacheLabel})`,
