@@ -71,7 +71,7 @@ const HELP: Record<keyof typeof FLAGS, string> = {
   phases: 'limits: which phases run, in order',
   'transfer-poll-rps': "the dev server's history.transferProcessorMaxPollRPS (default: the project's, 200; the server's own is 20)",
   'worker-cache': "limits: the workers' WORKER_MAX_CACHED_WORKFLOWS (default: the project's)",
-  'round-size': 'limits: ads (and baseline workflows) per throughput round (quick 100, full 100)',
+  'round-size': 'limits: ads (and baseline workflows) per throughput round (quick 50, full 100)',
   rounds: 'limits: throughput rounds of each kind (quick 2, full 4)',
   parked: 'limits: ads parked for the memory figure (quick 300, full 2000)',
   'account-ads': 'limits: ads started at once against the 5-task account limit (quick 200, full 1000)',

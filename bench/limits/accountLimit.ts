@@ -12,7 +12,7 @@ import { openPhase } from './phaseRig';
 import type { LimitsSizes } from './sizes';
 
 const ACCOUNT_LIMIT = 5;
-const SIM_TIMING = { queueMs: 50, processingMs: 500, progressSteps: 3 };
+const SIM_TIMING = { queueMs: 30, processingMs: 300, progressSteps: 3 };
 
 function workflowIdOf(callbackUrl: string | undefined): string | undefined {
   if (!callbackUrl) return undefined;

@@ -23,12 +23,12 @@ export interface LimitsSizes {
 
 export const QUICK_SIZES: LimitsSizes = {
   rounds: 2,
-  roundSize: 100,
+  roundSize: 50,
   steadyAdsPerSecond: 10,
-  steadySeconds: 10,
+  steadySeconds: 6,
   accountLimitAds: 200,
   parkedAds: 300,
-  lostCallbackAds: 10,
+  lostCallbackAds: 5,
   lostCallbackTaskMinutes: 4,
   imageAds: 5,
   images: 7,
