@@ -5,7 +5,7 @@ export interface LimitsSizes {
   rounds: number;
   /** Ads (and baseline workflows) started at once per round. */
   roundSize: number;
-  /** The steady stream: ads started per second, and for how long. */
+  /** The steady stream: the most ads started per second (it runs at half the measured ads/s), and for how long. */
   steadyAdsPerSecond: number;
   steadySeconds: number;
   /** Ads started at once against the simulator's 5-task account limit. */
@@ -25,7 +25,7 @@ export const QUICK_SIZES: LimitsSizes = {
   rounds: 2,
   roundSize: 50,
   steadyAdsPerSecond: 10,
-  steadySeconds: 6,
+  steadySeconds: 10,
   accountLimitAds: 200,
   parkedAds: 300,
   lostCallbackAds: 5,

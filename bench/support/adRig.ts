@@ -128,10 +128,15 @@ export async function runAds(run: AdRun, batch: AdBatch): Promise<{ outcomes: Ad
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), batch.timeoutMs);
   });
-  const aborted = new Promise<'timeout'>((resolve) => run.signal.addEventListener('abort', () => resolve('timeout'), { once: true }));
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<'timeout'>((resolve) => {
+    onAbort = () => resolve('timeout');
+    run.signal.addEventListener('abort', onAbort, { once: true });
+  });
   const all = Promise.all(runs);
   const first = await Promise.race([all, timedOut, aborted]);
   clearTimeout(timer);
+  run.signal.removeEventListener('abort', onAbort!);
   let wallMs = performance.now() - begin;
   if (first === 'timeout') {
     // Unfinished ads are cancelled (their result then rejects) so the run ends here.
