@@ -110,8 +110,9 @@ function parse(argv: string[]): Parsed {
   const quick = Boolean(values.quick);
   if (quick) {
     // Quick sizes unless a flag says otherwise.
-    if (!argv.includes('--seconds')) values.seconds = QUICK_RECEIVER.seconds;
-    if (!argv.includes('--concurrency')) values.concurrency = QUICK_RECEIVER.concurrency;
+    const given = (flag: string) => argv.some((arg) => arg === `--${flag}` || arg.startsWith(`--${flag}=`));
+    if (!given('seconds')) values.seconds = QUICK_RECEIVER.seconds;
+    if (!given('concurrency')) values.concurrency = QUICK_RECEIVER.concurrency;
   }
   const defaults = quick ? QUICK_SIZES : FULL_SIZES;
   const optional = (flag: keyof typeof FLAGS, fallback: number, min: number, max: number) =>
