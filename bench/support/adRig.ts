@@ -104,6 +104,13 @@ export interface AdRun {
   signal: AbortSignal;
 }
 
+/** The failure with its causes ("Workflow execution failed: <the ad's failure>: <its cause>"). */
+function describeFailure(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err; e instanceof Error && parts.length < 4; e = e.cause) parts.push(e.message);
+  return parts.length ? parts.join(': ') : String(err);
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Starts `count` ads (at once, or one per interval) and waits for all of them, cancelling the rest when the time runs out. */
@@ -121,7 +128,7 @@ export async function runAds(run: AdRun, batch: AdBatch): Promise<{ outcomes: Ad
       await handle.result();
       return { adId, handle, latencyMs: performance.now() - t0 };
     } catch (err) {
-      return { adId, handle, error: err instanceof Error ? err.message : String(err) };
+      return { adId, handle, error: describeFailure(err) };
     }
   });
   let timer: NodeJS.Timeout | undefined;
