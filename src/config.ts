@@ -273,12 +273,12 @@ function flag(env: Env, name: string): boolean {
 /**
  * Ads kept in a worker's memory between their events (WORKER_MAX_CACHED_WORKFLOWS).
  * The SDK sizes its default from the heap limit (about 2,300 here), which let
- * 2,000 ads parked awaiting their callbacks hold ~1 GB of worker RSS. With 500,
- * a worker stays under 500 MB however many ads wait; an ad outside the cache
- * replays its history on its next event, a few milliseconds of CPU once per
- * callback (BENCHMARKS.md, "parked").
+ * 2,000 ads parked awaiting their callbacks hold ~1 GB of worker RSS. Measured
+ * with 2,000 parked (BENCHMARKS.md, "parked"): a cache of 500 left the worker
+ * at 577 MiB, 250 at 462 MiB; an ad outside the cache replays its short
+ * history on its next event, about 3 ms of worker CPU per callback.
  */
-export const DEFAULT_WORKER_MAX_CACHED_WORKFLOWS = 500;
+export const DEFAULT_WORKER_MAX_CACHED_WORKFLOWS = 250;
 
 /** 0 turns the workflow cache off, 1 is not allowed (the SDK would make it 2). */
 function maxCachedWorkflows(env: Env): number {
