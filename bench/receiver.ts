@@ -12,7 +12,7 @@ import { AD_WORKFLOW_TYPE } from '../src/workflows/messages';
 import type { BenchContext, Benchmark } from './support/benchmark';
 import { runClosedLoop } from './support/closedLoop';
 import type { ResultRow } from './support/report';
-import { perSecond, summarise } from './support/stats';
+import { perSecond, round, summarise } from './support/stats';
 
 const BENCH = 'receiver';
 const API_KEY = 'bench-receiver-key';
@@ -119,6 +119,9 @@ export const receiver: Benchmark = {
           });
         }
       }
+      ctx.summary.receiverSignedCallbacks = Object.fromEntries(
+        rows.filter((row) => row.case === 'signed -> signal').map((row) => [`concurrency${row.concurrency}`, { perSecond: round(Number(row.perSecond)), p99Ms: round(Number(row.p99Ms)) }]),
+      );
       const counted = rig.receiver.metrics.count('delivered') - deliveredBefore;
       if (counted !== delivered) failures.push(`the receiver counted ${counted} deliveries, the benchmark ${delivered}`);
       const inHistory = await signalsInHistories(rig);

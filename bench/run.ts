@@ -2,24 +2,32 @@
 // other and prints their figures (a table each, then one JSON line per
 // result). Every case is bounded by a count and a time limit, everything
 // listens on 127.0.0.1, and a watchdog ends a run that overstays its limit.
-//   npm run bench                       all of them (about 2-3 minutes on 2 cores)
+//   npm run bench                       all of them at full size (about 10 minutes on 2 cores)
+//   npm run bench -- --quick            the limits and the receiver at small sizes, under 3 minutes
 //   npm run bench -- client receiver    only these
 //   npm run bench -- cluster            the ads on the local Temporal cluster beside the dev server (only when named)
 //   npm run bench -- --help             names and flags
+// The last line of every run is one JSON object: the run's headline figures.
 import { parseArgs } from 'node:util';
 import { adThroughput } from './adThroughput';
 import { apiStatusLatency } from './apiStatusLatency';
 import { callbackSignature } from './callbackSignature';
 import { clientAgainstSimulator } from './clientAgainstSimulator';
 import { clusterThroughput } from './clusterThroughput';
+import { limits, LIMIT_PHASES } from './limits';
+import { FULL_SIZES, QUICK_SIZES } from './limits/sizes';
 import { receiver } from './receiver';
-import type { BenchOptions, Benchmark } from './support/benchmark';
-import { Reporter } from './support/report';
+import type { BenchOptions, Benchmark, SummaryValue } from './support/benchmark';
+import { describeMachine, Reporter } from './support/report';
 import { TemporalResources } from './support/temporal';
 
-const BENCHMARKS: Benchmark[] = [callbackSignature, clientAgainstSimulator, receiver, adThroughput, apiStatusLatency];
+const BENCHMARKS: Benchmark[] = [callbackSignature, clientAgainstSimulator, receiver, adThroughput, apiStatusLatency, limits];
 /** Run only when named: they start more than the machine's usual share (the cluster: PostgreSQL and four Temporal services). */
 const ON_REQUEST: Benchmark[] = [clusterThroughput];
+/** What `--quick` runs when no names are given. */
+const QUICK_BENCHMARKS = [limits, receiver];
+/** The receiver's cases in quick mode: shorter, fewer levels. */
+const QUICK_RECEIVER = { seconds: '2', concurrency: '1,8,32' };
 
 const FLAGS = {
   seconds: { type: 'string', default: '4' },
@@ -35,7 +43,15 @@ const FLAGS = {
   ads: { type: 'string', default: '20' },
   'ad-timeout': { type: 'string', default: '120' },
   'status-reads': { type: 'string', default: '200' },
-  'time-limit': { type: 'string', default: '420' },
+  'time-limit': { type: 'string' },
+  quick: { type: 'boolean', default: false },
+  phases: { type: 'string', default: 'throughput,account,lost,parked,images' },
+  'transfer-poll-rps': { type: 'string' },
+  'worker-cache': { type: 'string' },
+  'round-size': { type: 'string' },
+  rounds: { type: 'string' },
+  parked: { type: 'string' },
+  'account-ads': { type: 'string' },
   out: { type: 'string' },
   help: { type: 'boolean', default: false },
 } as const;
@@ -54,7 +70,15 @@ const HELP: Record<keyof typeof FLAGS, string> = {
   ads: 'ads, cluster: ads run end to end',
   'ad-timeout': 'ads, status: seconds before unfinished ads are cancelled (status: the wait for review and for the close)',
   'status-reads': 'status: most GET /v1/ads/{id} requests per case',
-  'time-limit': 'seconds the whole run may take before the watchdog ends it',
+  'time-limit': 'seconds the whole run may take before the watchdog ends it (default: 175 with --quick, else 1800)',
+  quick: 'small sizes, under 3 minutes: the limits and the receiver unless names are given',
+  phases: 'limits: which phases run, in order',
+  'transfer-poll-rps': "the dev server's history.transferProcessorMaxPollRPS (default: the project's, 200; the server's own is 20)",
+  'worker-cache': "limits: the workers' WORKER_MAX_CACHED_WORKFLOWS (default: the project's)",
+  'round-size': 'limits: ads (and baseline workflows) per throughput round (quick 50, full 100)',
+  rounds: 'limits: throughput rounds of each kind (quick 2, full 4)',
+  parked: 'limits: ads parked for the memory figure (quick 300, full 2000)',
+  'account-ads': 'limits: ads started at once against the 5-task account limit (quick 200, full 1000)',
   out: 'also append the JSON lines to this file',
   help: 'show this help',
 };
@@ -75,9 +99,31 @@ function usage(): string {
   return `usage: npm run bench -- [name...] [--flag value...]\n\nbenchmarks:\n${names}\n\nflags:\n${flags}\n`;
 }
 
-function parse(argv: string[]): { selected: Benchmark[]; options: BenchOptions; timeLimitMs: number; out?: string; help: boolean } {
+interface Parsed {
+  selected: Benchmark[];
+  options: BenchOptions;
+  timeLimitMs: number;
+  quick: boolean;
+  dynamicConfig: Record<string, number>;
+  out?: string;
+  help: boolean;
+}
+
+function parse(argv: string[]): Parsed {
   const { values, positionals } = parseArgs({ args: argv, options: FLAGS, allowPositionals: true, strict: true });
-  const selected = positionals.length === 0 ? BENCHMARKS : positionals.map((name) => {
+  const quick = Boolean(values.quick);
+  if (quick) {
+    // Quick sizes unless a flag says otherwise.
+    const given = (flag: string) => argv.some((arg) => arg === `--${flag}` || arg.startsWith(`--${flag}=`));
+    if (!given('seconds')) values.seconds = QUICK_RECEIVER.seconds;
+    if (!given('concurrency')) values.concurrency = QUICK_RECEIVER.concurrency;
+  }
+  const defaults = quick ? QUICK_SIZES : FULL_SIZES;
+  const optional = (flag: keyof typeof FLAGS, fallback: number, min: number, max: number) =>
+    values[flag] === undefined ? fallback : wholeNumber(flag, String(values[flag]), min, max);
+  const limitPhases = String(values.phases).split(',').map((name) => name.trim());
+  for (const name of limitPhases) if (!LIMIT_PHASES[name]) throw new UsageError(`--phases: unknown phase "${name}" (use ${Object.keys(LIMIT_PHASES).join(', ')})`);
+  const selected = positionals.length === 0 ? (quick ? QUICK_BENCHMARKS : BENCHMARKS) : positionals.map((name) => {
     const found = [...BENCHMARKS, ...ON_REQUEST].find((b) => b.name === name || b.alias === name);
     if (!found) throw new UsageError(`unknown benchmark "${name}": use one of ${[...BENCHMARKS, ...ON_REQUEST].map((b) => b.name).join(', ')}`);
     return found;
@@ -97,6 +143,15 @@ function parse(argv: string[]): { selected: Benchmark[]; options: BenchOptions; 
     ads: wholeNumber('ads', String(values.ads), 1, 1000),
     adTimeoutMs: wholeNumber('ad-timeout', String(values['ad-timeout']), 5, 3600) * 1000,
     statusReads: wholeNumber('status-reads', String(values['status-reads']), 1, 1_000_000),
+    limits: {
+      ...defaults,
+      roundSize: optional('round-size', defaults.roundSize, 1, 10_000),
+      rounds: optional('rounds', defaults.rounds, 1, 100),
+      parkedAds: optional('parked', defaults.parkedAds, 1, 100_000),
+      accountLimitAds: optional('account-ads', defaults.accountLimitAds, 1, 100_000),
+    },
+    limitPhases,
+    maxCachedWorkflows: values['worker-cache'] === undefined ? undefined : wholeNumber('worker-cache', String(values['worker-cache']), 0, 100_000),
   };
   // 7 images of 2.8 MB stay (as base64) under Vidu's 20 MB body limit; bigger ones would measure a rejection.
   if (options.images * options.imageBytes * 4 / 3 > 19_500_000) {
@@ -105,7 +160,9 @@ function parse(argv: string[]): { selected: Benchmark[]; options: BenchOptions; 
   return {
     selected,
     options,
-    timeLimitMs: wholeNumber('time-limit', String(values['time-limit']), 10, 86_400) * 1000,
+    timeLimitMs: optional('time-limit', quick ? 175 : 1800, 10, 86_400) * 1000,
+    quick,
+    dynamicConfig: values['transfer-poll-rps'] === undefined ? {} : { 'history.transferProcessorMaxPollRPS': wholeNumber('transfer-poll-rps', String(values['transfer-poll-rps']), 1, 100_000) },
     out: values.out === undefined ? undefined : String(values.out),
     help: Boolean(values.help),
   };
@@ -127,7 +184,8 @@ async function main(): Promise<number> {
     return 0;
   }
   const report = new Reporter(undefined, parsed.out);
-  const temporal = new TemporalResources();
+  const temporal = new TemporalResources(parsed.dynamicConfig);
+  const summary: Record<string, SummaryValue> = {};
   const overall = new AbortController();
   const started = Date.now();
   report.line(`bench: ${parsed.selected.map((b) => b.name).join(', ')} on ${report.machineLine()}`);
@@ -150,7 +208,7 @@ async function main(): Promise<number> {
       report.heading(`${bench.name}: ${bench.summary}`);
       const t0 = Date.now();
       try {
-        await bench.run({ options: parsed.options, report, temporal, signal: overall.signal });
+        await bench.run({ options: parsed.options, report, temporal, signal: overall.signal, summary });
         report.line(`(${bench.name} took ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
       } catch (err) {
         failures++;
@@ -161,7 +219,10 @@ async function main(): Promise<number> {
     await temporal.close();
     clearTimeout(watchdog);
   }
-  report.line(`\nbench: done in ${((Date.now() - started) / 1000).toFixed(1)} s${failures ? `, ${failures} benchmark(s) failed` : ''}`);
+  const seconds = (Date.now() - started) / 1000;
+  report.line(`\nbench: done in ${seconds.toFixed(1)} s${failures ? `, ${failures} benchmark(s) failed` : ''}`);
+  // The contract: the last line is one JSON object with the run's headline figures.
+  report.line(JSON.stringify({ mode: parsed.quick ? 'quick' : 'full', benchmarks: parsed.selected.map((b) => b.name), ...summary, failures, aborted: overall.signal.aborted, seconds: Math.round(seconds), machine: describeMachine() }));
   return failures || overall.signal.aborted ? 1 : 0;
 }
 

@@ -165,10 +165,10 @@ export interface AppConfig {
   /**
    * How the worker runs its tasks. `shutdownGraceMs`: after SIGTERM, how long
    * running activities may take to finish before they are cancelled.
-   * `maxCachedWorkflows` and `maxConcurrentActivities`: undefined means the
-   * SDK's default (a cache sized from the heap limit; 100 activities at once).
+   * `maxCachedWorkflows`: DEFAULT_WORKER_MAX_CACHED_WORKFLOWS unless set.
+   * `maxConcurrentActivities`: undefined means the SDK's default (100 at once).
    */
-  workerTuning: { shutdownGraceMs: number; maxCachedWorkflows: number | undefined; maxConcurrentActivities: number | undefined };
+  workerTuning: { shutdownGraceMs: number; maxCachedWorkflows: number; maxConcurrentActivities: number | undefined };
   /**
    * What an ad does when the Vidu account has fewer credits left than its
    * create needs (read with GET /ent/v2/credits just before the create):
@@ -352,9 +352,19 @@ function flag(env: Env, name: string): boolean {
   throw new ConfigError(name, `must be true or false (got "${raw}")`);
 }
 
-/** Both SDK defaults are documented in the README; 0 turns the workflow cache off, 1 is not allowed (the SDK would make it 2). */
-function maxCachedWorkflows(env: Env): number | undefined {
-  if (text(env, 'WORKER_MAX_CACHED_WORKFLOWS') === undefined) return undefined;
+/**
+ * Ads kept in a worker's memory between their events (WORKER_MAX_CACHED_WORKFLOWS).
+ * The SDK sizes its default from the heap limit (about 2,300 here), which let
+ * 2,000 ads parked awaiting their callbacks hold ~1 GB of worker RSS. Measured
+ * with 2,000 parked (BENCHMARKS.md, "parked"): a cache of 500 left the worker
+ * at 577 MiB, 250 at 462 MiB; an ad outside the cache replays its short
+ * history on its next event, about 3 ms of worker CPU per callback.
+ */
+export const DEFAULT_WORKER_MAX_CACHED_WORKFLOWS = 250;
+
+/** 0 turns the workflow cache off, 1 is not allowed (the SDK would make it 2). */
+function maxCachedWorkflows(env: Env): number {
+  if (text(env, 'WORKER_MAX_CACHED_WORKFLOWS') === undefined) return DEFAULT_WORKER_MAX_CACHED_WORKFLOWS;
   const value = integer(env, 'WORKER_MAX_CACHED_WORKFLOWS', 0, 0, 100_000);
   if (value === 1) throw new ConfigError('WORKER_MAX_CACHED_WORKFLOWS', 'must be 0 (no cache) or from 2 to 100000 (got "1")');
   return value;
@@ -420,7 +430,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     workerDeployment: workerDeployment(env, problems),
     workerTuning: {
       shutdownGraceMs: read(DEFAULT_WORKER_SHUTDOWN_GRACE_MS, () => integer(env, 'WORKER_SHUTDOWN_GRACE_MS', DEFAULT_WORKER_SHUTDOWN_GRACE_MS, 0, 3_600_000)),
-      maxCachedWorkflows: read(undefined, () => maxCachedWorkflows(env)),
+      maxCachedWorkflows: read(DEFAULT_WORKER_MAX_CACHED_WORKFLOWS, () => maxCachedWorkflows(env)),
       maxConcurrentActivities: read(undefined, () =>
         text(env, 'WORKER_MAX_CONCURRENT_ACTIVITIES') === undefined ? undefined : integer(env, 'WORKER_MAX_CONCURRENT_ACTIVITIES', 100, 1, 10_000),
       ),

@@ -1,4 +1,5 @@
 // What every benchmark gets from the runner, and what it must provide.
+import type { LimitsSizes } from '../limits/sizes';
 import type { Reporter } from './report';
 import type { TemporalResources } from './temporal';
 
@@ -24,6 +25,12 @@ export interface BenchOptions {
   adTimeoutMs: number;
   /** Most GET /v1/ads/{id} requests per status case. */
   statusReads: number;
+  /** Sizes of the limits benchmark's phases (quick or full). */
+  limits: LimitsSizes;
+  /** Which limits phases run, in order. */
+  limitPhases: string[];
+  /** WORKER_MAX_CACHED_WORKFLOWS for the limits phases' workers; undefined: the project's default. */
+  maxCachedWorkflows: number | undefined;
 }
 
 export interface BenchContext {
@@ -32,7 +39,11 @@ export interface BenchContext {
   temporal: TemporalResources;
   /** Aborted when the run's overall time limit passes: stop starting work. */
   signal: AbortSignal;
+  /** The run's headline figures, printed together as the last line (one JSON object); benchmarks add theirs. */
+  summary: Record<string, SummaryValue>;
 }
+
+export type SummaryValue = string | number | boolean | null | { [key: string]: SummaryValue } | SummaryValue[];
 
 export interface Benchmark {
   /** The name used on the command line. */

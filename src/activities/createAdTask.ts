@@ -13,6 +13,7 @@ import { callbackUrlFor, currentWorkflowId } from './callbackUrl';
 import type { ActivityDeps } from './deps';
 import { DEFAULT_REJECTION_BACKOFF, retryDefinitiveRejections } from './heartbeat';
 import { createFailure, isDefinitiveRejection } from './viduFailures';
+import { IMAGE_CREATES_AT_ONCE, Slots } from './createSlots';
 
 async function resolveImages(deps: ActivityDeps, images: string[]): Promise<string[]> {
   return Promise.all(
@@ -32,7 +33,14 @@ async function resolveImages(deps: ActivityDeps, images: string[]): Promise<stri
 }
 
 export function createAdTaskActivity(deps: ActivityDeps) {
+  const imageSlots = new Slots(IMAGE_CREATES_AT_ONCE);
   return async function createAdTask(input: CreateAdTaskInput): Promise<CreatedTask> {
+    // Creates that carry stored images wait for a slot before reading them (see createSlots.ts).
+    if (input.images.some((image) => deps.artifacts.isStoredRef(image))) return imageSlots.run(() => create(input));
+    return create(input);
+  };
+
+  async function create(input: CreateAdTaskInput): Promise<CreatedTask> {
     const context = Context.current();
     const images = await resolveImages(deps, input.images);
     const request = {
@@ -58,5 +66,5 @@ export function createAdTaskActivity(deps: ActivityDeps) {
     } catch (err) {
       throw createFailure(err, callbacks);
     }
-  };
+  }
 }

@@ -9,6 +9,7 @@ import { isFinalState, type TaskCreations } from '../vidu/apiTypes';
 import { signCallback } from '../vidu/callbackSignature';
 import type { SimulatorCounters } from './counters';
 import type { CallbackFaultDecision, FaultPlan } from './faults';
+import type { SentCallback } from './options';
 import type { TimerSet } from './timers';
 
 const RETRIES_OF_FINAL_STATES = 3;
@@ -29,6 +30,7 @@ export interface CallbackSenderDeps {
   dispatcher: Dispatcher;
   retryDelayMs: number;
   log: (line: string) => void;
+  onSent?: (sent: SentCallback) => void;
 }
 
 export class CallbackSender {
@@ -91,7 +93,7 @@ export class CallbackSender {
       }
       if (timers.disposed) return;
       counters.sent += 1;
-      const outcome = await this.post(pending);
+      const outcome = await this.post(taskId, pending);
       log(`callback ${taskId} ${pending.body.state} attempt ${attempt}/${attempts}: ${outcome}`);
       if (outcome === 'delivered') {
         counters.delivered += 1;
@@ -101,9 +103,11 @@ export class CallbackSender {
     if (!timers.disposed) counters.failed += 1;
   }
 
-  private async post(pending: PendingCallback): Promise<string> {
-    const { apiKey, timers, dispatcher } = this.deps;
-    const headers = signCallback({ apiKey, callbackUrl: pending.url, nonce: randomUUID(), date: new Date() });
+  private async post(taskId: string, pending: PendingCallback): Promise<string> {
+    const { apiKey, timers, dispatcher, onSent } = this.deps;
+    const nonce = randomUUID();
+    const headers = signCallback({ apiKey, callbackUrl: pending.url, nonce, date: new Date() });
+    onSent?.({ taskId, state: pending.body.state, nonce, sentAt: Date.now() });
     try {
       const response = await request(pending.url, {
         method: 'POST',

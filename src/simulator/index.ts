@@ -21,7 +21,7 @@
 //   answer: its socket is destroyed.
 export { startViduSimulator } from './server';
 export type { ViduSimulator } from './server';
-export type { SimulatorOptions } from './options';
+export type { SimulatorOptions, SentCallback } from './options';
 export type { MediaMode } from './render/mediaRenderer';
 export type { FaultConfig, HttpFault, CallbackFault, CallbackLie, MediaFault, TaskFailureFault, SimEndpoint } from './faults';
 export type { SimulatedAd } from './adList';

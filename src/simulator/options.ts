@@ -34,6 +34,21 @@ export interface SimulatorOptions {
    */
   seed?: number;
   log?: (line: string) => void;
+  /**
+   * Told of every callback attempt just before it is posted (benchmarks time
+   * callback-to-workflow latency from it). Must not throw or block.
+   */
+  onCallbackSent?: (sent: SentCallback) => void;
+}
+
+/** One callback attempt as it leaves the simulator. */
+export interface SentCallback {
+  taskId: string;
+  state: string;
+  /** The nonce of its signature, which the receiver forwards to the workflow. */
+  nonce: string;
+  /** Epoch milliseconds. */
+  sentAt: number;
 }
 
 export interface ResolvedOptions {
@@ -48,6 +63,7 @@ export interface ResolvedOptions {
   callbackRetryDelayMs: number;
   seed: number | undefined;
   log: (line: string) => void;
+  onCallbackSent: ((sent: SentCallback) => void) | undefined;
 }
 
 function check(name: string, value: number, min: number): number {
@@ -82,5 +98,6 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     callbackRetryDelayMs: check('callbackRetryDelayMs', options.callbackRetryDelayMs ?? 200, 0),
     seed: options.seed === undefined ? undefined : Math.floor(check('seed', options.seed, 0)),
     log: options.log ?? (() => undefined),
+    onCallbackSent: options.onCallbackSent,
   };
 }

@@ -42,6 +42,7 @@ export class Simulation {
       dispatcher,
       retryDelayMs: options.callbackRetryDelayMs,
       log: options.log,
+      onSent: options.onCallbackSent,
     });
     this.lifecycle = new TaskLifecycle(this.store, this.timers, options.timing, options.concurrencyLimit, {
       produce: (task) => produceOutputs(task, this.store, ids),

@@ -15,7 +15,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DEFAULT_TEMPORAL_START_TIMEOUT_MS } from '../config';
 import { freePort } from '../entrypoints/demo/ports';
 import { AD_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
-import { devServerArgs, shellCommand, TUNING_ARGS } from './devServerCommand';
+import { devServerArgs, shellCommand, tuningArgs } from './devServerCommand';
 import { OutputTail } from './outputTail';
 import { grpcAddress, whyNotReady } from './serverReadiness';
 import { resolveTemporalExecutable } from './temporalBinary';
@@ -33,6 +33,8 @@ export interface DevServerOptions {
   startTimeoutMs?: number;
   /** Where the server's output is appended; default `<dbFilename>.log` with a db file, none without. */
   logFile?: string;
+  /** Dynamic config values replacing the project's dev defaults (DEV_DYNAMIC_CONFIG); for benchmarks. */
+  dynamicConfig?: Readonly<Record<string, number>>;
   /** Aborting stops a start in progress (and the server it started). */
   signal?: AbortSignal;
   log?: (line: string) => void;
@@ -143,7 +145,7 @@ async function startProcess(binary: string, options: ResolvedOptions): Promise<D
   const { ip, port, uiPort, dbFilename } = options;
   const timeoutMs = options.startTimeoutMs ?? DEFAULT_TEMPORAL_START_TIMEOUT_MS;
   const logFile = options.logFile ?? (dbFilename ? `${dbFilename}.log` : undefined);
-  const args = devServerArgs({ ip, port, uiPort, dbFilename });
+  const args = devServerArgs({ ip, port, uiPort, dbFilename, dynamicConfig: options.dynamicConfig });
   const command = shellCommand(binary, args);
   const output = new OutputTail(50, logFile);
   output.logOnly(`--- ${new Date().toISOString()} ${command}`);
@@ -234,7 +236,7 @@ async function startWithSdkLauncher(options: ResolvedOptions): Promise<DevServer
       uiPort,
       dbFilename,
       searchAttributes: [...AD_SEARCH_ATTRIBUTES],
-      extraArgs: [...TUNING_ARGS],
+      extraArgs: tuningArgs(options.dynamicConfig),
     },
   });
   let stopping: Promise<void> | undefined;

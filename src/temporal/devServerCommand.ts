@@ -22,20 +22,25 @@ export interface DevServerCommandOptions {
   uiPort: number | undefined;
   /** undefined: everything in memory. */
   dbFilename: string | undefined;
+  /** Dynamic config values replacing DEV_DYNAMIC_CONFIG's (benchmarks compare settings). */
+  dynamicConfig?: Readonly<Record<string, number>>;
 }
 
-/** Speed settings for a dev machine; the SDK's launcher (the download fallback) gets them too. */
-export const TUNING_ARGS = [
+/**
+ * Dynamic config for a dev machine. The one history shard reads its transfer
+ * queue at most 20 times a second by default, which put callback-to-workflow
+ * p99 at ~70 ms in a steady stream of signals; 200 brought it to ~23 ms
+ * (BENCHMARKS.md, `npm run bench -- limits --transfer-poll-rps 20` to compare).
+ */
+export const DEV_DYNAMIC_CONFIG: Readonly<Record<string, number>> = { 'history.transferProcessorMaxPollRPS': 200 };
+
+/** Speed settings for a dev machine, with `dynamicConfig` values replacing the defaults above; the SDK's launcher (the download fallback) gets them too. */
+export function tuningArgs(dynamicConfig: Readonly<Record<string, number>> = {}): string[] {
   // Durability of single writes matters less than speed on a dev machine (the SDK's own stress runs do the same).
-  '--sqlite-pragma',
-  'journal_mode=WAL',
-  '--sqlite-pragma',
-  'synchronous=OFF',
-  // The one history shard reads its transfer queue at most 20 times a second by default, which put
-  // signal-to-workflow-task p99 at ~70 ms in a steady stream of signals; 200 brought it to ~23 ms.
-  '--dynamic-config-value',
-  'history.transferProcessorMaxPollRPS=200',
-] as const;
+  const args = ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF'];
+  for (const [key, value] of Object.entries({ ...DEV_DYNAMIC_CONFIG, ...dynamicConfig })) args.push('--dynamic-config-value', `${key}=${value}`);
+  return args;
+}
 
 export function devServerArgs(options: DevServerCommandOptions): string[] {
   const args = ['server', 'start-dev', '--ip', options.ip, '--port', String(options.port)];
@@ -44,7 +49,7 @@ export function devServerArgs(options: DevServerCommandOptions): string[] {
   // Registered at start because a workflow sets them in its first task.
   for (const key of AD_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=${CLI_TYPE[key.type]}`);
   // warn is start-dev's default, stated so a user's CLI config cannot make a server whose output nobody reads chatty.
-  args.push(...TUNING_ARGS, '--log-level', 'warn');
+  args.push(...tuningArgs(options.dynamicConfig), '--log-level', 'warn');
   return args;
 }
 

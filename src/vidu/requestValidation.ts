@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { ComposeRequest, CreateAdRequest, EditRequest } from './apiTypes';
 import { ViduValidationError, fieldPath, type ValidationIssue } from './errors';
 import { readImageHeader } from './imageHeader';
+import { jsonBody } from './jsonBody';
 
 // Vidu writes "MB" without saying which; the decimal reading is the stricter one.
 export const VIDU_LIMITS = {
@@ -113,6 +114,18 @@ function megabytes(bytes: number): string {
   return `${(bytes / 1_000_000).toFixed(1)} MB`;
 }
 
+/** Enough base64 for any header but a JPEG's behind a large EXIF block (then the whole image is decoded). */
+const HEADER_BASE64_CHARS = 256 * 1024;
+
+/** The image's header, read from the start of the data when that holds it: decoding a whole image to read a few bytes cost a copy of it. */
+function imageHeaderOf(base64: string): ReturnType<typeof readImageHeader> {
+  if (base64.length > HEADER_BASE64_CHARS) {
+    const header = readImageHeader(Buffer.from(base64.slice(0, HEADER_BASE64_CHARS), 'base64'));
+    if (header.ok) return header;
+  }
+  return readImageHeader(Buffer.from(base64, 'base64'));
+}
+
 /** Checks a data-URI image; URL images can only be checked by Vidu once it downloads them. */
 function dataUriProblem(value: string): string | undefined {
   const match = DATA_URI.exec(value);
@@ -123,7 +136,7 @@ function dataUriProblem(value: string): string | undefined {
   const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
   const decodedBytes = (base64.length / 4) * 3 - padding;
   if (decodedBytes > VIDU_LIMITS.maxImageBytes) return `${RULES.imageBytes} (got ${megabytes(decodedBytes)})`;
-  const header = readImageHeader(Buffer.from(base64, 'base64'));
+  const header = imageHeaderOf(base64);
   if (!header.ok) return `image header could not be read: ${header.reason}`;
   if (header.format !== declared) return `declared image/${match[1]} but the data is a ${header.format} image`;
   const ratio = Math.max(header.width, header.height) / Math.min(header.width, header.height);
@@ -214,7 +227,8 @@ function composeSchema(storyboardCount: number | undefined) {
 
 function bodyBytes(value: unknown): number {
   try {
-    return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+    // Measured as sent, without serialising the images into one string (see jsonBody).
+    return jsonBody(value).byteLength;
   } catch {
     return 0; // not serialisable: the field checks report what is wrong
   }

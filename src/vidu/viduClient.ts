@@ -20,6 +20,7 @@ import {
   type TaskCreations,
 } from './apiTypes';
 import { ViduAbortError, ViduApiError, ViduNetworkError, ViduResponseError } from './errors';
+import { jsonBody } from './jsonBody';
 import { validateComposeRequest, validateCreateAdRequest, validateEditRequest, validateTaskId } from './requestValidation';
 import {
   adSubRecordsSchema,
@@ -36,6 +37,8 @@ const DEFAULT_CONNECTIONS = 10;
 // Connecting is quick or hopeless; waiting longer only delays a safe retry.
 const MAX_CONNECT_TIMEOUT_MS = 10_000;
 const KEEP_ALIVE_MS = 30_000;
+/** Bodies up to this size go as one buffer; larger ones (images) are streamed. */
+const STREAMED_BODY_MIN_BYTES = 256 * 1024;
 
 export interface ViduClientOptions {
   /** e.g. https://api.vidu.com or https://api.vidu.cn; a path prefix is kept. */
@@ -266,6 +269,7 @@ export class ViduClient {
     }, deadlineMs);
     let responded = false;
     let response: RawResponse;
+    const body = spec.body === undefined ? undefined : jsonBody(spec.body);
     try {
       const res = await this.#dispatcher.request({
         origin: this.#origin,
@@ -275,8 +279,10 @@ export class ViduClient {
           authorization: `Token ${this.#apiKey}`,
           'content-type': 'application/json',
           accept: 'application/json',
+          ...(body && { 'content-length': String(body.byteLength) }),
         },
-        body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+        // A large body (a create request's images) is streamed from its parts, never joined into one string or buffer.
+        body: body && (body.byteLength <= STREAMED_BODY_MIN_BYTES ? Buffer.concat([...body.chunks()]) : Readable.from(body.chunks(), { objectMode: false })),
         signal: stop.signal,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,

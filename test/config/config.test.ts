@@ -95,7 +95,7 @@ test('several wrong settings give one error naming each, one line per setting, i
 });
 
 test('worker tuning: a 30 s shutdown grace time by default, the SDK\'s cache and activity slots unless set', () => {
-  assert.deepEqual(loadConfig({}).workerTuning, { shutdownGraceMs: 30_000, maxCachedWorkflows: undefined, maxConcurrentActivities: undefined });
+  assert.deepEqual(loadConfig({}).workerTuning, { shutdownGraceMs: 30_000, maxCachedWorkflows: 250, maxConcurrentActivities: undefined });
   assert.deepEqual(
     loadConfig({ WORKER_SHUTDOWN_GRACE_MS: '0', WORKER_MAX_CACHED_WORKFLOWS: '0', WORKER_MAX_CONCURRENT_ACTIVITIES: '8' }).workerTuning,
     { shutdownGraceMs: 0, maxCachedWorkflows: 0, maxConcurrentActivities: 8 },

@@ -112,3 +112,20 @@ test('an unreachable callback_url counts as failed deliveries and does not distu
   assert.equal(sim.counters().callbacks.retried - before.retried, 3);
   assert.equal((await creations(sim, id)).state, 'success');
 });
+
+test('onCallbackSent reports each attempt before it is posted, with the nonce the receiver sees', async () => {
+  const sent: Array<{ taskId: string; state: string; nonce: string; sentAt: number }> = [];
+  const watched = await startFastSimulator({ apiKey: sim.apiKey, onCallbackSent: (s) => sent.push(s) });
+  const receiver = await startReceiver(watched.apiKey);
+  try {
+    const before = Date.now();
+    const id = await createAd(watched, { callback_url: receiver.url });
+    await waitFor('success callback', () => receiver.received.some((c) => c.body.state === 'success'));
+    assert.deepEqual(sent.map((s) => s.state), ['queueing', 'processing', 'success']);
+    assert.ok(sent.every((s) => s.taskId === id && s.sentAt >= before && s.sentAt <= Date.now()));
+    assert.deepEqual(sent.map((s) => s.nonce), receiver.received.map((c) => c.headers['x-request-nonce']));
+  } finally {
+    await receiver.close();
+    await watched.close();
+  }
+});
