@@ -6,6 +6,7 @@
 // run's dev server; `--quick` runs small sizes (see limits/sizes.ts).
 import type { BenchContext, Benchmark } from './support/benchmark';
 import { accountLimitPhase } from './limits/accountLimit';
+import { campaignPhase } from './limits/campaign';
 import { imageCreatePhase } from './limits/imageCreate';
 import { lostCallbacksPhase } from './limits/lostCallbacks';
 import { parkedPhase } from './limits/parked';
@@ -14,6 +15,7 @@ import { throughputPhase } from './limits/throughput';
 export const LIMIT_PHASES: Record<string, (ctx: BenchContext) => Promise<void>> = {
   throughput: (ctx) => throughputPhase(ctx, ctx.options.limits),
   account: (ctx) => accountLimitPhase(ctx, ctx.options.limits),
+  campaign: (ctx) => campaignPhase(ctx, ctx.options.limits),
   // Mostly waiting for timers: it runs alongside the next phase (see below).
   lost: (ctx) => lostCallbacksPhase(ctx, ctx.options.limits),
   parked: (ctx) => parkedPhase(ctx, ctx.options.limits),

@@ -10,6 +10,8 @@ export interface LimitsSizes {
   steadySeconds: number;
   /** Ads started at once against the simulator's 5-task account limit. */
   accountLimitAds: number;
+  /** Variants of the campaign run under a budget (products x 3 aspect ratios x 2 languages). */
+  campaignVariants: number;
   /** Ads left waiting for their callbacks while the worker's memory is measured. */
   parkedAds: number;
   /** Ads whose callbacks are all lost, and the length of their Vidu task in (unscaled) minutes. */
@@ -27,6 +29,7 @@ export const QUICK_SIZES: LimitsSizes = {
   steadyAdsPerSecond: 10,
   steadySeconds: 10,
   accountLimitAds: 200,
+  campaignVariants: 30,
   parkedAds: 300,
   lostCallbackAds: 5,
   lostCallbackTaskMinutes: 4,
@@ -41,6 +44,7 @@ export const FULL_SIZES: LimitsSizes = {
   steadyAdsPerSecond: 10,
   steadySeconds: 30,
   accountLimitAds: 1000,
+  campaignVariants: 300,
   parkedAds: 2000,
   lostCallbackAds: 20,
   lostCallbackTaskMinutes: 10,
