@@ -311,27 +311,28 @@ describe('the API surface', () => {
   it('streams status events with keep-alives, one poller per ad, stopped when the clients leave', async () => {
     const adId = inReview[0]!;
     const feed = rig.api.app.statusFeed;
+    // The takes' kept copies (videos, covers, narration and music) may land after the ad reached
+    // review, each one a new status; once they all have, nothing changes while the ad waits.
+    await eventually('every take kept', async () => {
+      const { body } = await api.call('GET', `/v1/ads/${adId}`);
+      return everyTakeKept(body as AdStatus) ? true : undefined;
+    });
     const first = await api.events(`/v1/ads/${adId}/events`);
     const second = await api.events(`/v1/ads/${adId}/events`);
-    const a = await first.next();
-    const b = await second.next();
-    assert.equal(a?.event, 'status');
-    assert.equal(JSON.parse(a!.data).stage, 'review');
-    assert.equal(b?.data, a?.data);
-    assert.equal(feed.activeAds(), 1, 'the two streams share one poller');
-    // The takes' kept copies (videos, covers, narration and music) may land after the ad reached
-    // review, each one an event; once they all have, nothing changes while the ad waits: only
-    // keep-alive comments arrive.
-    let latest = JSON.parse(a!.data) as AdStatus;
-    while (!everyTakeKept(latest)) {
-      const next = await first.next(10_000);
-      assert.equal(next?.event, 'status');
-      latest = JSON.parse(next!.data) as AdStatus;
+    try {
+      const a = await first.next();
+      const b = await second.next();
+      assert.equal(a?.event, 'status');
+      assert.equal(JSON.parse(a!.data).stage, 'review');
+      assert.equal(b?.data, a?.data);
+      assert.equal(feed.activeAds(), 1, 'the two streams share one poller');
+      // Nothing changes while the ad waits: only keep-alive comments arrive.
+      await assert.rejects(first.next(1_000), /no event/);
+      assert.ok(first.comments() >= 2, `keep-alive comments: ${first.comments()}`);
+    } finally {
+      first.close();
+      second.close();
     }
-    await assert.rejects(first.next(1_000), /no event/);
-    assert.ok(first.comments() >= 2, `keep-alive comments: ${first.comments()}`);
-    first.close();
-    second.close();
     await eventually('the poller to stop', async () => (feed.activeAds() === 0 ? true : undefined), 5_000);
 
     const unknown = await api.call('GET', `/v1/ads/${adIdFor('never')}/events`);

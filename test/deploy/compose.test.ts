@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { SearchAttributeType } from '@temporalio/common';
-import { loadConfig } from '../../src/config';
+import { DEFAULT_WORKER_MAX_CACHED_WORKFLOWS, loadConfig } from '../../src/config';
 import { SHUTDOWN_FORCE_MARGIN_MS } from '../../src/worker';
 import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
 import { AD_SEARCH_ATTRIBUTES } from '../../src/workflows/searchAttributes';
@@ -177,7 +177,7 @@ describe('docker-compose.yml', () => {
       const resolved = interpolateDocument(compose, { ...PRODUCTION_ENV, ...env }).services.worker!.environment!;
       return loadConfig(Object.fromEntries(Object.entries(resolved).map(([name, value]) => [name, String(value)]))).workerTuning;
     };
-    assert.deepEqual(workerConfig({}), { shutdownGraceMs: 30_000, maxCachedWorkflows: undefined, maxConcurrentActivities: undefined });
+    assert.deepEqual(workerConfig({}), { shutdownGraceMs: 30_000, maxCachedWorkflows: DEFAULT_WORKER_MAX_CACHED_WORKFLOWS, maxConcurrentActivities: undefined });
     assert.deepEqual(workerConfig({ WORKER_SHUTDOWN_GRACE_MS: '20000', WORKER_MAX_CACHED_WORKFLOWS: '500', WORKER_MAX_CONCURRENT_ACTIVITIES: '20' }), {
       shutdownGraceMs: 20_000,
       maxCachedWorkflows: 500,
