@@ -165,7 +165,11 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
   } finally {
     await connection.close().catch(() => undefined);
   }
-  log(`Cluster ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: frontend ${address}, namespace ${current.namespace}`);
+  log(
+    `Cluster ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: frontend ${address}, namespace ${current.namespace}; ` +
+      `PostgreSQL (pid ${current.pids.postgres}, 127.0.0.1:${postgresPort}) holds ${current.historyShards} history shards; ` +
+      `services as separate processes: ${TEMPORAL_SERVICES.map((service) => `${service} pid ${current.pids[service]}`).join(', ')}`,
+  );
   return clusterHandle(dir, current, serverBinary, address, postgresPort);
 }
 

@@ -6,9 +6,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { runMain } from '../../src/config';
 import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
+import { bundleAdWorkflowCode } from '../../src/temporal/workflowCode';
 import type { CaseSummary } from './clusterRig';
 import { backendKind } from './temporalBackend';
 import { TIER } from './tierSize';
@@ -30,7 +30,7 @@ runMain(async () => {
   const bundlePath = path.join(dir, 'workflow-bundle.js');
   const summaryFile = path.join(dir, 'summary.jsonl');
   rmSync(summaryFile, { force: true });
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') });
+  const { code } = await bundleAdWorkflowCode();
   writeFileSync(bundlePath, code);
   console.log(`cluster tier: ${TIER.ads} ads per case on the ${kind}; workflow bundle built (${Date.now() - started} ms)`);
 
