@@ -11,30 +11,12 @@ import { Client, Connection } from '@temporalio/client';
 import { LocalArtifactStore } from '../src/artifacts/artifactStore';
 import { startViduSimulator, type ViduSimulator } from '../src/simulator';
 import { dataUri, tinyPng } from '../test/vidu/tinyImages';
-import { listeningReceiver, runAds, startWorkerProcess, type AdBatch, type AdOutcome, type WorkerProcess } from './support/adRig';
+import { latencyRow, listeningReceiver, POLLING, runAds, SIM_TIMING, startWorkerProcess, type AdBatch, type WorkerProcess } from './support/adRig';
 import type { Benchmark } from './support/benchmark';
 import { busyPercent, machineCpu } from './support/machineCpu';
-import { mib, perSecond, summarise } from './support/stats';
+import { mib, summarise } from './support/stats';
 
 const BENCH = 'ads';
-const SIM_TIMING = { queueMs: 20, processingMs: 300, progressSteps: 3 };
-/** The safety net only: callbacks carry the ads, polling catches a lost one. */
-const POLLING = { initialMs: 2_000, maxMs: 5_000 };
-function latencyRow(kind: string, outcomes: AdOutcome[], wallMs: number) {
-  const done = outcomes.filter((o) => o.latencyMs !== undefined);
-  const latency = summarise(done.map((o) => o.latencyMs!));
-  return {
-    case: kind,
-    ads: outcomes.length,
-    completed: done.length,
-    failed: outcomes.length - done.length,
-    wallSeconds: wallMs / 1000,
-    adsPerMinute: perSecond(done.length, wallMs) * 60,
-    p50Ms: latency.p50Ms,
-    p95Ms: latency.p95Ms,
-    maxMs: latency.maxMs,
-  };
-}
 
 export const adThroughput: Benchmark = {
   name: 'ads',

@@ -13,7 +13,8 @@ import { LocalArtifactStore } from '../src/artifacts/artifactStore';
 import { PROJECT_ROOT } from '../src/temporal/projectRoot';
 import { startViduSimulator, type ViduSimulator } from '../src/simulator';
 import { startTemporalBackend } from '../test/cluster/temporalBackend';
-import { latencyRow, listeningReceiver, runAds, SIM_TIMING, startWorkerProcess, type AdOutcome, type WorkerProcess } from './support/adBatch';
+import { dataUri, tinyPng } from '../test/vidu/tinyImages';
+import { latencyRow, listeningReceiver, POLLING, runAds, SIM_TIMING, startWorkerProcess, type AdBatch, type AdOutcome, type WorkerProcess } from './support/adRig';
 import type { BenchContext, Benchmark } from './support/benchmark';
 import type { ResultRow } from './support/report';
 import { perSecond, summarise } from './support/stats';
@@ -58,9 +59,11 @@ async function batchOn(ctx: BenchContext, target: Target, sim: ViduSimulator, bu
       );
     }
     // One ad first: each worker's first workflow pays for loading the bundle (the second worker may still pay it in the batch).
-    await runAds(ctx, client, taskQueue, artifacts, { label: `${target.slug}-cold`, count: 1, timeoutMs: options.adTimeoutMs });
+    const run = { client, taskQueue, artifacts, signal: ctx.signal };
+    const request: AdBatch['request'] = { images: [dataUri('image/png', tinyPng(640, 360))], prompt: 'a bottle on a beach at sunset', duration: 15, aspectRatio: '16:9', language: 'en', polling: POLLING };
+    await runAds(run, { label: `${target.slug}-cold`, count: 1, timeoutMs: options.adTimeoutMs, request });
     sim.reset();
-    const { outcomes, wallMs } = await runAds(ctx, client, taskQueue, artifacts, { label: `${target.slug}-batch`, count: options.ads, timeoutMs: options.adTimeoutMs });
+    const { outcomes, wallMs } = await runAds(run, { label: `${target.slug}-batch`, count: options.ads, timeoutMs: options.adTimeoutMs, request });
     const events = await historyLengths(outcomes);
     const row = latencyRow(`${target.label}, ${WORKERS} workers`, outcomes, wallMs);
     const counters = sim.counters();

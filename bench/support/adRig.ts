@@ -12,6 +12,7 @@ import { createCallbackReceiver, type CallbackReceiver } from '../../src/entrypo
 import { getAdHandle, startAd, type AdHandle } from '../../src/starter';
 import type { StartAdRequest } from '../../src/starter/adRequest';
 import type { FromWorker, MemoryRequest, ToWorker, WorkerMemory } from './adWorkerProcess';
+import { perSecond, summarise } from './stats';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -151,4 +152,26 @@ export async function runAds(run: AdRun, batch: AdBatch): Promise<{ outcomes: Ad
     wallMs = performance.now() - begin;
   }
   return { outcomes: await all, wallMs };
+}
+
+/** Vidu with millisecond timings: the figures are the orchestrator's, not Vidu's. */
+export const SIM_TIMING = { queueMs: 20, processingMs: 300, progressSteps: 3 };
+/** The safety net only: callbacks carry the ads, polling catches a lost one. */
+export const POLLING = { initialMs: 2_000, maxMs: 5_000 };
+
+/** One row of the ads table: completed, failed, wall time, ads per minute and latency. */
+export function latencyRow(kind: string, outcomes: AdOutcome[], wallMs: number) {
+  const done = outcomes.filter((o) => o.latencyMs !== undefined);
+  const latency = summarise(done.map((o) => o.latencyMs!));
+  return {
+    case: kind,
+    ads: outcomes.length,
+    completed: done.length,
+    failed: outcomes.length - done.length,
+    wallSeconds: wallMs / 1000,
+    adsPerMinute: perSecond(done.length, wallMs) * 60,
+    p50Ms: latency.p50Ms,
+    p95Ms: latency.p95Ms,
+    maxMs: latency.maxMs,
+  };
 }
