@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { stopChildProcess } from '../tools/childProcess';
 import { BucketAlreadyOwnedByYou, CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { freePort } from '../entrypoints/demo/ports';
 import { OutputTail } from '../temporal/outputTail';
@@ -56,22 +57,6 @@ function answers(endpoint: string): Promise<boolean> {
   });
 }
 
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const gone = exited(child);
-  child.kill('SIGTERM');
-  const timer = sleep(STOP_GRACE_MS, 'timeout' as const, { ref: false });
-  if ((await Promise.race([gone.then(() => 'exited' as const), timer])) === 'timeout') {
-    child.kill('SIGKILL');
-    await gone;
-  }
-}
-
 interface Started {
   child: ChildProcess;
   endpoint: string;
@@ -97,7 +82,7 @@ async function startOnce(binary: string, dir: string, region: string, credential
     if (await answers(endpoint)) return { child, endpoint };
     await sleep(CHECK_EVERY_MS);
   }
-  await stopProcess(child);
+  await stopChildProcess(child, STOP_GRACE_MS);
   throw new Error(`versitygw did not answer on ${endpoint} within ${timeoutMs} ms. Its last output:\n${tail.last(20).join('\n')}`);
 }
 
@@ -120,7 +105,7 @@ export async function startVersityGateway(options: VersityGatewayOptions): Promi
     await client.send(new CreateBucketCommand({ Bucket: bucket }));
   } catch (err) {
     if (!(err instanceof BucketAlreadyOwnedByYou)) {
-      await stopProcess(child);
+      await stopChildProcess(child, STOP_GRACE_MS);
       throw err;
     }
   } finally {
@@ -132,6 +117,6 @@ export async function startVersityGateway(options: VersityGatewayOptions): Promi
     ...credentials,
     bucket,
     pid: child.pid!,
-    stop: () => stopProcess(child),
+    stop: () => stopChildProcess(child, STOP_GRACE_MS),
   };
 }

@@ -7,10 +7,11 @@
 // 250 MB binary not yet in the page cache, a new SQLite file, a busy machine).
 // It waits as long as TEMPORAL_START_TIMEOUT_MS allows, and when the server
 // truly fails it says why, with the command and the server's last output.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { stopChildProcess } from '../tools/childProcess';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DEFAULT_TEMPORAL_START_TIMEOUT_MS } from '../config';
 import { freePort } from '../entrypoints/demo/ports';
@@ -86,25 +87,6 @@ function outputBlock(lines: string[]): string {
   return `Its last ${lines.length} lines of output:\n${lines.map((l) => `  | ${l}`).join('\n')}`;
 }
 
-/** Resolves once the process has exited (at once if it already has). */
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  // No pid: it never started, so there is nothing to stop and no 'exit' to wait for.
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const gone = exited(child);
-  child.kill('SIGTERM');
-  // Unreferenced: a server that exits at once must not keep the caller's process alive for the grace period.
-  const timer = sleep(STOP_GRACE_MS, 'timeout' as const, { ref: false });
-  if ((await Promise.race([gone.then(() => 'exited' as const), timer])) === 'timeout') {
-    child.kill('SIGKILL');
-    await gone;
-  }
-}
-
 /** A host clients can reach when the server binds every interface. */
 function reachableHost(ip: string): string {
   if (ip === '0.0.0.0') return '127.0.0.1';
@@ -158,7 +140,7 @@ async function startProcess(binary: string, options: ResolvedOptions): Promise<D
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   const finish = async () => {
-    await stopProcess(child);
+    await stopChildProcess(child, STOP_GRACE_MS);
     process.removeListener('exit', killOnExit);
     await output.close();
   };
