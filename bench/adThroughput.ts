@@ -10,8 +10,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { LocalArtifactStore } from '../src/artifacts/artifactStore';
 import { startViduSimulator, type ViduSimulator } from '../src/simulator';
-import { dataUri, tinyPng } from '../test/vidu/tinyImages';
-import { latencyRow, listeningReceiver, POLLING, runAds, SIM_TIMING, startWorkerProcess, type AdBatch, type WorkerProcess } from './support/adRig';
+import { adWorkerEnv, benchAdRequest, latencyRow, listeningReceiver, POLLING, runAds, SIM_TIMING, startWorkerProcess, type WorkerProcess } from './support/adRig';
 import type { Benchmark } from './support/benchmark';
 import { busyPercent, machineCpu } from './support/machineCpu';
 import { mib, summarise } from './support/stats';
@@ -34,19 +33,10 @@ export const adThroughput: Benchmark = {
     const { receiver, publicUrl } = await listeningReceiver(client, sim.apiKey);
     const taskQueue = `bench-ads-${process.pid}-${Date.now().toString(36)}`;
     const run = { client, taskQueue, artifacts, signal: ctx.signal };
-    const request: AdBatch['request'] = { images: [dataUri('image/png', tinyPng(640, 360))], prompt: 'a bottle on a beach at sunset', duration: 15, aspectRatio: '16:9', language: 'en', polling: POLLING };
+    const request = benchAdRequest(POLLING);
     let worker: WorkerProcess | undefined;
     try {
-      worker = await startWorkerProcess({
-        BENCH_TEMPORAL_ADDRESS: temporal.address,
-        BENCH_NAMESPACE: temporal.namespace,
-        BENCH_TASK_QUEUE: taskQueue,
-        BENCH_VIDU_URL: sim.url,
-        BENCH_VIDU_KEY: sim.apiKey,
-        BENCH_ARTIFACT_DIR: artifactDir,
-        BENCH_CALLBACK_URL: publicUrl,
-        BENCH_BUNDLE_PATH: bundle.path,
-      });
+      worker = await startWorkerProcess(adWorkerEnv({ temporal, taskQueue, sim, artifactDir, callbackUrl: publicUrl, bundlePath: bundle.path }));
       const idle = await worker.memory();
       // One ad first, on its own: the worker's first workflow pays for loading the bundle.
       const cold = await runAds(run, { label: 'cold', count: 1, timeoutMs: options.adTimeoutMs, request });

@@ -13,8 +13,7 @@ import { LocalArtifactStore } from '../src/artifacts/artifactStore';
 import { PROJECT_ROOT } from '../src/temporal/projectRoot';
 import { startViduSimulator, type ViduSimulator } from '../src/simulator';
 import { startTemporalBackend } from '../test/cluster/temporalBackend';
-import { dataUri, tinyPng } from '../test/vidu/tinyImages';
-import { latencyRow, listeningReceiver, POLLING, runAds, SIM_TIMING, startWorkerProcess, type AdBatch, type AdOutcome, type WorkerProcess } from './support/adRig';
+import { adWorkerEnv, benchAdRequest, latencyRow, listeningReceiver, POLLING, runAds, SIM_TIMING, startWorkerProcess, type AdOutcome, type WorkerProcess } from './support/adRig';
 import type { BenchContext, Benchmark } from './support/benchmark';
 import type { ResultRow } from './support/report';
 import { perSecond, summarise } from './support/stats';
@@ -46,21 +45,12 @@ async function batchOn(ctx: BenchContext, target: Target, sim: ViduSimulator, bu
   try {
     for (let i = 0; i < WORKERS; i++) {
       workers.push(
-        await startWorkerProcess({
-          BENCH_TEMPORAL_ADDRESS: target.address,
-          BENCH_NAMESPACE: target.namespace,
-          BENCH_TASK_QUEUE: taskQueue,
-          BENCH_VIDU_URL: sim.url,
-          BENCH_VIDU_KEY: sim.apiKey,
-          BENCH_ARTIFACT_DIR: artifactDir,
-          BENCH_CALLBACK_URL: publicUrl,
-          BENCH_BUNDLE_PATH: bundlePath,
-        }),
+        await startWorkerProcess(adWorkerEnv({ temporal: target, taskQueue, sim, artifactDir, callbackUrl: publicUrl, bundlePath })),
       );
     }
     // One ad first: each worker's first workflow pays for loading the bundle (the second worker may still pay it in the batch).
     const run = { client, taskQueue, artifacts, signal: ctx.signal };
-    const request: AdBatch['request'] = { images: [dataUri('image/png', tinyPng(640, 360))], prompt: 'a bottle on a beach at sunset', duration: 15, aspectRatio: '16:9', language: 'en', polling: POLLING };
+    const request = benchAdRequest(POLLING);
     await runAds(run, { label: `${target.slug}-cold`, count: 1, timeoutMs: options.adTimeoutMs, request });
     sim.reset();
     const { outcomes, wallMs } = await runAds(run, { label: `${target.slug}-batch`, count: options.ads, timeoutMs: options.adTimeoutMs, request });

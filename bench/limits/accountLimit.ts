@@ -4,8 +4,7 @@
 // Checks that every ad completes and that no ad made (and paid for) a second
 // task; reports ads per minute and how long tasks waited for a slot.
 import { CALLBACK_QUERY } from '../../src/workflows/messages';
-import { dataUri, tinyPng } from '../../test/vidu/tinyImages';
-import { runAds } from '../support/adRig';
+import { benchAdRequest, runAds } from '../support/adRig';
 import type { BenchContext } from '../support/benchmark';
 import { round, summarise } from '../support/stats';
 import { openPhase } from './phaseRig';
@@ -25,10 +24,9 @@ export async function accountLimitPhase(ctx: BenchContext, sizes: LimitsSizes): 
   try {
     // Waves of 5 tasks: the last ad waits about count / 5 processing times; the default polling schedule (10 s to 2 min) stays.
     const expectedMs = (count / ACCOUNT_LIMIT) * (SIM_TIMING.processingMs + SIM_TIMING.queueMs);
-    const request = { images: [dataUri('image/png', tinyPng(640, 360))], prompt: 'a bottle on a beach at sunset', duration: 15, aspectRatio: '16:9', language: 'en' } as const;
     // The limit's floor plus the orchestrator's own work for each ad on a busy 2-core machine (up to ~4 ads/s seen).
     const timeoutMs = Math.max(120_000, expectedMs * 3 + count * 400);
-    const { outcomes, wallMs } = await runAds(rig, { label: 'account', count, timeoutMs, request: { ...request, images: [...request.images] } });
+    const { outcomes, wallMs } = await runAds(rig, { label: 'account', count, timeoutMs, request: benchAdRequest() });
     const completed = outcomes.filter((o) => o.latencyMs !== undefined).length;
     const tasks = rig.sim.ads();
     const tasksPerWorkflow = new Map<string, number>();

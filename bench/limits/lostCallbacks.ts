@@ -3,9 +3,8 @@
 // become 1 s to 12 s, the smallest an ad accepts, and the Vidu task's length
 // is divided by ten too), so the queries counted in each ad's history
 // (getTaskState activities) per hour of task time are production's.
-import { dataUri, tinyPng } from '../../test/vidu/tinyImages';
 import { INPUT_LIMITS } from '../../src/workflows/inputRules';
-import { runAds } from '../support/adRig';
+import { benchAdRequest, runAds } from '../support/adRig';
 import type { BenchContext } from '../support/benchmark';
 import { round, summarise } from '../support/stats';
 import { fetchHistoryFigures } from './adHistory';
@@ -23,8 +22,7 @@ export async function lostCallbacksPhase(ctx: BenchContext, sizes: LimitsSizes):
   try {
     rig.sim.setFaults({ callbacks: { drop: 1 } });
     const count = sizes.lostCallbackAds;
-    const request = { images: [dataUri('image/png', tinyPng(640, 360))], prompt: 'a bottle on a beach at sunset', duration: 15, aspectRatio: '16:9', language: 'en', polling } as const;
-    const { outcomes } = await runAds(rig, { label: 'lost', count, timeoutMs: (taskMs / TIME_SCALE) * 3 + 60_000, request: { ...request, images: [...request.images] } });
+    const { outcomes } = await runAds(rig, { label: 'lost', count, timeoutMs: (taskMs / TIME_SCALE) * 3 + 60_000, request: benchAdRequest(polling) });
     const done = outcomes.filter((o) => o.latencyMs !== undefined);
     const queries: number[] = [];
     for (const outcome of done) queries.push((await fetchHistoryFigures(outcome.handle.workflow, rig.sentAt)).activitiesByType.getTaskState ?? 0);

@@ -4,8 +4,7 @@
 // ad the cache evicted is replayed from its history when it wakes.
 import { randomUUID } from 'node:crypto';
 import { viduCallbackSignal } from '../../src/workflows/messages';
-import { dataUri, tinyPng } from '../../test/vidu/tinyImages';
-import { runAds } from '../support/adRig';
+import { benchAdRequest, runAds } from '../support/adRig';
 import type { BenchContext } from '../support/benchmark';
 import { runClosedLoop } from '../support/closedLoop';
 import { mib, round } from '../support/stats';
@@ -25,10 +24,10 @@ export async function parkedPhase(ctx: BenchContext, sizes: LimitsSizes): Promis
   const workflowIds: string[] = [];
   try {
     // Polling an hour apart: the ads wait for their callbacks only.
-    const request = { images: [dataUri('image/png', tinyPng(640, 360))], prompt: 'a bottle on a beach at sunset', duration: 15, aspectRatio: '16:9', language: 'en', polling: { initialMs: HOUR_MS, maxMs: HOUR_MS } } as const;
+    const request = benchAdRequest({ initialMs: HOUR_MS, maxMs: HOUR_MS });
     // Parked: every task created and processing, and every callback sent so far delivered (and so signalled).
     const park = async (label: string, n: number, total: number) => {
-      const started = await runAds(rig, { label, count: n, timeoutMs: 600_000, request: { ...request, images: [...request.images] }, startOnly: true });
+      const started = await runAds(rig, { label, count: n, timeoutMs: 600_000, request, startOnly: true });
       workflowIds.push(...started.outcomes.map((o) => o.handle.workflow.workflowId));
       const failedStarts = started.outcomes.filter((o) => o.error);
       if (failedStarts.length) throw new Error(`parked: ${failedStarts.length} ad(s) failed to start, first: ${failedStarts[0]!.error}`);

@@ -9,7 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
 import type { CallbackReceiver } from '../../src/entrypoints/receiver/callbackReceiver';
 import { startViduSimulator, type SentCallback, type SimulatorOptions, type ViduSimulator } from '../../src/simulator';
-import { listeningReceiver, startWorkerProcess, type AdRun, type WorkerProcess } from '../support/adRig';
+import { adWorkerEnv, listeningReceiver, startWorkerProcess, type AdRun, type WorkerProcess } from '../support/adRig';
 import type { BenchContext } from '../support/benchmark';
 
 export interface PhaseRig extends AdRun {
@@ -69,14 +69,7 @@ export async function openPhase(ctx: BenchContext, settings: PhaseSettings): Pro
     const baselineTaskQueue = baselineBundle ? `bench-baseline-${tag}` : undefined;
     const cache = settings.maxCachedWorkflows ?? ctx.options.maxCachedWorkflows;
     const worker = await startWorkerProcess({
-      BENCH_TEMPORAL_ADDRESS: temporal.address,
-      BENCH_NAMESPACE: temporal.namespace,
-      BENCH_TASK_QUEUE: taskQueue,
-      BENCH_VIDU_URL: sim.url,
-      BENCH_VIDU_KEY: sim.apiKey,
-      BENCH_ARTIFACT_DIR: artifactDir,
-      BENCH_CALLBACK_URL: publicUrl,
-      BENCH_BUNDLE_PATH: bundle.path,
+      ...adWorkerEnv({ temporal, taskQueue, sim, artifactDir, callbackUrl: publicUrl, bundlePath: bundle.path }),
       ...(cache !== undefined && { BENCH_MAX_CACHED_WORKFLOWS: String(cache) }),
       ...(baselineBundle && baselineTaskQueue && { BENCH_BASELINE_BUNDLE_PATH: baselineBundle.path, BENCH_BASELINE_TASK_QUEUE: baselineTaskQueue }),
     });

@@ -4,25 +4,17 @@
 // rounds started at once. Then a steady stream of ads, whose callbacks give
 // the callback-to-workflow latency (see adHistory.ts for its definition).
 import { performance } from 'node:perf_hooks';
-import { runAds, type AdBatch, type AdOutcome } from '../support/adRig';
+import { benchAdRequest, POLLING, runAds, SIM_TIMING, type AdBatch, type AdOutcome } from '../support/adRig';
 import type { BenchContext, SummaryValue } from '../support/benchmark';
 import { round, summarise } from '../support/stats';
-import { dataUri, tinyPng } from '../../test/vidu/tinyImages';
 import { combine, fetchHistoryFigures, type AdHistoryFigures } from './adHistory';
 import { openPhase, type PhaseRig } from './phaseRig';
 import type { LimitsSizes } from './sizes';
 import { baselineSignal, type BaselineInput } from '../support/baselineWorkflow';
 
-const SIM_TIMING = { queueMs: 20, processingMs: 300, progressSteps: 3 };
-/** The safety net only: callbacks carry the ads, polling catches a lost one. */
-const POLLING = { initialMs: 2_000, maxMs: 5_000 };
 const ROUND_TIMEOUT_MS = 120_000;
 /** The steady stream runs at this share of the ads/s the rounds measured. */
 const STEADY_SHARE = 0.5;
-
-function adRequest(): AdBatch['request'] {
-  return { images: [dataUri('image/png', tinyPng(640, 360))], prompt: 'a bottle on a beach at sunset', duration: 15, aspectRatio: '16:9', language: 'en', polling: POLLING };
-}
 
 function median(values: number[]): number {
   return summarise(values).p50Ms;
@@ -70,7 +62,7 @@ async function baselineRound(ctx: BenchContext, rig: PhaseRig, input: BaselineIn
 export async function throughputPhase(ctx: BenchContext, sizes: LimitsSizes): Promise<void> {
   const rig = await openPhase(ctx, { name: 'throughput', sim: { timing: SIM_TIMING, concurrencyLimit: 100_000 }, baseline: true });
   try {
-    const request = adRequest();
+    const request = benchAdRequest(POLLING);
     // The cold ad: loads the bundle, and its history gives the baseline its shape.
     const cold = await runAdsChecked(rig, { label: 'cold', count: 1, timeoutMs: ROUND_TIMEOUT_MS, request });
     const [coldFigures] = await historiesOf(rig, cold);

@@ -12,6 +12,7 @@ import { createCallbackReceiver, type CallbackReceiver } from '../../src/entrypo
 import { getAdHandle, startAd, type AdHandle } from '../../src/starter';
 import type { StartAdRequest } from '../../src/starter/adRequest';
 import type { FromWorker, MemoryRequest, ToWorker, WorkerMemory } from './adWorkerProcess';
+import { dataUri, tinyPng } from '../../test/vidu/tinyImages';
 import { perSecond, summarise } from './stats';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
@@ -173,5 +174,36 @@ export function latencyRow(kind: string, outcomes: AdOutcome[], wallMs: number) 
     p50Ms: latency.p50Ms,
     p95Ms: latency.p95Ms,
     maxMs: latency.maxMs,
+  };
+}
+
+/**
+ * The benchmarks' ad: one small image, a 15 s 16:9 English ad, and the given
+ * polling (callbacks carry the ads; default: none, the ad's own schedule).
+ */
+export function benchAdRequest(polling?: { initialMs: number; maxMs: number }): AdBatch['request'] {
+  return { images: [dataUri('image/png', tinyPng(640, 360))], prompt: 'a bottle on a beach at sunset', duration: 15, aspectRatio: '16:9', language: 'en', ...(polling && { polling }) };
+}
+
+export interface AdWorkerSetting {
+  temporal: { address: string; namespace: string };
+  taskQueue: string;
+  sim: { url: string; apiKey: string };
+  artifactDir: string;
+  callbackUrl: string;
+  bundlePath: string;
+}
+
+/** The environment of an ad worker process (adWorkerProcess.ts). */
+export function adWorkerEnv(setting: AdWorkerSetting): Record<string, string> {
+  return {
+    BENCH_TEMPORAL_ADDRESS: setting.temporal.address,
+    BENCH_NAMESPACE: setting.temporal.namespace,
+    BENCH_TASK_QUEUE: setting.taskQueue,
+    BENCH_VIDU_URL: setting.sim.url,
+    BENCH_VIDU_KEY: setting.sim.apiKey,
+    BENCH_ARTIFACT_DIR: setting.artifactDir,
+    BENCH_CALLBACK_URL: setting.callbackUrl,
+    BENCH_BUNDLE_PATH: setting.bundlePath,
   };
 }
