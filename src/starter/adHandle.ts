@@ -84,7 +84,7 @@ export interface AdHandle {
 }
 
 /** The message inside an update failure (the validator's own words, not the SDK's wrapper). */
-function innermostMessage(err: Error): string {
+export function innermostMessage(err: Error): string {
   let e: Error = err;
   while (e.cause instanceof Error) e = e.cause;
   return e.message;

@@ -16,6 +16,7 @@ import {
   type CampaignStatus,
 } from '../workflows/campaignMessages';
 import type { OperatorRequest } from '../workflows/messages';
+import { innermostMessage } from './adHandle';
 import { AdNotFoundError, AdRequestRejectedError } from './errors';
 import { requestIdFor } from './requestIds';
 
@@ -32,12 +33,6 @@ export interface CampaignHandle {
   /** Starts no more variants and cancels every ad still running. */
   cancel(request?: CampaignCancelInput): Promise<CampaignRequestAccepted>;
   result(): Promise<CampaignResult>;
-}
-
-function innermostMessage(err: Error): string {
-  let e: Error = err;
-  while (e.cause instanceof Error) e = e.cause;
-  return e.message;
 }
 
 function translate(campaignId: string, err: unknown): never {
