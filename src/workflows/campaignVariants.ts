@@ -4,7 +4,7 @@
 import type { AspectRatio, Language } from '../vidu/apiTypes';
 import { adStartCredits } from './budget/prices';
 import type { CampaignInput, CampaignVariantStatus } from './campaignMessages';
-import { MAX_CREDITS_LIMIT, maxCreditsProblem } from './inputRules';
+import { imagesProblem, MAX_CREDITS_LIMIT, maxCreditsProblem } from './inputRules';
 
 const ASPECT_RATIOS: readonly AspectRatio[] = ['16:9', '9:16', '1:1'];
 const LANGUAGES: readonly Language[] = ['zh', 'en'];
@@ -15,11 +15,6 @@ const CAMPAIGN_ID = /^[\w.-]{1,64}$/;
 const PRODUCT_ID = /^[\w-]{1,32}$/;
 const MAX_PRODUCTS = 100;
 
-function imagesProblem(field: string, images: unknown): string | undefined {
-  if (!Array.isArray(images) || images.length < 1 || images.length > 7) return `${field}: must hold 1 to 7 images`;
-  if (images.some((i) => typeof i !== 'string' || !/^(https?:\/\/|stored:)/.test(i))) return `${field}: each must be an http(s) URL or a stored: reference`;
-  return undefined;
-}
 
 /** "16:9", "en", 15 -> "16x9-en-15s" (safe in an ad id), prefixed by the product's id when there are several. */
 export function variantKey(aspectRatio: AspectRatio, language: Language, duration: number, productId?: string): string {

@@ -78,6 +78,15 @@ export function maxCreditsProblem(maxCredits: unknown, duration: unknown): strin
 
 const OPTIONAL_DURATIONS = ['taskDeadlineMs', 'queueDeadlineMs', 'outageBudgetMs', 'createAdoptWindowMs', 'heartbeatTimeoutMs', 'continueAsNewAfterEvents'] as const;
 
+/** The rule a list of images in workflow input breaks, if any, as "<field>: rule". */
+export function imagesProblem(field: string, images: unknown): string | undefined {
+  if (!Array.isArray(images) || images.length < 1 || images.length > 7) return `${field}: must hold 1 to 7 images`;
+  if (images.some((i) => typeof i !== 'string' || !/^(https?:\/\/|stored:)/.test(i))) {
+    return `${field}: each must be an http(s) URL or a stored: reference (base64 never travels in workflow input)`;
+  }
+  return undefined;
+}
+
 /** Every rule the input breaks, each as "field: rule"; empty when it may run. */
 export function adInputProblems(input: unknown): string[] {
   if (!isObject(input)) return ['input: must be an object'];
@@ -86,11 +95,8 @@ export function adInputProblems(input: unknown): string[] {
   if (typeof adId !== 'string' || !/^[\w.-]{1,128}$/.test(adId) || /^\.+$/.test(adId)) {
     problems.push('adId: must be 1-128 letters, digits, "-", "_" or "." (and not only dots)');
   }
-  const images = input.images;
-  if (!Array.isArray(images) || images.length < 1 || images.length > 7) problems.push('images: must hold 1 to 7 images');
-  else if (images.some((i) => typeof i !== 'string' || !/^(https?:\/\/|stored:)/.test(i))) {
-    problems.push('images: each must be an http(s) URL or a stored: reference (base64 never travels in workflow input)');
-  }
+  const imagesRule = imagesProblem('images', input.images);
+  if (imagesRule) problems.push(imagesRule);
   const review = input.review;
   if (review !== undefined && (!isObject(review) || (review.enabled && !wholeIn(review.windowMs, INPUT_LIMITS.reviewWindowMs)))) {
     problems.push(rangeRule('review.windowMs', INPUT_LIMITS.reviewWindowMs));
