@@ -3,7 +3,9 @@
 // run as root, so when this runs as root the server runs as the unprivileged
 // `postgres` system user that the Debian/Ubuntu packages create.
 import { spawnSync } from 'node:child_process';
-import { chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isExecutable } from '../tools/goTools';
 import { runCommand } from './commands';
@@ -31,7 +33,30 @@ export interface PostgresLayout {
   logFile: string;
 }
 
+/** Whether every folder from the root down to `dir` (or its nearest existing parent) lets other users through. */
+function searchableByOthers(dir: string): boolean {
+  let folder = path.resolve(dir);
+  while (!existsSync(folder)) folder = path.dirname(folder);
+  for (;;) {
+    if ((statSync(folder).mode & 0o001) === 0) return false;
+    const parent = path.dirname(folder);
+    if (parent === folder) return true;
+    folder = parent;
+  }
+}
+
+/**
+ * Where the cluster's PostgreSQL keeps its data and log: in `<dir>/postgres`,
+ * unless it runs as the `postgres` user (this process is root) and a folder
+ * above `dir` keeps other users out (a 0700 temporary folder, /root): then in
+ * a folder of its own under the system's temporary folder, named after `dir`,
+ * so that every process finds the same one.
+ */
 export function postgresLayout(dir: string): PostgresLayout {
+  if (process.getuid?.() === 0 && !searchableByOthers(dir)) {
+    const home = path.join(tmpdir(), `vidu-ad-postgres-${createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 16)}`);
+    return { home, data: path.join(home, 'data'), logFile: path.join(home, 'postgres.log') };
+  }
   const home = path.join(dir, 'postgres');
   return { home, data: path.join(home, 'data'), logFile: path.join(dir, 'logs', 'postgres.log') };
 }
