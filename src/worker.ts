@@ -3,6 +3,7 @@
 // build their own with `createAdWorker`.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { AsyncCompletionClient } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerDeploymentOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
@@ -47,7 +48,7 @@ export interface AdWorkerOptions {
   /** Completion webhooks: the signing secret and whether private hosts may be notified (NOTIFY_* settings). */
   notify?: NotifyDeps;
   /** Activity tuning (retry backoff, lookup window, media limits); mainly for tests. */
-  activityTuning?: Omit<ActivityDeps, 'vidu' | 'artifacts' | 'callbackPublicUrl' | 'notify'>;
+  activityTuning?: Omit<ActivityDeps, 'vidu' | 'artifacts' | 'callbackPublicUrl' | 'notify' | 'recordHeartbeat'>;
   /**
    * Worker Deployment Versioning (WORKER_DEPLOYMENT_NAME and friends): this worker then serves
    * only its version, which takes tasks once an operator makes it current (docs/deploying.md).
@@ -77,6 +78,8 @@ export function describeDeployment(deployment: WorkerDeploymentConfig | undefine
 export async function createAdWorker(opts: AdWorkerOptions): Promise<Worker> {
   // A prebuilt bundle carries its interceptor module; bundled at start, the worker adds it.
   const code = opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH };
+  // Heartbeats the create waits for (its evidence), on the worker's own connection.
+  const heartbeats = new AsyncCompletionClient({ connection: opts.connection, namespace: opts.namespace });
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
@@ -91,6 +94,7 @@ export async function createAdWorker(opts: AdWorkerOptions): Promise<Worker> {
       ...opts.activityTuning,
       vidu: opts.vidu,
       artifacts: opts.artifacts,
+      recordHeartbeat: (taskToken, details) => heartbeats.heartbeat(taskToken, details),
       callbackPublicUrl: opts.callbackPublicUrl,
       notify: opts.notify,
     }),

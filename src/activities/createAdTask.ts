@@ -3,17 +3,22 @@
 // by Temporal (the workflow gives it one attempt): inside the attempt it only
 // repeats rejections that prove nothing was created, a longer refusal goes
 // back to the workflow (ViduRateLimited), and an unclear outcome fails with
-// ViduCreateOutcomeUnknown. The attempt's marker goes into the callback URL. The HTTP call is not aborted when the
-// activity is cancelled: letting it finish tells the workflow the id of a
-// task that was created, so that it can cancel it instead of losing track.
+// ViduCreateOutcomeUnknown. The attempt's marker goes into the callback URL.
+// Before the request leaves, the attempt records its evidence heartbeat and
+// waits for Temporal to confirm it (createEvidence.ts), so that a timed-out
+// attempt without it is known never to have sent anything. The HTTP call is
+// not aborted when the activity is cancelled: letting it finish tells the
+// workflow the id of a task that was created, so that it can cancel it
+// instead of losing track.
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
-import type { CreatedTask, CreateAdTaskInput } from '../workflows/activityTypes';
+import type { CreatedTask, CreateAdTaskInput, CreateEvidence } from '../workflows/activityTypes';
 import { callbackUrlFor, currentWorkflowId } from './callbackUrl';
 import type { ActivityDeps } from './deps';
 import { DEFAULT_REJECTION_BACKOFF, retryDefinitiveRejections } from './heartbeat';
 import { createFailure, isDefinitiveRejection } from './viduFailures';
 import { IMAGE_CREATES_AT_ONCE, Slots } from './createSlots';
+import { recordConfirmedHeartbeat } from './createEvidence';
 
 async function resolveImages(deps: ActivityDeps, images: string[]): Promise<string[]> {
   return Promise.all(
@@ -36,7 +41,9 @@ export function createAdTaskActivity(deps: ActivityDeps) {
   const imageSlots = new Slots(IMAGE_CREATES_AT_ONCE);
   return async function createAdTask(input: CreateAdTaskInput): Promise<CreatedTask> {
     // Creates that carry stored images wait for a slot before reading them (see createSlots.ts).
-    if (input.images.some((image) => deps.artifacts.isStoredRef(image))) return imageSlots.run(() => create(input));
+    if (input.images.some((image) => deps.artifacts.isStoredRef(image))) {
+      return imageSlots.run(() => create(input), () => recordConfirmedHeartbeat(deps.recordHeartbeat, undefined));
+    }
     return create(input);
   };
 
@@ -53,12 +60,14 @@ export function createAdTaskActivity(deps: ActivityDeps) {
     };
     // If this worker dies mid-request, the workflow reads this from the heartbeat: can a callback still tell it the outcome?
     const callbacks = request.callback_url !== undefined;
+    const evidence: CreateEvidence = { attemptMarker: input.attemptMarker ?? '', callbacks };
+    await recordConfirmedHeartbeat(deps.recordHeartbeat, evidence);
     try {
       const created = await retryDefinitiveRejections(
         () => deps.vidu.createAd(request),
         isDefinitiveRejection,
         deps.rejectionBackoff ?? DEFAULT_REJECTION_BACKOFF,
-        { callbacks },
+        evidence,
       );
       deps.metrics?.creditsCharged('create', created.credits);
       context.log.info(`Vidu ad task ${created.task_id} created`, { taskId: created.task_id, state: created.state, credits: created.credits });

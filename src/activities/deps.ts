@@ -3,11 +3,18 @@ import type { ArtifactStore } from '../artifacts/artifactStore';
 import type { WorkerMetrics } from '../metrics/workerMetrics';
 import type { ViduClient } from '../vidu/viduClient';
 import type { AccountShortfallPolicy } from '../workflows/activityTypes';
+import type { HeartbeatRecorder } from './createEvidence';
 import type { Backoff } from './heartbeat';
 
 export interface ActivityDeps {
   vidu: ViduClient;
   artifacts: ArtifactStore;
+  /**
+   * Records a heartbeat through Temporal and resolves once it is stored: the
+   * create's evidence that its request may have left (createEvidence.ts).
+   * The worker builds it on its own connection.
+   */
+  recordHeartbeat: HeartbeatRecorder;
   /** Public URL of the webhook receiver; unset means no callbacks (the workflow polls). */
   callbackPublicUrl?: string;
   /** Backoff for rejections that prove nothing happened (429, OperationInProcess, 5xx, never sent). */

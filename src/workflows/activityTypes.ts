@@ -20,6 +20,19 @@ export interface CreateAdTaskInput {
   attemptMarker?: string;
 }
 
+/**
+ * What a create attempt records as its heartbeat, and waits to see recorded
+ * by Temporal, before its request leaves the worker. An attempt that ended
+ * in a timeout without it never sent anything (its task was lost on the way
+ * to a worker, or the worker died first), so the workflow may try again; an
+ * attempt with it may have reached Vidu, and `callbacks` says whether Vidu
+ * can still tell the workflow about the task it made.
+ */
+export interface CreateEvidence {
+  attemptMarker: string;
+  callbacks: boolean;
+}
+
 export interface CreatedTask {
   taskId: string;
   state: string;

@@ -8,9 +8,13 @@
 // task it names with the query API and adopts it: one create, one charge.
 // Without callbacks, or when no such callback comes in time, the ad fails
 // with ViduCreateOutcomeUnknown and the marker, so an operator can find it.
-import { ActivityFailure, ApplicationFailure, condition, isCancellation, log, TimeoutFailure, uuid4 } from '@temporalio/workflow';
+// An attempt that timed out is unclear only if it recorded its evidence (a
+// heartbeat Temporal confirmed before the request left): without it the
+// request never left (the task was lost on its way to a stopping worker, or
+// the worker died first), and the create is simply tried again.
+import { ActivityFailure, ApplicationFailure, condition, isCancellation, log, patched, TimeoutFailure, uuid4 } from '@temporalio/workflow';
 import type { ActivityGroup } from './activityProxies';
-import type { CreateAdTaskInput } from './activityTypes';
+import type { CreateAdTaskInput, CreateEvidence } from './activityTypes';
 import type { AdState } from './adState';
 import { FAILURE_TYPES } from './failures';
 import { failureCause, retryThroughOutages } from './outageRetry';
@@ -26,16 +30,25 @@ export interface CreationContext {
   setWaiting(message: string | undefined): void;
 }
 
-/** Whether callbacks were on for the attempt, when its outcome is unclear; undefined when it is not unclear. */
-function unclearOutcome(err: unknown): { callbacks: boolean } | undefined {
+/** The patch that brought the evidence rule; histories recorded before it keep the old reading of a timeout. */
+export const CREATE_EVIDENCE_PATCH = 'create-evidence';
+
+/**
+ * Whether callbacks were on for the attempt, when its outcome is unclear;
+ * 'never-sent' when it timed out without its evidence; undefined when it is not unclear.
+ */
+function unclearOutcome(err: unknown): { callbacks: boolean } | 'never-sent' | undefined {
   if (!(err instanceof ActivityFailure)) return undefined;
   const cause = err.cause;
   if (cause instanceof ApplicationFailure && cause.type === FAILURE_TYPES.createOutcomeUnknown) {
     return { callbacks: (cause.details?.[0] as { callbacks?: boolean } | undefined)?.callbacks === true };
   }
-  // The worker died (or hung) mid-request: the activity's first heartbeat said whether callbacks were on.
+  // The worker died, hung or never got the task: its evidence heartbeat, if any, says whether callbacks were on.
   if (cause instanceof TimeoutFailure) {
-    return { callbacks: (cause.lastHeartbeatDetails as { callbacks?: boolean } | undefined)?.callbacks === true };
+    // No details at all: no evidence. Details without the marker come from a worker older than the rule: may have left.
+    const beat = cause.lastHeartbeatDetails as Partial<CreateEvidence> | null | undefined;
+    if (beat == null && patched(CREATE_EVIDENCE_PATCH)) return 'never-sent';
+    return { callbacks: beat?.callbacks === true };
   }
   return undefined;
 }
@@ -68,6 +81,10 @@ export async function createMainTask(ctx: CreationContext): Promise<void> {
     } catch (err) {
       const unclear = unclearOutcome(err);
       if (!unclear) throw err;
+      if (unclear === 'never-sent') {
+        log.warn(`ad ${state.adId}: create attempt ${marker} timed out before its request left (${failureCause(err).message}); trying again`);
+        continue;
+      }
       if (!unclear.callbacks) throw outcomeUnknown(marker, failureCause(err).message);
       log.warn(`ad ${state.adId}: create attempt ${marker} has an unclear outcome; waiting for its callback`);
       const heard = state.earlyCreateCallbacks.filter((c) => c.marker === marker).map((c) => c.taskId);

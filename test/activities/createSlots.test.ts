@@ -11,6 +11,7 @@ function inActivity<R>(fn: () => Promise<R>, env = new MockActivityEnvironment(u
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+const noBeat = async () => undefined;
 
 test('at most `size` runs at once, and waiting runs start in the order they came', async () => {
   const slots = new Slots(2);
@@ -27,7 +28,7 @@ test('at most `size` runs at once, and waiting runs start in the order they came
           await tick();
           running -= 1;
           return i;
-        }),
+        }, noBeat),
       ),
     ),
   );
@@ -38,12 +39,12 @@ test('at most `size` runs at once, and waiting runs start in the order they came
 test('an activity cancelled while it waits leaves the queue, and a failed run still frees its slot', async () => {
   const slots = new Slots(1);
   let release!: () => void;
-  const holder = inActivity(() => slots.run(() => new Promise<void>((resolve) => (release = resolve))));
+  const holder = inActivity(() => slots.run(() => new Promise<void>((resolve) => (release = resolve)), noBeat));
   const cancelled = new MockActivityEnvironment(undefined, { logger: QUIET });
   let ranCancelled = false;
-  const waiting = inActivity(() => slots.run(async () => void (ranCancelled = true)), cancelled);
-  const failing = inActivity(() => slots.run(() => Promise.reject(new Error('boom'))));
-  const last = inActivity(() => slots.run(async () => 'last'));
+  const waiting = inActivity(() => slots.run(async () => void (ranCancelled = true), noBeat), cancelled);
+  const failing = inActivity(() => slots.run(() => Promise.reject(new Error('boom')), noBeat));
+  const last = inActivity(() => slots.run(async () => 'last', noBeat));
   await tick();
   cancelled.cancel();
   await assert.rejects(waiting);
@@ -52,4 +53,37 @@ test('an activity cancelled while it waits leaves the queue, and a failed run st
   await assert.rejects(failing, /boom/);
   assert.equal(await last, 'last');
   assert.equal(ranCancelled, false);
+});
+
+test('a waiting create beats one heartbeat at a time, and none is left in flight when its turn comes', async () => {
+  const slots = new Slots(1, 50);
+  let release!: () => void;
+  const holder = inActivity(() => slots.run(() => new Promise<void>((resolve) => (release = resolve)), noBeat));
+  const events: string[] = [];
+  let beats = 0;
+  // Each beat takes a while to be confirmed; the turn comes in the middle of the second one.
+  const slowBeat = async () => {
+    beats += 1;
+    events.push(`beat ${beats} sent`);
+    if (beats === 2) release();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    events.push(`beat ${beats} confirmed`);
+  };
+  const waiter = inActivity(() => slots.run(async () => void events.push('work'), slowBeat));
+  await holder;
+  await waiter;
+  assert.deepEqual(events, ['beat 1 sent', 'beat 1 confirmed', 'beat 2 sent', 'beat 2 confirmed', 'work']);
+});
+
+test('a waiting create whose heartbeat fails leaves the queue with that failure and runs nothing', async () => {
+  const slots = new Slots(1, 50);
+  let release!: () => void;
+  const holder = inActivity(() => slots.run(() => new Promise<void>((resolve) => (release = resolve)), noBeat));
+  let ran = false;
+  const waiter = inActivity(() => slots.run(async () => void (ran = true), () => Promise.reject(new Error('Temporal unreachable'))));
+  await assert.rejects(waiter, /Temporal unreachable/);
+  release();
+  await holder;
+  assert.equal(ran, false);
+  assert.equal(await inActivity(() => slots.run(async () => 'next', noBeat)), 'next', 'the slot is free again');
 });

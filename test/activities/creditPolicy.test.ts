@@ -23,6 +23,15 @@ const WORKFLOW = { workflowId: 'ad-policy-test', runId: 'run-1' };
 // Expected failures would flood the output; TEST_LOG_LEVEL=INFO shows them.
 const QUIET = new DefaultLogger((process.env.TEST_LOG_LEVEL as 'INFO' | undefined) ?? 'ERROR');
 
+/** Heartbeats the creates recorded through Temporal, with the simulator's create count at that moment. */
+const recorded: Array<{ details: unknown; createsBefore: number }> = [];
+let heartbeatTrouble: Error | undefined;
+let sim: ViduSimulator;
+async function recordHeartbeat(_taskToken: Uint8Array, details: unknown): Promise<void> {
+  if (heartbeatTrouble) throw heartbeatTrouble;
+  recorded.push({ details, createsBefore: sim.counters().apiCalls.create });
+}
+
 /** Runs an activity as attempt `n` of the same workflow. */
 function attempt<A extends unknown[], R>(n: number, fn: (...args: A) => Promise<R>, ...args: A): Promise<R> {
   return new MockActivityEnvironment({ attempt: n, workflowExecution: WORKFLOW }, { logger: QUIET }).run(fn, ...args) as Promise<R>;
@@ -30,7 +39,6 @@ function attempt<A extends unknown[], R>(n: number, fn: (...args: A) => Promise<
 
 
 describe('credit-spending activities', () => {
-  let sim: ViduSimulator;
   let vidu: ViduClient;
   let dir: string;
   let activities: AdActivities;
@@ -44,6 +52,7 @@ describe('credit-spending activities', () => {
     activities = createActivities({
       vidu,
       artifacts: new LocalArtifactStore(dir),
+      recordHeartbeat,
       rejectionBackoff: { initialMs: 10, maxMs: 40, tries: 4 },
       recordLookupMs: 1_500,
     });
@@ -57,7 +66,10 @@ describe('credit-spending activities', () => {
     await sim?.close();
     await rm(dir, { recursive: true, force: true });
   });
-  beforeEach(() => sim.setFaults({}));
+  beforeEach(() => {
+    sim.setFaults({});
+    heartbeatTrouble = undefined;
+  });
 
   it('reads the sub-records compactly, with the first composed video as the initial selection', () => {
     assert.equal(records.storyboards.length, 3);
@@ -76,6 +88,24 @@ describe('credit-spending activities', () => {
     assert.ok(created.taskId);
     assert.equal(after.apiCalls.create - before.apiCalls.create, 3);
     assert.equal(after.tasksCreated.ad - before.tasksCreated.ad, 1);
+  });
+
+  it('records its evidence through Temporal before the create request leaves', async () => {
+    recorded.length = 0;
+    const before = sim.counters().apiCalls.create;
+    await attempt(1, activities.createAdTask, { adId: 'evidence', images: ['https://example.com/a.png'], attemptMarker: 'marker-1' });
+    assert.deepEqual(recorded, [{ details: { attemptMarker: 'marker-1', callbacks: false }, createsBefore: before }]);
+    assert.equal(sim.counters().apiCalls.create, before + 1);
+  });
+
+  it('sends no create when Temporal cannot confirm its evidence, and asks to be tried again', async () => {
+    heartbeatTrouble = new Error('frontend unavailable');
+    const before = sim.counters().apiCalls.create;
+    const err = await failureOf(attempt(1, activities.createAdTask, { adId: 'no-evidence', images: ['https://example.com/a.png'], attemptMarker: 'marker-2' }));
+    assert.equal(err.type, FAILURE_TYPES.retryLater);
+    assert.equal(err.nonRetryable, false);
+    assert.match(err.message, /not sent.*frontend unavailable/);
+    assert.equal(sim.counters().apiCalls.create, before, 'nothing was sent');
   });
 
   it('fails a create whose answer was lost with a non-retryable ViduCreateOutcomeUnknown', async () => {
@@ -217,7 +247,7 @@ describe('credit-spending activities', () => {
     ] as const) {
       sim.setFaults({ http: [{ endpoint: 'create', error: { status: 429, code: 'TooManyRequests' } }] });
       const env = new MockActivityEnvironment({ attempt: 1, workflowExecution: WORKFLOW }, { logger: QUIET });
-      const slowBackoff = createActivities({ vidu, artifacts: new LocalArtifactStore(dir), rejectionBackoff: { initialMs: 5_000, maxMs: 5_000, tries: 3 } });
+      const slowBackoff = createActivities({ vidu, artifacts: new LocalArtifactStore(dir), recordHeartbeat, rejectionBackoff: { initialMs: 5_000, maxMs: 5_000, tries: 3 } });
       const before = sim.counters().tasksCreated.ad;
       const running = env.run(slowBackoff.createAdTask, { adId: 'interrupted', images: ['https://example.com/a.png'] });
       await new Promise((resolve) => setTimeout(resolve, 100));

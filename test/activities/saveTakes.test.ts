@@ -45,7 +45,7 @@ describe('saveTakes activity', () => {
     sim = await startViduSimulator({ timing: { queueMs: 10, processingMs: 60, progressSteps: 2 }, media: 'placeholder' });
     vidu = new ViduClient({ baseUrl: sim.url, apiKey: sim.apiKey, timeoutMs: 1_000 });
     dir = await mkdtemp(path.join(tmpdir(), 'ad-takes-'));
-    activities = createActivities({ vidu, artifacts: new LocalArtifactStore(dir), rejectionBackoff: { initialMs: 10, maxMs: 40, tries: 2 } });
+    activities = createActivities({ vidu, artifacts: new LocalArtifactStore(dir), recordHeartbeat: async () => undefined, rejectionBackoff: { initialMs: 10, maxMs: 40, tries: 2 } });
     mainTaskId = (await vidu.createAd({ images: ['https://example.com/a.png'], duration: 15 })).task_id;
     for (let i = 0; i < 200 && (await vidu.getCreations(mainTaskId)).state !== 'success'; i += 1) await new Promise((r) => setTimeout(r, 20));
     records = compactRecords(await vidu.getAdSubRecords(mainTaskId));
