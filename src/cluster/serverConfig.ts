@@ -89,7 +89,8 @@ export function serverConfig(input: ServerConfigInput, dynamicConfigFile: string
  * `workerPollCompleteOnShutdown` capability, on which the SDK (1.24) lets its
  * polls finish instead of dropping them client-side. Without it, a task the
  * server matched to a poll the worker had already abandoned is lost until its
- * timeout. The SDK reads the capability when a worker starts.
+ * timeout. The SDK reads the capability once per connection and namespace,
+ * when the first worker on it starts.
  */
 export const DYNAMIC_CONFIG: Record<string, unknown> = {
   'system.forceSearchAttributesCacheRefreshOnRead': [{ value: true, constraints: {} }],
