@@ -78,15 +78,25 @@ export function serverConfig(input: ServerConfigInput, dynamicConfigFile: string
 }
 
 /**
- * Dynamic settings, the same ones the dev server sets: a search attribute
- * registered by the start is usable by the very next workflow (instead of
- * after a cache refresh), and the persistence rate limits are raised to pay
- * for reading it fresh.
+ * Dynamic settings. The first three are the ones the dev server sets: a search
+ * attribute registered by the start is usable by the very next workflow
+ * (instead of after a cache refresh), and the persistence rate limits are
+ * raised to pay for reading it fresh.
+ *
+ * `frontend.enableCancelWorkerPollsOnShutdown` (server 1.32, off by default):
+ * a stopping worker's ShutdownWorker call makes the server cancel that
+ * worker's outstanding polls, and the namespace then advertises the
+ * `workerPollCompleteOnShutdown` capability, on which the SDK (1.24) lets its
+ * polls finish instead of dropping them client-side. Without it, a task the
+ * server matched to a poll the worker had already abandoned is lost until its
+ * timeout. The SDK reads the capability once per connection and namespace,
+ * when the first worker on it starts.
  */
 export const DYNAMIC_CONFIG: Record<string, unknown> = {
   'system.forceSearchAttributesCacheRefreshOnRead': [{ value: true, constraints: {} }],
   'frontend.persistenceMaxQPS': [{ value: 10_000, constraints: {} }],
   'history.persistenceMaxQPS': [{ value: 45_000, constraints: {} }],
+  'frontend.enableCancelWorkerPollsOnShutdown': [{ value: true, constraints: {} }],
 };
 
 /** Writes both files (again at every start, so a changed password or port list is always what the services read). */

@@ -32,6 +32,8 @@ export interface DevServerCommandOptions {
  * p99 at ~70 ms in a steady stream of signals; 200 brought it to ~23 ms
  * (BENCHMARKS.md, `npm run bench -- limits --transfer-poll-rps 20` to compare).
  */
+// Not here: `frontend.enableCancelWorkerPollsOnShutdown`, which the local cluster turns on
+// (src/cluster/serverConfig.ts). It came after server 1.29.1, the release CLI v1.5.1 embeds.
 export const DEV_DYNAMIC_CONFIG: Readonly<Record<string, number>> = { 'history.transferProcessorMaxPollRPS': 200 };
 
 /** Speed settings for a dev machine, with `dynamicConfig` values replacing the defaults above; the SDK's launcher (the download fallback) gets them too. */

@@ -13,15 +13,53 @@ export interface GoTool {
   module: string;
   /** The name `go install` gives the binary (the last path element of the package). */
   builtName: string;
-  /** The name it is kept under in .tools/bin (several tools build a binary called `server` or `sql`). */
+  /**
+   * The name it is kept under in .tools/bin, ending in the module's version: several tools build a
+   * binary called `server` or `sql`, and a build of an older version left there is then not reused.
+   */
   binary: string;
+  /**
+   * The Go toolchain `go install` runs with (GOTOOLCHAIN, for this build only), when the module's
+   * go.mod asks for a newer Go than the one installed: Go fetches that toolchain through the module
+   * proxy. Unset: whatever Go and GOTOOLCHAIN the environment has.
+   */
+  toolchain?: string;
 }
 
+/**
+ * Temporal server 1.32.x: 1.29.1 (the release the dev server CLI embeds) is affected by
+ * CVE-2025-14986 and CVE-2025-14987. v1.32.2's go.mod asks for go 1.26.10, hence its toolchain.
+ */
+const TEMPORAL_SERVER_VERSION = '1.32.2';
+const TEMPORAL_SERVER_TOOLCHAIN = 'go1.27.3';
+const VERSITYGW_VERSION = '1.8.0';
+
 export const GO_TOOLS = {
-  temporalServer: { module: 'go.temporal.io/server/cmd/server@v1.29.1', builtName: 'server', binary: 'temporal-server' },
-  temporalSqlTool: { module: 'go.temporal.io/server/cmd/tools/sql@v1.29.1', builtName: 'sql', binary: 'temporal-sql-tool' },
-  versitygw: { module: 'github.com/versity/versitygw/cmd/versitygw@v1.8.0', builtName: 'versitygw', binary: 'versitygw' },
+  temporalServer: {
+    module: `go.temporal.io/server/cmd/server@v${TEMPORAL_SERVER_VERSION}`,
+    builtName: 'server',
+    binary: `temporal-server-${TEMPORAL_SERVER_VERSION}`,
+    toolchain: TEMPORAL_SERVER_TOOLCHAIN,
+  },
+  temporalSqlTool: {
+    module: `go.temporal.io/server/cmd/tools/sql@v${TEMPORAL_SERVER_VERSION}`,
+    builtName: 'sql',
+    binary: `temporal-sql-tool-${TEMPORAL_SERVER_VERSION}`,
+    toolchain: TEMPORAL_SERVER_TOOLCHAIN,
+  },
+  versitygw: {
+    module: `github.com/versity/versitygw/cmd/versitygw@v${VERSITYGW_VERSION}`,
+    builtName: 'versitygw',
+    binary: `versitygw-${VERSITYGW_VERSION}`,
+  },
 } satisfies Record<string, GoTool>;
+
+/** The environment `go install` runs with: the build folder, and the tool's toolchain when it names one. */
+export function goInstallEnv(tool: GoTool, gobin: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, GOBIN: gobin };
+  if (tool.toolchain) env.GOTOOLCHAIN = tool.toolchain;
+  return env;
+}
 
 export function isExecutable(file: string): boolean {
   try {
@@ -52,15 +90,17 @@ export function ensureGoTool(tool: GoTool, log: (line: string) => void = (line) 
   // files in parallel processes may build the same tool at once (each in its own folder, then renamed
   // into place: a rename replaces whole, so the last one simply wins with an identical binary).
   const buildDir = path.join(binDir, `.build-${tool.binary}-${process.pid}`);
-  log(`Building ${tool.binary} with Go (${tool.module}) into .tools/bin; the first build takes a few minutes...`);
+  const toolchain = tool.toolchain ? ` and toolchain ${tool.toolchain}` : '';
+  log(`Building ${tool.binary} with Go (${tool.module}${toolchain}) into .tools/bin; the first build takes a few minutes...`);
   try {
     const result = spawnSync(go, ['install', tool.module], {
-      env: { ...process.env, GOBIN: buildDir },
+      env: goInstallEnv(tool, buildDir),
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     const built = path.join(buildDir, tool.builtName);
     if (result.status !== 0 || !isExecutable(built)) {
-      throw new Error(`building ${tool.module} failed (go install exit ${result.status ?? result.signal}); see the output above`);
+      const how = tool.toolchain ? ` with GOTOOLCHAIN=${tool.toolchain}, which Go fetches through its module proxy` : '';
+      throw new Error(`building ${tool.module}${how} failed (go install exit ${result.status ?? result.signal}); see the output above`);
     }
     renameSync(built, target);
   } finally {

@@ -53,6 +53,20 @@ function processesOf(dir: string): string[] {
     .filter((line) => line.includes(dir) && !/^\s*\d+\s+Z/.test(line));
 }
 
+/** Makes a deployment version current, retrying until the server has seen that version's worker poll. */
+async function setCurrentVersion(client: Client, deploymentName: string, buildId: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      await client.workflowService.setWorkerDeploymentCurrentVersion({ namespace: client.options.namespace, deploymentName, buildId, identity: 'local cluster test' });
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await sleep(200);
+    }
+  }
+}
+
 async function runToEnd(client: Client, taskQueue: string, workflowId: string, stage: string): Promise<string> {
   const handle = await client.workflow.start(waitForProceed, { taskQueue, workflowId, args: [stage] });
   await handle.signal(proceed, 'go');
@@ -77,6 +91,8 @@ test('the cluster config gives every service fixed loopback ports that fit the s
       assert.equal(config.services[service].rpc.bindOnIP, '127.0.0.1');
     }
     assert.equal(config.clusterMetadata.clusterInformation.active.rpcAddress, `127.0.0.1:${ports.services.frontend.grpc}`);
+    const dynamic = parse(await readFile(config.dynamicConfigClient.filepath, 'utf8'));
+    assert.deepEqual(dynamic['frontend.enableCancelWorkerPollsOnShutdown'], [{ value: true, constraints: {} }]);
 
     await writeFile(path.join(dir, 'state.json'), '{"version":1,"historyShards":0}');
     assert.throws(() => readClusterState(dir), /state\.json does not hold a cluster state \(historyShards: .*delete the folder/);
@@ -113,9 +129,16 @@ test('the local cluster runs PostgreSQL and four service processes, survives his
     assert.equal(sql(dir, cluster.postgres.port, 'temporal', 'SELECT count(*) FROM shards'), String(SHARDS));
     const tables = sql(dir, cluster.postgres.port, 'temporal', "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'");
     for (const table of ['cluster_membership', 'executions', 'history_node', 'shards']) assert.ok(tables.split(',').includes(table), tables);
+    // Server 1.32's schemas: temporal 1.19 (current_chasm_executions), visibility 1.14.
+    assert.equal(sql(dir, cluster.postgres.port, 'temporal', 'SELECT curr_version FROM schema_version'), '1.19');
+    assert.equal(sql(dir, cluster.postgres.port, 'temporal_visibility', 'SELECT curr_version FROM schema_version'), '1.14');
+    assert.ok(tables.split(',').includes('current_chasm_executions'), tables);
 
     const connection = await NativeConnection.connect({ address: cluster.frontendAddress });
     const client = new Client({ connection, namespace: cluster.namespace });
+    // The dynamic config reached the frontend: the namespace offers to complete a stopping worker's polls.
+    const { namespaceInfo } = await client.workflowService.describeNamespace({ namespace: cluster.namespace });
+    assert.equal(namespaceInfo?.capabilities?.workerPollCompleteOnShutdown, true, JSON.stringify(namespaceInfo?.capabilities));
     const taskQueue = `local-cluster-${process.pid}`;
     const worker = await Worker.create({
       connection,
@@ -163,6 +186,38 @@ test('the local cluster runs PostgreSQL and four service processes, survives his
       assert.equal(await runToEnd(client, taskQueue, `after-matching-${tag}`, 'after-matching'), 'after-matching:go');
       t.diagnostic(`first workflow after the matching restart: ${Date.now() - started} ms`);
     });
+
+    // Worker Deployment Versioning (the server's worker service runs the deployment's own workflows):
+    // a versioned worker made current runs the next workflow, whose history names its build.
+    const deploymentName = `local-cluster-${tag}`;
+    const versionedQueue = `${taskQueue}-versioned`;
+    const versioned = await Worker.create({
+      connection,
+      namespace: cluster.namespace,
+      taskQueue: versionedQueue,
+      workflowsPath: require.resolve('./localClusterWorkflow'),
+      workerDeploymentOptions: { useWorkerVersioning: true, version: { deploymentName, buildId: 'v1' }, defaultVersioningBehavior: 'AUTO_UPGRADE' },
+    });
+    const versionedRun = versioned.run();
+    try {
+      await setCurrentVersion(client, deploymentName, 'v1');
+      const handle = await client.workflow.start(waitForProceed, { taskQueue: versionedQueue, workflowId: `versioned-${tag}`, args: ['versioned'] });
+      await handle.signal(proceed, 'go');
+      assert.equal(await handle.result(), 'versioned:go');
+      const builds = ((await handle.fetchHistory()).events ?? []).flatMap((e) => {
+        const completed = e.workflowTaskCompletedEventAttributes;
+        return completed ? [`${completed.deploymentVersion?.deploymentName}/${completed.deploymentVersion?.buildId}`] : [];
+      });
+      assert.ok(builds.length > 0 && builds.every((b) => b === `${deploymentName}/v1`), builds.join(', '));
+    } finally {
+      // With the polls completed by the server, the worker's shutdown waits on the server's cancel: it must not hang on a long poll.
+      started = Date.now();
+      versioned.shutdown();
+      await versionedRun;
+    }
+    const shutdownMs = Date.now() - started;
+    t.diagnostic(`versioned worker shut down in ${shutdownMs} ms`);
+    assert.ok(shutdownMs < 15_000, `worker shutdown took ${shutdownMs} ms`);
     await connection.close();
     assert.ok(Number(sql(dir, cluster.postgres.port, 'temporal', 'SELECT count(*) FROM executions')) >= 4);
 

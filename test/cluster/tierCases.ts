@@ -118,7 +118,7 @@ describe(`cluster tier: ${TIER.ads} ads per case on the ${kind}`, { timeout: 60 
     console.log(
       `  ${running} activities running at the two SIGTERMs; ${check.attemptsByStoppedWorkers} activity attempts in the stopped workers' logs (over their lives), ${check.problems.length} past their worker's exit` +
         (check.lostInTransit.length
-          ? `\n  ${check.lostInTransit.length} activity tasks handed to a stopping worker's poll and lost before they started (Temporal 1.29's poll-shutdown race), retried after their heartbeat timeout: ${check.lostInTransit.slice(0, 3).join('; ')}`
+          ? `\n  ${check.lostInTransit.length} activity tasks handed to a stopping worker's poll and lost before they started (the poll-shutdown race of a server that does not cancel a stopping worker's polls), retried after their heartbeat timeout: ${check.lostInTransit.slice(0, 3).join('; ')}`
           : ''),
     );
     assert.ok(check.attemptsByStoppedWorkers > 0, 'the stopped workers ran activities of this batch');
