@@ -7,7 +7,7 @@
 # tsx, a production dependency) and that prebuilt bundle.
 #   docker build -t vidu-ad-orchestrator .
 #   docker run --rm vidu-ad-orchestrator --help
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app

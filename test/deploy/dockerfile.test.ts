@@ -14,6 +14,7 @@ import { dockerfileStages, envOf, execForm, type Stage } from './dockerfileText'
 const stages = dockerfileStages(readFileSync(path.join(PROJECT_ROOT, 'Dockerfile'), 'utf8'));
 const finalStage = stages.at(-1)!;
 const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+  engines: { node: string };
   scripts: Record<string, string>;
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
@@ -44,9 +45,10 @@ function sourceFiles(dir: string): string[] {
 }
 
 describe('Dockerfile', () => {
-  it('builds in stages from node:20-bookworm-slim', () => {
+  it('builds in stages from node:24-bookworm-slim, the Node line package.json names as shipped', () => {
     assert.ok(stages.length >= 2, `several stages (found ${stages.length})`);
-    for (const stage of stages) assert.match(stage.image, /^node:20[.\d]*-bookworm-slim(@sha256:[0-9a-f]{64})?$/, `stage ${stage.name} is on node 20, bookworm-slim`);
+    for (const stage of stages) assert.match(stage.image, /^node:24[.\d]*-bookworm-slim(@sha256:[0-9a-f]{64})?$/, `stage ${stage.name} is on node 24, bookworm-slim`);
+    assert.match(pkg.engines.node, /(^|\|\|)\s*\^24\b/, `engines.node (${pkg.engines.node}) includes Node 24`);
   });
 
   it('bundles the workflow in the build stage, with every dependency installed', () => {
