@@ -143,6 +143,8 @@ describe('the production build, run as the image runs it', { timeout: 240_000 },
     }
     await until('the worker to poll its task queue', async () => healthcheck('worker', settings).status === 0, 60_000);
     const bundle = path.join(app, 'dist', 'workflow-bundle.js');
+    // The line may reach this process after Temporal already lists the poller.
+    await until('the worker to say which workflow code it runs', async () => worker.output().includes('"workflowCode"'), 10_000).catch(() => undefined);
     assert.ok(worker.output().includes(`prebuilt workflow bundle ${bundle}`), `the worker runs the bundle beside it:\n${worker.output().slice(0, 2000)}`);
     assert.doesNotMatch(worker.output(), /WARNING: older than/, 'no sources next to the build, so nothing to call stale');
 
