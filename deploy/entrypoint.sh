@@ -2,9 +2,10 @@
 # The container's entry point: `docker run <image> <command> [args...]` runs one
 # of the project's entry points. Each command is the npm script of the same
 # name (package.json "scripts"; test/deploy/dockerfile.test.ts keeps the two in
-# step), run as `node --import tsx <file>` rather than through npm and the tsx
-# CLI, so the entry point itself is the process that gets SIGTERM from
-# `docker stop` and drains before it exits.
+# step), run compiled, as `node dist/<file>.js` (`npm run build` made it from
+# <file>.ts in the image's build stage; the image holds no tsx or TypeScript),
+# rather than through npm, so the entry point itself is the process that gets
+# SIGTERM from `docker stop` and drains before it exits.
 set -eu
 
 usage() {
@@ -45,4 +46,4 @@ shift
 # (deploy/healthcheck.ts); a read-only file system only loses that hint.
 printf '%s\n' "$command" "$@" >/tmp/container-command 2>/dev/null || true
 
-exec node --import tsx "$entry" "$@"
+exec node "dist/${entry%.ts}.js" "$@"

@@ -16,6 +16,7 @@ import { serveMetrics } from './metrics/metricsServer';
 import { bindAddress, installTemporalRuntime } from './metrics/temporalRuntime';
 import { createWorkerMetrics } from './metrics/workerMetrics';
 import { connectWorker } from './temporal/connection';
+import { PROJECT_ROOT } from './temporal/projectRoot';
 import { WORKFLOWS_PATH, WORKFLOW_INTERCEPTOR_MODULES } from './temporal/workflowCode';
 import { describeTracing, startTracing, type Tracing } from './tracing';
 import { ViduClient } from './vidu/viduClient';
@@ -139,11 +140,16 @@ export function chooseWorkflowCode(configuredPath: string | undefined, defaultPa
   return { description: `workflow code bundled at start (no ${defaultPath}; \`npm run build\` makes one)` };
 }
 
-/** A workflow source file changed after the bundle in dist/ was built: in development that bundle is out of date. */
+/**
+ * A workflow source file changed after the bundle in dist/ was built: in
+ * development that bundle is out of date. It looks at the TypeScript sources
+ * in the project's src/workflows, not next to this file, so the compiled worker
+ * (dist/src/worker.js) checks them too; the image holds no sources, so nothing to check there.
+ */
 function newerWorkflowSource(bundleMtimeMs: number): string | undefined {
-  const dir = path.join(__dirname, 'workflows');
+  const dir = path.join(PROJECT_ROOT, 'src', 'workflows');
   if (!existsSync(dir)) return undefined;
-  const newer = readdirSync(dir).find((name) => statSync(path.join(dir, name)).mtimeMs > bundleMtimeMs);
+  const newer = readdirSync(dir).find((name) => name.endsWith('.ts') && statSync(path.join(dir, name)).mtimeMs > bundleMtimeMs);
   return newer && path.join('src', 'workflows', newer);
 }
 

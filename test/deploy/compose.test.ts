@@ -102,7 +102,7 @@ describe('docker-compose.yml', () => {
     }
     assert.match(service('postgresql').healthcheck!.test!.join(' '), /pg_isready/);
     for (const name of ['receiver', 'api', 'worker']) {
-      assert.deepEqual(service(name).healthcheck!.test!.slice(-2), ['deploy/healthcheck.ts', name], `${name} checks itself as ${name}`);
+      assert.deepEqual(service(name).healthcheck!.test!, ['CMD', 'node', 'dist/deploy/healthcheck.js', name], `${name} checks itself as ${name}, with the compiled health check`);
     }
   });
 
