@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
+import { isRole, ROLES, type ApiKey } from './api/permissions';
 import type { S3StoreSettings } from './artifacts/s3ArtifactStore';
 import { PROJECT_ROOT } from './temporal/projectRoot';
 import { DEFAULT_TASK_QUEUE } from './workflows/messages';
@@ -130,8 +131,12 @@ export interface AppConfig {
   temporalCliPath: string | undefined;
   /** How long a dev server started by this project may take to answer before the start fails. */
   temporalStartTimeoutMs: number;
-  /** The HTTP API and review console (`npm run api`). `tokens` is empty until API_TOKENS is set. */
-  api: { host: string; port: number; tokens: string[]; trustProxy: boolean };
+  /**
+   * The HTTP API and review console (`npm run api`). `keys` holds the named keys of API_KEYS and
+   * API_KEYS_FILE, then the bare tokens of API_TOKENS as admin keys `token-1`, `token-2`, ...; it is
+   * empty until one of them is set. `caps` are the server's credit caps (unset: no cap).
+   */
+  api: { host: string; port: number; keys: ApiKey[]; trustProxy: boolean; caps: ApiCreditCaps };
   /**
    * Completion webhooks (the worker sends them). `signingSecret` is a Standard
    * Webhooks secret, "whsec_" then base64 of at least 24 bytes; undefined when
@@ -277,7 +282,16 @@ export interface WorkerDeploymentConfig {
 }
 
 const API_TOKEN_PATTERN = /^[\x21-\x7e]{16,256}$/;
+const API_TOKEN_RULE = '16-256 printable characters without spaces or commas';
+const API_KEY_NAME_PATTERN = /^[\w.-]{1,64}$/;
+const API_KEY_RULE = `must be <name>:<role>:<token>: a name of 1-64 letters, digits, "-", "_" or ".", a role (${ROLES.join(', ')}) and a token of ${API_TOKEN_RULE}`;
 const WEBHOOK_SECRET_PATTERN = /^whsec_[A-Za-z0-9+/]{32,}={0,2}$/;
+
+/** The server's credit caps (API_MAX_CREDITS_PER_AD, API_MAX_CREDITS_PER_CAMPAIGN); undefined: no cap. */
+export interface ApiCreditCaps {
+  perAd?: number;
+  perCampaign?: number;
+}
 
 function apiTokens(env: Env): string[] {
   const raw = text(env, 'API_TOKENS');
@@ -285,10 +299,78 @@ function apiTokens(env: Env): string[] {
   const tokens = raw.split(',').map((t) => t.trim());
   tokens.forEach((token, index) => {
     if (!API_TOKEN_PATTERN.test(token)) {
-      throw new ConfigError('API_TOKENS', `token ${index + 1} must be 16-256 printable characters without spaces or commas`);
+      throw new ConfigError('API_TOKENS', `token ${index + 1} must be ${API_TOKEN_RULE}`);
     }
   });
   return tokens;
+}
+
+/**
+ * One `<name>:<role>:<token>` entry; `where` names it in a refusal ("entry 2", "line 5").
+ * The token may hold ":" (only the first two separate); a refusal never shows it.
+ */
+function apiKeyEntry(setting: string, where: string, entry: string): ApiKey {
+  const first = entry.indexOf(':');
+  const second = first < 0 ? -1 : entry.indexOf(':', first + 1);
+  if (second < 0) throw new ConfigError(setting, `${where} ${API_KEY_RULE}`);
+  const name = entry.slice(0, first);
+  const role = entry.slice(first + 1, second);
+  const token = entry.slice(second + 1);
+  if (!API_KEY_NAME_PATTERN.test(name)) throw new ConfigError(setting, `${where}: the name must be 1-64 letters, digits, "-", "_" or "." (${API_KEY_RULE})`);
+  if (!isRole(role)) throw new ConfigError(setting, `${where} (key "${name}"): the role must be one of ${ROLES.join(', ')}`);
+  if (!API_TOKEN_PATTERN.test(token)) throw new ConfigError(setting, `${where} (key "${name}"): the token must be ${API_TOKEN_RULE}`);
+  return { name, role, token };
+}
+
+/** API_KEYS: comma-separated entries. */
+function apiKeysFromList(env: Env): ApiKey[] {
+  const raw = text(env, 'API_KEYS');
+  if (raw === undefined) return [];
+  return raw.split(',').map((entry, index) => apiKeyEntry('API_KEYS', `entry ${index + 1}`, entry.trim()));
+}
+
+/** API_KEYS_FILE: one entry a line; blank lines and lines starting with "#" are skipped. */
+function apiKeysFromFile(env: Env): ApiKey[] {
+  const file = text(env, 'API_KEYS_FILE');
+  if (file === undefined) return [];
+  let content: string;
+  try {
+    content = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError('API_KEYS_FILE', `cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const keys: ApiKey[] = [];
+  content.split(/\r?\n/).forEach((line, index) => {
+    const entry = line.trim();
+    if (entry === '' || entry.startsWith('#')) return;
+    keys.push(apiKeyEntry('API_KEYS_FILE', `line ${index + 1}`, entry));
+  });
+  return keys;
+}
+
+/**
+ * Every API key: API_KEYS, then API_KEYS_FILE, then API_TOKENS's bare tokens as admin keys
+ * `token-<n>` (the older form). Two keys may share neither a name nor a token.
+ */
+function apiKeys(env: Env, problems: Problems): ApiKey[] {
+  const keys = [
+    ...problems.read([], () => apiKeysFromList(env)),
+    ...problems.read([], () => apiKeysFromFile(env)),
+    ...problems.read([], () => apiTokens(env)).map((token, index): ApiKey => ({ name: `token-${index + 1}`, role: 'admin', token })),
+  ];
+  const names = new Set<string>();
+  const tokens = new Set<string>();
+  for (const key of keys) {
+    if (names.has(key.name)) problems.add(new ConfigError('API_KEYS', `the name "${key.name}" is given to two keys; each key needs its own name`));
+    else if (tokens.has(key.token)) problems.add(new ConfigError('API_KEYS', `key "${key.name}" has the same token as an earlier key; each key needs its own token`));
+    names.add(key.name);
+    tokens.add(key.token);
+  }
+  return keys;
+}
+
+function optionalCap(env: Env, name: string): number | undefined {
+  return text(env, name) === undefined ? undefined : integer(env, name, 0, 1, 100_000_000);
 }
 
 function webhookSecret(env: Env, name: string): string | undefined {
@@ -413,8 +495,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     api: {
       host: text(env, 'API_HOST') ?? '0.0.0.0',
       port: read(8090, () => integer(env, 'API_PORT', 8090, 0, 65535)),
-      tokens: read([], () => apiTokens(env)),
+      keys: apiKeys(env, problems),
       trustProxy: read(false, () => flag(env, 'API_TRUST_PROXY')),
+      caps: {
+        perAd: read(undefined, () => optionalCap(env, 'API_MAX_CREDITS_PER_AD')),
+        perCampaign: read(undefined, () => optionalCap(env, 'API_MAX_CREDITS_PER_CAMPAIGN')),
+      },
     },
     notify: {
       signingSecret: read(undefined, () => webhookSecret(env, 'NOTIFY_SIGNING_SECRET')),
@@ -451,11 +537,11 @@ export function requireViduApiKey(config: AppConfig): string {
   return config.vidu.apiKey;
 }
 
-export function requireApiTokens(config: AppConfig): string[] {
-  if (config.api.tokens.length === 0) {
-    throw new ConfigError('API_TOKENS', 'is missing: set one or more bearer tokens, comma-separated (16-256 characters each)');
+export function requireApiKeys(config: AppConfig): ApiKey[] {
+  if (config.api.keys.length === 0) {
+    throw new ConfigError('API_KEYS', 'is missing: set one or more keys <name>:<role>:<token>, comma-separated (or API_KEYS_FILE, or the older API_TOKENS)');
   }
-  return config.api.tokens;
+  return config.api.keys;
 }
 
 /** The optional settings file of the service entry points, in the current directory. */

@@ -6,7 +6,7 @@
 //   const campaign = await startCampaign(client, { campaignId, images, prompt, variants }, { taskQueue, artifacts });
 //   await campaign.approve({ requestId: 'job-42-approve' }); // every ad of the campaign in review
 export { startAd, type StartAdOptions } from './starter/startAd';
-export { getAdHandle, type AdHandle } from './starter/adHandle';
+export { getAdHandle, type AdHandle, type AdHandleOptions } from './starter/adHandle';
 export { retryAd, type RetryAdOptions, type RetriedAd } from './starter/retryAd';
 export { type StartAdRequest, AD_ID_PATTERN } from './starter/adRequest';
 export { AdInputError, AdNotFoundError, AdRequestRejectedError, AdRetryRefusedError, type InputIssue, type RetryRefusal } from './starter/errors';

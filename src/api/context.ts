@@ -2,6 +2,7 @@
 // files are, and the status feed behind the event streams.
 import type { Client } from '@temporalio/client';
 import type { ArtifactStore } from '../artifacts/artifactStore';
+import type { CreditCaps } from './creditCaps';
 import type { StatusReader } from './statusReader';
 import type { StatusFeed } from './statusFeed';
 
@@ -18,4 +19,6 @@ export interface ApiContext {
   read<T>(fn: () => Promise<T>): Promise<T>;
   /** Closers of the open event streams, ended when the server closes. */
   streams: Set<() => void>;
+  /** The server's credit caps; a missing one is no cap. */
+  caps: CreditCaps;
 }

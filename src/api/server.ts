@@ -6,19 +6,23 @@
 import fastifyMultipart from '@fastify/multipart';
 import fastifySwagger from '@fastify/swagger';
 import type { Client } from '@temporalio/client';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, type FastifyPluginCallback, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, type FastifyPluginCallback, type FastifyRequest, type RouteOptions } from 'fastify';
+import { z } from 'zod';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ArtifactStore } from '../artifacts/artifactStore';
-import { createTokenChecker, isAuthenticated, requireToken, SESSION_COOKIE } from './auth';
+import { createTokenChecker, isAuthenticated, keysFromTokens, requestToken, requirePermission, requireToken, SESSION_COOKIE, type SignedInKey } from './auth';
 import type { ApiContext } from './context';
+import type { CreditCaps } from './creditCaps';
 import { refuseCrossSiteCookieRequests } from './crossSiteCheck';
 import { ApiError, errorBody, handleError } from './errors';
+import { ErrorBodySchema } from './schemas';
 import { MULTIPART_LIMITS } from './multipartAd';
 import { registerApiMetrics } from './metrics';
 import { adRoutes } from './routes/ads';
 import { campaignRoutes } from './routes/campaigns';
 import { eventRoutes } from './routes/events';
 import { mediaRoutes } from './routes/media';
+import { identityOf, PERMISSIONS, ROLES, routePermission, type ApiKey } from './permissions';
 import { operatorRequestRoutes } from './routes/operatorRequests';
 import { sessionRoutes } from './routes/session';
 import { createStatusReader } from './statusReader';
@@ -37,8 +41,12 @@ export interface ApiServerDeps {
   client: Client;
   taskQueue: string;
   artifacts: ArtifactStore;
-  /** The accepted bearer tokens (API_TOKENS); at least one. */
-  tokens: readonly string[];
+  /** The API keys (name, role, token); with `tokens`, at least one in all. */
+  keys?: readonly ApiKey[];
+  /** Bare bearer tokens (the older API_TOKENS form): admin keys named token-1, token-2, ... */
+  tokens?: readonly string[];
+  /** The server's credit caps (API_MAX_CREDITS_PER_AD, API_MAX_CREDITS_PER_CAMPAIGN); none by default. */
+  caps?: CreditCaps;
   /** true for fastify's own JSON logger, or a pino-style logger; off by default. */
   logger?: boolean | FastifyBaseLogger;
   plugins?: ExtraPlugin[];
@@ -61,13 +69,15 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** True when the request carries a valid token (header or session cookie); for plugins such as the console. */
     isAuthenticated(request: FastifyRequest): boolean;
+    /** The key whose token the request carries (header or session cookie), or undefined. */
+    keyOf(request: FastifyRequest): SignedInKey | undefined;
     /** The pollers behind the event streams (how many ads are followed, for tests and metrics). */
     statusFeed: StatusFeed;
   }
 }
 
 export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstance> {
-  const checker = createTokenChecker(deps.tokens);
+  const checker = createTokenChecker([...(deps.keys ?? []), ...keysFromTokens(deps.tokens ?? [])]);
   const logging = typeof deps.logger === 'object' ? { loggerInstance: deps.logger } : { logger: deps.logger ?? false };
   const app = Fastify({ ...logging, trustProxy: deps.trustProxy ?? false }).withTypeProvider<ZodTypeProvider>();
   registerApiMetrics(app);
@@ -84,6 +94,8 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
     void parseJson(request, body.toString(), done);
   });
   app.decorate('isAuthenticated', (request: FastifyRequest) => isAuthenticated(checker, request));
+  app.decorate('keyOf', (request: FastifyRequest) => checker.identify(requestToken(request)));
+  app.addHook('onResponse', async (request, reply) => logChange(request, reply.statusCode));
 
   const readTimeoutMs = deps.temporalReadTimeoutMs ?? 10_000;
   const read = <T>(fn: () => Promise<T>): Promise<T> => deps.client.withDeadline(Date.now() + readTimeoutMs, fn);
@@ -103,6 +115,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
     heartbeatMs: deps.heartbeatMs ?? 15_000,
     read,
     streams: new Set(),
+    caps: deps.caps ?? {},
   };
   app.addHook('preClose', async () => {
     for (const close of [...ctx.streams]) close();
@@ -128,10 +141,15 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(sessionRoutes(checker));
-  // Every other /v1 route sits behind the token check, in one encapsulated scope.
+  // Every other /v1 route sits behind the token check and the permission table, in one encapsulated scope.
   await app.register(async (v1) => {
+    v1.addHook('onRoute', checkRoutePermission);
     v1.addHook('onRequest', requireToken(checker));
     v1.addHook('onRequest', refuseCrossSiteCookieRequests);
+    v1.addHook('onRequest', requirePermission);
+    v1.get('/v1/me', { schema: { summary: 'The key this request signed in with: its name, role and permissions (never the token)', response: { 200: MeSchema, 401: ErrorBodySchema } } }, async (request) =>
+      identityOf(request.apiKey!),
+    );
     await v1.register(adRoutes(ctx));
     await v1.register(operatorRequestRoutes(ctx));
     await v1.register(campaignRoutes(ctx));
@@ -143,6 +161,60 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
     else await app.register(extra.plugin, extra.options ?? {});
   }
   return app;
+}
+
+const MeSchema = z.object({ name: z.string(), role: z.enum(ROLES), permissions: z.array(z.enum(PERMISSIONS)) });
+
+/**
+ * An onRoute hook of the /v1 scope: every route must have its line in the permission table (a
+ * route without one would be refused to everyone, so it is a mistake to find at start-up), and
+ * its OpenAPI answers declare the 403 a key without that permission gets.
+ */
+function checkRoutePermission(route: RouteOptions): void {
+  const methods = Array.isArray(route.method) ? route.method : [route.method];
+  for (const method of methods) {
+    const permission = routePermission(method, route.url);
+    if (permission === undefined) throw new Error(`${method} ${route.url} has no line in the permission table (src/api/permissions.ts)`);
+    if (permission === 'signed-in') continue;
+    const schema = (route.schema ??= {}) as { response?: Record<string | number, unknown> };
+    schema.response = { ...schema.response, 403: ErrorBodySchema };
+  }
+}
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The id a request names, from its path or (starting one) its body; bounded, never the body itself. */
+function namedId(request: FastifyRequest, field: 'adId' | 'campaignId'): string | undefined {
+  const fromParams = (request.params as Record<string, unknown> | undefined)?.[field];
+  const fromBody = request.body !== null && typeof request.body === 'object' ? (request.body as Record<string, unknown>)[field] : undefined;
+  const id = typeof fromParams === 'string' ? fromParams : fromBody;
+  return typeof id === 'string' ? id.slice(0, 128) : undefined;
+}
+
+/**
+ * One JSON log line for every request under /v1 that may change something (any method but GET,
+ * HEAD and OPTIONS), whatever its outcome: the key's name and role (none when the token was not
+ * valid), the route, the ad or campaign it names and the status code. Never the token or the body.
+ */
+function logChange(request: FastifyRequest, statusCode: number): void {
+  const url = request.routeOptions.url ?? request.url.split('?')[0]!;
+  if (READ_METHODS.has(request.method) || !url.startsWith('/v1/')) return;
+  const key = request.apiKey;
+  const adId = namedId(request, 'adId');
+  const campaignId = namedId(request, 'campaignId');
+  request.log.info(
+    {
+      audit: {
+        key: key?.name ?? null,
+        role: key?.role ?? null,
+        route: `${request.method} ${url}`,
+        ...(adId !== undefined && { adId }),
+        ...(campaignId !== undefined && { campaignId }),
+        statusCode,
+      },
+    },
+    `${key ? `key "${key.name}"` : 'no valid key'}: ${request.method} ${url} answered ${statusCode}`,
+  );
 }
 
 export interface ApiServerOptions extends ApiServerDeps {

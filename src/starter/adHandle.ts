@@ -22,6 +22,7 @@ import {
   requestEditSignal,
   selectTakeSignal,
   selectTakeUpdate,
+  senderOf,
   statusQuery,
   workflowIdForAd,
   type AdFilmResult,
@@ -119,8 +120,18 @@ async function retryLostUpdate<T>(send: () => Promise<T>): Promise<T> {
   }
 }
 
-export function getAdHandle(client: Client, adId: string): AdHandle {
+export interface AdHandleOptions {
+  /**
+   * Who sends this handle's requests, recorded as `by` in the status's `requests` (a request's
+   * own `by` wins). Default: "starter". The HTTP API passes the key's name, the admin tool its `--as`.
+   */
+  by?: string;
+}
+
+export function getAdHandle(client: Client, adId: string, options: AdHandleOptions = {}): AdHandle {
   const workflowId = workflowIdForAd(adId);
+  const by = senderOf(options.by) ?? 'starter';
+  const sender = <Req extends OperatorRequest>(request: Req): Req => ({ ...request, by: senderOf(request.by) ?? by });
   const workflow = client.workflow.getHandle(workflowId);
   const guard = async <T>(call: () => Promise<T>): Promise<T> => {
     try {
@@ -132,12 +143,12 @@ export function getAdHandle(client: Client, adId: string): AdHandle {
   // The id is fixed before the first RPC, so the SDK's own retries and a caller's repeat carry the same one.
   const update = async <Ret, Req extends OperatorRequest>(definition: UpdateDefinition<Ret, [Req]>, request: Req, knownId?: string): Promise<Ret> => {
     const requestId = knownId ?? requestIdFor(request.requestId);
-    const send = () => workflow.executeUpdate(definition, { args: [{ ...request, requestId }], updateId: requestId });
+    const send = () => workflow.executeUpdate(definition, { args: [{ ...sender(request), requestId }], updateId: requestId });
     return guard(() => retryLostUpdate(send));
   };
   const signal = async <Req extends OperatorRequest>(definition: SignalDefinition<[Req]>, request: Req): Promise<string> => {
     const requestId = requestIdFor(request.requestId);
-    await guard(() => workflow.signal(definition, { ...request, requestId }));
+    await guard(() => workflow.signal(definition, { ...sender(request), requestId }));
     return requestId;
   };
 

@@ -15,7 +15,7 @@ import { REQUEST_ID_RULE } from './requestIds';
  * `resumeFromTaskId` and `continued` are not the caller's: `retryAd` and the
  * workflow set them.
  */
-export type StartAdRequest = Omit<AdFilmInput, 'resumeFromTaskId' | 'continued'>;
+export type StartAdRequest = Omit<AdFilmInput, 'resumeFromTaskId' | 'continued' | 'startedBy'>;
 
 export const AD_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
 const REVIEW_OUTCOMES = ['compose-selected', 'keep-first-video', 'fail'];
@@ -47,6 +47,7 @@ const KNOWN_FIELDS = new Set([
 const NOT_THE_CALLERS = new Map<string, string>([
   ['resumeFromTaskId', 'is set only by retryAd, which resumes a failed ad from its Vidu task; start a new ad without it'],
   ['continued', 'is set only by the workflow when it continues as new; leave it unset'],
+  ['startedBy', "is set by the starter from its `by` option (the API: the key's name); leave it unset"],
 ]);
 /** The optional whole-number fields bounded by INPUT_LIMITS under the same name. */
 export const BOUNDED_FIELDS = ['taskDeadlineMs', 'queueDeadlineMs', 'outageBudgetMs', 'createAdoptWindowMs', 'heartbeatTimeoutMs', 'continueAsNewAfterEvents'] as const;

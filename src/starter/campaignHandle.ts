@@ -15,8 +15,8 @@ import {
   type CampaignResult,
   type CampaignStatus,
 } from '../workflows/campaignMessages';
-import type { OperatorRequest } from '../workflows/messages';
-import { innermostMessage } from './adHandle';
+import { senderOf, type OperatorRequest } from '../workflows/messages';
+import { innermostMessage, type AdHandleOptions } from './adHandle';
 import { AdNotFoundError, AdRequestRejectedError } from './errors';
 import { requestIdFor } from './requestIds';
 
@@ -45,13 +45,16 @@ function translate(campaignId: string, err: unknown): never {
   throw err;
 }
 
-export function getCampaignHandle(client: Client, campaignId: string): CampaignHandle {
+export function getCampaignHandle(client: Client, campaignId: string, options: AdHandleOptions = {}): CampaignHandle {
   const workflowId = workflowIdForCampaign(campaignId);
   const workflow = client.workflow.getHandle(workflowId);
+  const by = senderOf(options.by) ?? 'starter';
   const send = async <T extends OperatorRequest>(update: typeof campaignApproveUpdate | typeof campaignEditUpdate | typeof campaignCancelUpdate, request: T) => {
     const requestId = requestIdFor(request.requestId);
+    // Each ad the request reaches records the same `by`.
+    const args = { ...request, by: senderOf(request.by) ?? by, requestId };
     try {
-      return await workflow.executeUpdate(update as typeof campaignEditUpdate, { args: [{ ...request, requestId } as unknown as CampaignEditInput], updateId: requestId });
+      return await workflow.executeUpdate(update as typeof campaignEditUpdate, { args: [args as unknown as CampaignEditInput], updateId: requestId });
     } catch (err) {
       return translate(campaignId, err);
     }

@@ -6,7 +6,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ViduValidationError } from '../vidu/errors';
 import { validateCreateAdRequest } from '../vidu/requestValidation';
 import { AD_ID, AD_STAGE } from '../workflows/searchAttributes';
-import { AD_WORKFLOW_TYPE, workflowIdForAd, type AdFilmInput } from '../workflows/messages';
+import { AD_WORKFLOW_TYPE, senderOf, workflowIdForAd, type AdFilmInput } from '../workflows/messages';
 import { adStaticDetails, adStaticSummary } from '../workflows/summaries';
 import { getAdHandle, type AdHandle } from './adHandle';
 import { adRequestIssues, type StartAdRequest } from './adRequest';
@@ -21,7 +21,15 @@ export interface StartAdOptions {
   allowLocalFiles?: boolean;
   /** Base for relative file paths. Default: the current directory. */
   baseDir?: string;
+  /**
+   * Who starts the ad, shown as the status's `startedBy` (and as `by` of the requests the
+   * returned handle sends). Default: "starter". The HTTP API passes the key's name.
+   */
+  by?: string;
 }
+
+/** Who a starter call speaks for when the caller names no one. */
+export const DEFAULT_STARTER_LABEL = 'starter';
 
 // Vidu's field names back to the request's, so an issue names what the caller wrote.
 const FIELD_NAMES: Record<string, string> = { aspect_ratio: 'aspectRatio', '(body)': 'images', '(request)': '(request)' };
@@ -71,7 +79,8 @@ export async function startAd(client: Client, request: StartAdRequest, options: 
   }
   if (issues.length > 0) throw new AdInputError(issues);
 
-  const input: AdFilmInput = { ...request, images: await storeImages(loaded as LoadedImage[], options.artifacts) };
+  const startedBy = senderOf(options.by) ?? DEFAULT_STARTER_LABEL;
+  const input: AdFilmInput = { ...request, images: await storeImages(loaded as LoadedImage[], options.artifacts), startedBy };
   try {
     await client.workflow.start(AD_WORKFLOW_TYPE, {
       workflowId: workflowIdForAd(request.adId),
@@ -91,5 +100,5 @@ export async function startAd(client: Client, request: StartAdRequest, options: 
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
-  return getAdHandle(client, request.adId);
+  return getAdHandle(client, request.adId, { by: startedBy });
 }

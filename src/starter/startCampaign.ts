@@ -10,7 +10,8 @@ import { campaignInputProblems, expandVariants } from '../workflows/campaignVari
 import { getCampaignHandle, type CampaignHandle } from './campaignHandle';
 import { AdInputError, type InputIssue } from './errors';
 import { loadImages, storeImages, type LoadedImage } from './images';
-import type { StartAdOptions } from './startAd';
+import { DEFAULT_STARTER_LABEL, type StartAdOptions } from './startAd';
+import { senderOf } from '../workflows/messages';
 
 export type StartCampaignOptions = StartAdOptions;
 
@@ -36,7 +37,8 @@ async function storedImages(field: string, images: unknown, options: StartCampai
  */
 export async function startCampaign(client: Client, brief: CampaignInput, options: StartCampaignOptions): Promise<CampaignHandle> {
   const issues: InputIssue[] = [];
-  const input: CampaignInput = { ...brief };
+  const startedBy = senderOf(options.by) ?? DEFAULT_STARTER_LABEL;
+  const input: CampaignInput = { ...brief, startedBy };
   delete input.continued;
   if (brief?.images !== undefined) input.images = (await storedImages('images', brief.images, options, issues)) ?? brief.images;
   if (Array.isArray(brief?.products)) {
@@ -60,5 +62,5 @@ export async function startCampaign(client: Client, brief: CampaignInput, option
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
-  return getCampaignHandle(client, input.campaignId);
+  return getCampaignHandle(client, input.campaignId, { by: startedBy });
 }

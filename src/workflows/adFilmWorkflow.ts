@@ -123,7 +123,8 @@ class AdFilmRun {
   private installHandlers(): void {
     const inbox = new CallbackInbox(this.state, this.waiter);
     const desk = this.desk;
-    setHandler(m.statusQuery, () => statusOf(this.state, this.runNumber));
+    const startedBy = m.senderOf(this.input.startedBy);
+    setHandler(m.statusQuery, () => statusOf(this.state, this.runNumber, startedBy));
     setHandler(m.viduCallbackSignal, (signal) => inbox.receive(signal));
     setHandler(m.editUpdate, (request) => desk.edit(request), { validator: (request) => desk.validate(request, 'edit') });
     setHandler(m.requestEditSignal, (request) => desk.bySignal(request, 'edit'));

@@ -141,7 +141,7 @@ function publicSlot(slot: SlotState | undefined): { takes: TakeStatus[]; selecte
   return slot && { takes: slot.takes, selectedTakeId: slot.selectedTakeId };
 }
 
-export function statusOf(state: AdState, runNumber: number): AdStatus {
+export function statusOf(state: AdState, runNumber: number, startedBy?: string): AdStatus {
   return {
     adId: state.adId,
     stage: state.stage,
@@ -161,6 +161,7 @@ export function statusOf(state: AdState, runNumber: number): AdStatus {
     lastError: state.lastError,
     waitingFor: state.waitingFor,
     requests: state.requests,
+    ...(startedBy !== undefined && { startedBy }),
     runNumber,
     notification: state.notification,
   };

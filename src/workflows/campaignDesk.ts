@@ -5,7 +5,7 @@
 import { ApplicationFailure, getExternalWorkflowHandle, uuid4 } from '@temporalio/workflow';
 import type { CampaignCancelInput, CampaignEditInput, CampaignRequestAccepted, CampaignRequestRecord, CampaignVariantStatus } from './campaignMessages';
 import { FAILURE_TYPES } from './failures';
-import { approveSignal, cancelAdSignal, isFinishedStage, requestEditSignal, workflowIdForAd, type OperatorRequest } from './messages';
+import { approveSignal, cancelAdSignal, isFinishedStage, requestEditSignal, senderOf, workflowIdForAd, type OperatorRequest } from './messages';
 
 export interface CampaignDeskState {
   campaignId: string;
@@ -92,12 +92,15 @@ export class CampaignDesk {
     if (earlier) return { requestId: earlier.requestId, adIds: earlier.adIds };
     const requestId = request.requestId ?? uuid4();
     const targets = this.targets(kind, request);
-    const record = { requestId, kind, adIds: targets.map((v) => v.adId) };
+    // Who sent the campaign's request is who sent each ad's.
+    const by = senderOf(request.by);
+    const sender = by === undefined ? {} : { by };
+    const record: CampaignRequestRecord = { requestId, kind, adIds: targets.map((v) => v.adId), ...sender };
     this.state.requests.push(record);
     await Promise.all(
       targets.map((v) =>
         getExternalWorkflowHandle(workflowIdForAd(v.adId))
-          .signal(signal, argsFor(`${requestId}:${v.key}`))
+          .signal(signal, { ...argsFor(`${requestId}:${v.key}`), ...sender })
           // An ad that ended meanwhile cannot take it; its own report says how it ended.
           .catch(() => undefined),
       ),

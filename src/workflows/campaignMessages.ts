@@ -54,6 +54,11 @@ export interface CampaignInput {
   ads?: CampaignAdOptions;
   /** The run continues as new once its history holds this many events. Default 4,000. */
   continueAsNewAfterEvents?: number;
+  /**
+   * Who started the campaign (its status and each of its ads' statuses show it): the API key's
+   * name or the starter's `by` option. Set by the starter, not by callers.
+   */
+  startedBy?: string;
   /** Set only by the workflow itself when it continues as new. */
   continued?: CampaignContinuation;
 }
@@ -106,12 +111,16 @@ export interface CampaignStatus {
   variants: CampaignVariantStatus[];
   /** Campaign-level requests and how many ads each reached. */
   requests: CampaignRequestRecord[];
+  /** Who started the campaign (absent for campaigns started by older clients). */
+  startedBy?: string;
 }
 
 export interface CampaignRequestRecord {
   requestId: string;
   kind: 'approve' | 'cancel' | 'edit';
   adIds: string[];
+  /** Who sent it (passed on to each ad's request); absent when the sender named no one. */
+  by?: string;
 }
 
 export interface CampaignContinuation {

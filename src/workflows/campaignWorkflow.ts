@@ -28,7 +28,7 @@ import { CampaignDesk } from './campaignDesk';
 import * as c from './campaignMessages';
 import { campaignInputProblems, expandVariants } from './campaignVariants';
 import { FAILURE_TYPES } from './failures';
-import { isFinishedStage, workflowIdForAd, type AdFilmInput, type AdStage } from './messages';
+import { isFinishedStage, senderOf, workflowIdForAd, type AdFilmInput, type AdStage } from './messages';
 
 const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 4_000;
 /** The stages in which an ad has a task running at Vidu. */
@@ -125,8 +125,12 @@ class CampaignRun {
   private async start(variant: c.CampaignVariantStatus): Promise<void> {
     const { input } = this;
     const product = input.products?.find((p) => p.productId === variant.productId);
+    const startedBy = senderOf(input.startedBy);
+    const { startedBy: _notTheCallers, ...adOptions } = (input.ads ?? {}) as c.CampaignAdOptions & { startedBy?: unknown };
     const adInput: AdFilmInput = {
-      ...input.ads,
+      ...adOptions,
+      // An ad of a campaign is started by whoever started the campaign (only that, whatever `ads` says).
+      ...(startedBy !== undefined && { startedBy }),
       adId: variant.adId,
       images: product?.images ?? input.images!,
       prompt: input.variantPrompts?.[variant.key] ?? product?.prompt ?? input.prompt,
@@ -212,6 +216,7 @@ class CampaignRun {
       run: this.runNumber,
       variants,
       requests: this.state.requests,
+      ...(senderOf(this.input.startedBy) !== undefined && { startedBy: senderOf(this.input.startedBy) }),
     };
   }
 

@@ -34,6 +34,12 @@ export type EditKind = 'video' | 'narration' | 'bgm';
  */
 export interface OperatorRequest {
   requestId?: string;
+  /**
+   * Who sends the request, as the status's `requests` records it: the API key's name, the admin
+   * tool's `--as` (default user@host), the starter's `by` option (default "starter"). Optional:
+   * requests from older clients have none. At most BY_MAX_CHARS characters are kept.
+   */
+  by?: string;
 }
 
 export interface EditRequestInput extends OperatorRequest {
@@ -120,6 +126,12 @@ export interface AdFilmInput {
   notifyUrl?: string;
   /** Set by a campaign for its ads: the ad reports each change of stage to this campaign workflow. */
   campaign?: { workflowId: string };
+  /**
+   * Who started the ad (the status shows it): the API key's name, the starter's `by` option
+   * (default "starter"), or for a campaign's ad whoever started the campaign. Set by the starter,
+   * not by callers; ads started by older clients have none.
+   */
+  startedBy?: string;
   /** Set only by the workflow itself when it continues as new: the state carried over. Callers leave it unset. */
   continued?: AdFilmContinuation;
 }
@@ -220,6 +232,8 @@ export interface AdStatus {
   waitingFor?: string;
   /** The latest operator requests (at most 100) and how each was answered. */
   requests: RequestRecord[];
+  /** Who started the ad (absent for ads started by older clients). */
+  startedBy?: string;
   /** 1 for the first run; grows each time the ad continues as new. */
   runNumber: number;
   /** The completion webhook, when the ad was started with a `notifyUrl`. */
@@ -276,6 +290,8 @@ export interface RequestRecord {
   outcome: 'accepted' | 'rejected';
   /** Why it was rejected ("field: rule"). */
   reason?: string;
+  /** Who sent it (the request's `by`); absent when the sender named no one (older clients). */
+  by?: string;
   /** Workflow time, epoch milliseconds. */
   at: number;
 }
@@ -343,3 +359,11 @@ export const statusQuery = defineQuery<AdStatus>('status');
 export const EDIT_PROMPT_MAX_CHARS = 2000;
 export const DEFAULT_MAX_EDITS = 10;
 export const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
+export const BY_MAX_CHARS = 200;
+
+/** A request's or a start's `by`, as the workflow keeps it: trimmed text of at most BY_MAX_CHARS characters; undefined when there is none. */
+export function senderOf(by: unknown): string | undefined {
+  if (typeof by !== 'string') return undefined;
+  const trimmed = by.trim();
+  return trimmed === '' ? undefined : trimmed.slice(0, BY_MAX_CHARS);
+}

@@ -42,7 +42,7 @@ export class OperatorDesk {
     if (this.isRepeat(request, kind)) return;
     const requestId = requests.idFor(request, kind);
     const problem = requests.idProblem(request) ?? this.problemOf(request, kind);
-    if (problem) return requests.rejected(requestId, kind, 'signal', problem);
+    if (problem) return requests.rejected(requestId, kind, 'signal', problem, request);
     this.apply(request, kind, requestId, 'signal');
   }
 
@@ -63,7 +63,7 @@ export class OperatorDesk {
 
   private apply(request: unknown, kind: Kind, requestId: string, via: 'signal' | 'update') {
     const { state, edits, requests } = this.ctx;
-    requests.accepted(requestId, kind, via);
+    requests.accepted(requestId, kind, via, request);
     const entry = kind === 'edit' ? edits.accept(request as m.EditRequestInput, requestId) : undefined;
     if (kind === 'select') applyTakeChoice(state, request as m.SelectTakeInput);
     // Remembered even before review starts: an early approval means "approve what comes out".

@@ -4,7 +4,13 @@
 // Signals cannot answer, so this log is also where a rejected signal shows.
 import { log } from '@temporalio/workflow';
 import { MAX_REQUEST_RECORDS, type AdState } from './adState';
-import { REQUEST_ID_PATTERN, type OperatorRequestKind, type RequestRecord } from './messages';
+import { REQUEST_ID_PATTERN, senderOf, type OperatorRequestKind, type RequestRecord } from './messages';
+
+/** `{ by }` when the request names its sender, else nothing (older clients send none). */
+function byOf(request: unknown): { by?: string } {
+  const by = senderOf((request as { by?: unknown } | undefined)?.by);
+  return by === undefined ? {} : { by };
+}
 
 export class RequestLog {
   constructor(private readonly state: AdState) {}
@@ -27,13 +33,14 @@ export class RequestLog {
     return this.state.requests.find((r) => r.requestId === requestId);
   }
 
-  accepted(requestId: string, kind: OperatorRequestKind, via: RequestRecord['via']): void {
-    this.add({ requestId, kind, via, outcome: 'accepted', at: Date.now() });
+  /** `request` is the request as it came: its `by` (who sent it) is recorded when it has one. */
+  accepted(requestId: string, kind: OperatorRequestKind, via: RequestRecord['via'], request?: unknown): void {
+    this.add({ requestId, kind, via, outcome: 'accepted', at: Date.now(), ...byOf(request) });
   }
 
-  rejected(requestId: string, kind: OperatorRequestKind, via: RequestRecord['via'], reason: string): void {
+  rejected(requestId: string, kind: OperatorRequestKind, via: RequestRecord['via'], reason: string, request?: unknown): void {
     log.warn(`${kind} request ${requestId} rejected: ${reason}`);
-    this.add({ requestId, kind, via, outcome: 'rejected', reason, at: Date.now() });
+    this.add({ requestId, kind, via, outcome: 'rejected', reason, at: Date.now(), ...byOf(request) });
     this.state.lastError = `${kind} request ${requestId} rejected: ${reason}`;
   }
 

@@ -5,6 +5,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Worker } from '@temporalio/worker';
+import type { FastifyBaseLogger } from 'fastify';
+import type { CreditCaps } from '../../src/api/creditCaps';
+import type { ApiKey } from '../../src/api/permissions';
 import { startApiServer, type RunningApiServer } from '../../src/api/server';
 import { type ArtifactStore, LocalArtifactStore } from '../../src/artifacts/artifactStore';
 import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
@@ -33,6 +36,12 @@ export interface ApiRigOptions {
   heartbeatMs?: number;
   /** The store the worker and the API share; default: a local folder in `artifactDir`. */
   artifacts?: ArtifactStore;
+  /** Named keys with roles, besides API_TOKEN and OTHER_TOKEN (admin keys token-1 and token-2). */
+  keys?: ApiKey[];
+  /** The server's credit caps. */
+  caps?: CreditCaps;
+  /** The API's logger (default: none). */
+  logger?: FastifyBaseLogger;
 }
 
 export async function openApiRig(options: ApiRigOptions = {}): Promise<ApiRig> {
@@ -60,6 +69,9 @@ export async function openApiRig(options: ApiRigOptions = {}): Promise<ApiRig> {
     taskQueue,
     artifacts,
     tokens: [API_TOKEN, OTHER_TOKEN],
+    keys: options.keys,
+    caps: options.caps,
+    logger: options.logger,
     host: '127.0.0.1',
     port: 0,
     statusPollMs: options.statusPollMs,

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createTokenChecker } from '../../src/api/auth';
+import { createTokenChecker, keysFromTokens } from '../../src/api/auth';
 import { buildApiServer } from '../../src/api/server';
 import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
 import { IMAGE_UPLOAD_MAX_BYTES } from '../../src/api/multipartAd';
@@ -128,8 +128,9 @@ describe('the API surface', () => {
     assert.equal(logout.status, 204);
     assert.match(logout.headers.get('set-cookie') ?? '', /vidu_api_token=;.*Max-Age=0/);
 
-    const checker = createTokenChecker(['a'.repeat(16), 'b'.repeat(20)]);
+    const checker = createTokenChecker(keysFromTokens(['a'.repeat(16), 'b'.repeat(20)]));
     assert.equal(checker.accepts('b'.repeat(20)), true);
+    assert.deepEqual(checker.identify('b'.repeat(20)), { name: 'token-2', role: 'admin' });
     assert.equal(checker.accepts('b'.repeat(19)), false);
     assert.equal(checker.accepts(''), false);
     assert.equal(checker.accepts(undefined), false);

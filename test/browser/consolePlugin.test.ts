@@ -79,3 +79,27 @@ test('the page scripts build the DOM from text nodes, never from HTML strings', 
     assert.doesNotMatch(source, /\.(innerHTML|outerHTML)\b|insertAdjacentHTML|document\.write|\beval\(|new Function\(/, file);
   }
 });
+
+test('every control that starts or steers an ad or campaign is marked with its permission, and the style hides each one a key lacks', async () => {
+  const read = (name: string) => readFile(path.join(PUBLIC_DIR, name), 'utf8');
+  const [ad, campaign, list, newAd, takes, common, css] = await Promise.all(['ad.html', 'campaign.html', 'list.html', 'new.html', 'adTakes.js', 'common.js', 'console.css'].map(read));
+  assert.match(ad!, /<button id="approve"[^>]*data-needs="ads:approve"/);
+  assert.match(ad!, /<details class="cancel" data-needs="ads:cancel">[\s\S]*<button id="cancel"/);
+  assert.match(campaign!, /<button id="approve"[^>]*data-needs="campaigns:approve"/);
+  assert.match(campaign!, /<details class="cancel" data-needs="campaigns:cancel">/);
+  for (const [name, html] of [['ad.html', ad!], ['campaign.html', campaign!], ['list.html', list!]] as const) {
+    for (const link of html.match(/<a href="\/new"[^>]*>/g) ?? []) assert.match(link, /data-needs="ads:start"/, `${name}: ${link}`);
+  }
+  assert.match(newAd!, /<form id="new-ad"[^>]*data-needs="ads:start"/);
+  assert.match(takes!, /className: 'select'[^\n]*'data-needs': 'ads:select'/);
+  assert.match(takes!, /className: 'edit-form', attrs: \{ 'data-needs': 'ads:edit' \}/);
+  // The page asks the server which permissions the key has; each one the console uses is a real permission with a hiding rule.
+  assert.match(common!, /api\('\/v1\/me'\)/);
+  const used = JSON.parse(/const CONSOLE_PERMISSIONS = (\[[^\]]*\])/.exec(common!)![1]!.replace(/'/g, '"')) as string[];
+  const { PERMISSIONS } = await import('../../src/api/permissions');
+  for (const permission of used) {
+    assert.ok((PERMISSIONS as readonly string[]).includes(permission), `${permission} is a permission of the API`);
+    assert.ok(css!.includes(`body.lacks-${permission.replace(':', '-')} [data-needs~="${permission}"]`), `console.css hides ${permission}`);
+  }
+  assert.match(css!, /body:not\(\.permissions-known\) \[data-needs\]/, 'controls stay hidden until the permissions are known');
+});

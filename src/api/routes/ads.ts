@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { workflowIdForAd, type AdStatus } from '../../workflows/messages';
 import { listAds } from '../adListing';
 import type { ApiContext } from '../context';
+import { CAP_SETTINGS, cappedBudget } from '../creditCaps';
 import { readMultipartAd } from '../multipartAd';
 import { AdListSchema, AdIdParamsSchema, AdStatusSchema, ErrorBodySchema, ListAdsQuerySchema, StartAdBodySchema, StartedAdSchema } from '../schemas';
 
@@ -57,7 +58,7 @@ export function adRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           summary: 'Start an ad (JSON or multipart/form-data); the adId is the idempotency key',
           consumes: ['application/json', 'multipart/form-data'],
           body: StartAdBodySchema,
-          response: { 200: StartedAdSchema, 201: StartedAdSchema, 400: ErrorBodySchema, 401: ErrorBodySchema, 503: ErrorBodySchema },
+          response: { 200: StartedAdSchema, 201: StartedAdSchema, 400: ErrorBodySchema, 401: ErrorBodySchema, 422: ErrorBodySchema, 503: ErrorBodySchema },
         },
         preValidation: async (request) => {
           // The form becomes the JSON shape here; the schema then validates it like any JSON body.
@@ -65,11 +66,13 @@ export function adRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const body = request.body;
+        // The server's cap: the budget of an ad without one, the most an ad may ask for (422, nothing started).
+        const maxCredits = cappedBudget(request.body.maxCredits, ctx.caps.perAd, 'maxCredits', CAP_SETTINGS.perAd) as number | undefined;
+        const body = maxCredits === undefined ? request.body : { ...request.body, maxCredits };
         const workflowId = workflowIdForAd(body.adId);
         const created = await serialised(body.adId, async () => {
           if (await adExists(ctx, body.adId)) return false;
-          await startAd(ctx.client, body, { taskQueue: ctx.taskQueue, artifacts: ctx.artifacts });
+          await startAd(ctx.client, body, { taskQueue: ctx.taskQueue, artifacts: ctx.artifacts, by: request.apiKey!.name });
           return true;
         });
         return reply.code(created ? 201 : 200).send({ adId: body.adId, workflowId, created });

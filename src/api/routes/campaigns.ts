@@ -9,6 +9,7 @@ import { AdNotFoundError } from '../../starter/errors';
 import { startCampaign } from '../../starter/startCampaign';
 import { workflowIdForCampaign, type CampaignInput } from '../../workflows/campaignMessages';
 import type { ApiContext } from '../context';
+import { CAP_SETTINGS, cappedBudget, type CreditCaps } from '../creditCaps';
 import { notFound } from '../errors';
 import { ErrorBodySchema, RequestIdSchema } from '../schemas';
 
@@ -32,6 +33,19 @@ const CampaignRequestAcceptedSchema = z.object({ requestId: z.string(), adIds: z
 const StartedCampaignSchema = z.object({ campaignId: z.string(), workflowId: z.string(), created: z.boolean() });
 const CampaignStatusSchema = z.looseObject({ campaignId: z.string(), stage: z.string(), total: z.number(), progress: z.number(), creditsSpent: z.number() });
 
+/**
+ * The brief under the server's caps: `budgetCredits` and `ads.maxCredits` default to the caps and
+ * may not exceed them (422 naming the field and the cap, nothing started).
+ */
+function withCaps(brief: CampaignInput, caps: CreditCaps): CampaignInput {
+  const budgetCredits = cappedBudget(brief.budgetCredits, caps.perCampaign, 'budgetCredits', CAP_SETTINGS.perCampaign) as number | undefined;
+  const capped: CampaignInput = budgetCredits === undefined ? brief : { ...brief, budgetCredits };
+  // An `ads` that is not an object is left for the brief's own check to name.
+  if (caps.perAd === undefined || (brief.ads !== undefined && (typeof brief.ads !== 'object' || brief.ads === null || Array.isArray(brief.ads)))) return capped;
+  const maxCredits = cappedBudget(brief.ads?.maxCredits, caps.perAd, 'ads.maxCredits', CAP_SETTINGS.perAd) as number | undefined;
+  return { ...capped, ads: { ...brief.ads, maxCredits } };
+}
+
 const REFUSALS = { 400: ErrorBodySchema, 401: ErrorBodySchema, 404: ErrorBodySchema, 409: ErrorBodySchema, 422: ErrorBodySchema, 503: ErrorBodySchema };
 
 export function campaignRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
@@ -44,13 +58,13 @@ export function campaignRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         schema: { summary: 'Start a campaign; the campaignId is the idempotency key', body: CampaignBriefSchema, response: { 200: StartedCampaignSchema, 201: StartedCampaignSchema, ...REFUSALS } },
       },
       async (request, reply) => {
-        const brief = request.body as unknown as CampaignInput;
+        const brief = withCaps(request.body as unknown as CampaignInput, ctx.caps);
         const workflowId = workflowIdForCampaign(brief.campaignId);
         const existed = await ctx.read(() => ctx.client.workflow.getHandle(workflowId).describe()).then(
           () => true,
           () => false,
         );
-        if (!existed) await startCampaign(ctx.client, brief, { taskQueue: ctx.taskQueue, artifacts: ctx.artifacts });
+        if (!existed) await startCampaign(ctx.client, brief, { taskQueue: ctx.taskQueue, artifacts: ctx.artifacts, by: request.apiKey!.name });
         return reply.code(existed ? 200 : 201).send({ campaignId: brief.campaignId, workflowId, created: !existed });
       },
     );
@@ -72,19 +86,19 @@ export function campaignRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
     app.post(
       '/v1/campaigns/:campaignId/approve',
       { schema: { summary: 'Approve every ad of the campaign in review (or of variantKeys)', params: CampaignIdParamsSchema, body: CampaignApproveBodySchema, response: { 200: CampaignRequestAcceptedSchema, ...REFUSALS } } },
-      async (request) => getCampaignHandle(ctx.client, request.params.campaignId).approve(request.body ?? {}),
+      async (request) => getCampaignHandle(ctx.client, request.params.campaignId, { by: request.apiKey!.name }).approve(request.body ?? {}),
     );
 
     app.post(
       '/v1/campaigns/:campaignId/edits',
       { schema: { summary: 'Ask the same edit of every ad in review (or of variantKeys)', params: CampaignIdParamsSchema, body: CampaignEditBodySchema, response: { 202: CampaignRequestAcceptedSchema, ...REFUSALS } } },
-      async (request, reply) => reply.code(202).send(await getCampaignHandle(ctx.client, request.params.campaignId).edit(request.body)),
+      async (request, reply) => reply.code(202).send(await getCampaignHandle(ctx.client, request.params.campaignId, { by: request.apiKey!.name }).edit(request.body)),
     );
 
     app.post(
       '/v1/campaigns/:campaignId/cancel',
       { schema: { summary: 'Start no more variants and cancel every ad still running', params: CampaignIdParamsSchema, body: CampaignCancelBodySchema, response: { 200: CampaignRequestAcceptedSchema, ...REFUSALS } } },
-      async (request) => getCampaignHandle(ctx.client, request.params.campaignId).cancel(request.body ?? {}),
+      async (request) => getCampaignHandle(ctx.client, request.params.campaignId, { by: request.apiKey!.name }).cancel(request.body ?? {}),
     );
   };
 }

@@ -52,7 +52,7 @@ export function operatorRequestRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const { adId } = request.params;
-        const answer = await finishedAdIsConflict(ctx, adId, () => getAdHandle(ctx.client, adId).edit({ ...request.body, requestId: requestIdFor(request.body.requestId) }));
+        const answer = await finishedAdIsConflict(ctx, adId, () => getAdHandle(ctx.client, adId, { by: request.apiKey!.name }).edit({ ...request.body, requestId: requestIdFor(request.body.requestId) }));
         return reply.code(202).send(answer);
       },
     );
@@ -69,7 +69,7 @@ export function operatorRequestRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       },
       async (request) => {
         const { adId } = request.params;
-        return finishedAdIsConflict(ctx, adId, () => getAdHandle(ctx.client, adId).select({ ...request.body, requestId: requestIdFor(request.body.requestId) }));
+        return finishedAdIsConflict(ctx, adId, () => getAdHandle(ctx.client, adId, { by: request.apiKey!.name }).select({ ...request.body, requestId: requestIdFor(request.body.requestId) }));
       },
     );
 
@@ -85,7 +85,7 @@ export function operatorRequestRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       },
       async (request) => {
         const { adId } = request.params;
-        return finishedAdIsConflict(ctx, adId, () => getAdHandle(ctx.client, adId).approve({ requestId: requestIdFor(request.body?.requestId) }));
+        return finishedAdIsConflict(ctx, adId, () => getAdHandle(ctx.client, adId, { by: request.apiKey!.name }).approve({ requestId: requestIdFor(request.body?.requestId) }));
       },
     );
 
@@ -102,7 +102,7 @@ export function operatorRequestRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       async (request) => {
         const { requestId, reason } = request.body ?? {};
         const { adId } = request.params;
-        return finishedAdIsConflict(ctx, adId, () => getAdHandle(ctx.client, adId).cancel({ requestId: requestIdFor(requestId), ...(reason !== undefined ? { reason } : {}) }));
+        return finishedAdIsConflict(ctx, adId, () => getAdHandle(ctx.client, adId, { by: request.apiKey!.name }).cancel({ requestId: requestIdFor(requestId), ...(reason !== undefined ? { reason } : {}) }));
       },
     );
   };

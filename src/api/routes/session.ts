@@ -19,7 +19,10 @@ export function sessionRoutes(checker: TokenChecker): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        if (!checker.accepts(request.body.token)) throw new ApiError(401, 'Unauthorized', 'the token is not valid');
+        const key = checker.identify(request.body.token);
+        if (!key) throw new ApiError(401, 'Unauthorized', 'the token is not valid');
+        // Named in the request's log line (never the token).
+        request.apiKey = key;
         setSessionCookie(request, reply, request.body.token);
         return reply.code(204).send();
       },

@@ -2,11 +2,12 @@
 // action, prints text (or JSON with --json) and answers the exit status:
 // 0 done, 1 rejected or failed (one line on stderr), 2 a usage or
 // configuration mistake.
+import { hostname, userInfo } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { ConfigError, configErrorLines } from '../../config';
 import { AdInputError, AdNotFoundError, AdRequestRejectedError, AdRetryRefusedError } from '../../starter/errors';
-import { AD_STAGES, type EditKind, type EditRequestInput, type SelectTakeInput } from '../../workflows/messages';
+import { AD_STAGES, BY_MAX_CHARS, senderOf, type EditKind, type EditRequestInput, type SelectTakeInput } from '../../workflows/messages';
 import { AdminError, AdminTimeoutError, approveAd, cancelAd, listAds, requestEdit, retryClosedAd, selectTake, showAd, watchAd } from './adminActions';
 import { ADMIN_BIN, parseDurationMs, parseWholeNumber, UsageError } from './cliSupport';
 import { resolveAdId } from './adLookup';
@@ -67,15 +68,42 @@ function describeTarget(t: { kind: EditKind; storyboardIndex?: number }): string
   return t.kind === 'video' ? `storyboard ${t.storyboardIndex}` : t.kind === 'bgm' ? 'the background music' : 'the narration';
 }
 
-/** Every operator request takes --request-id; without it the id comes from the command itself (see ./requestIds). */
-const REQUEST_ID_OPTION = { 'request-id': { type: 'string' } } as const;
+/**
+ * Every operator request takes --request-id (without it the id comes from the command itself, see
+ * ./requestIds) and --as (who sends it, recorded in the ad's status; default user@host).
+ */
+const REQUEST_ID_OPTION = { 'request-id': { type: 'string' }, as: { type: 'string' } } as const;
 
 const REQUEST_ID_HELP = [
   '--request-id ID  names this request (1-128 letters, digits, "-", "_", ".", ":"). Default: derived from',
   '                 the ad id, the command and its arguments, so running the same command again (e.g.',
   '                 after a timeout) returns the first answer instead of making a second request.',
   '                 To make a deliberately identical second request, pass a new --request-id.',
+  `--as NAME        who sends the request, recorded as "by" in the ad's requests (at most ${BY_MAX_CHARS}`,
+  '                 characters). Default: your user name and this host, user@host.',
 ];
+
+/** `--as`, or user@host of whoever runs the tool. */
+function senderName(values: CommandContext['values']): string {
+  const given = values.as;
+  if (given !== undefined) {
+    const name = senderOf(given);
+    if (name === undefined || (given as string).trim().length > BY_MAX_CHARS) throw new UsageError(`--as: must be a name of 1-${BY_MAX_CHARS} characters`);
+    return name;
+  }
+  return defaultSender();
+}
+
+/** user@host, from the operating system (the environment's USER when it has no user entry). */
+export function defaultSender(): string {
+  let user: string;
+  try {
+    user = userInfo().username;
+  } catch {
+    user = process.env.USER ?? process.env.USERNAME ?? 'unknown';
+  }
+  return `${user}@${hostname()}`;
+}
 
 function requestIdOf(ctx: CommandContext, command: string, args: Record<string, string | number | boolean | undefined>): string {
   return commandRequestId(ctx.values['request-id'], ctx.adId, command, args);
@@ -114,7 +142,7 @@ const COMMANDS: Record<string, Command> = {
   },
   edit: {
     summary: 'regenerate a storyboard, the narration or the background music with a new prompt',
-    usage: 'edit <adId> (--storyboard N | --narration | --bgm) --prompt TEXT [--request-id ID] [--json]',
+    usage: 'edit <adId> (--storyboard N | --narration | --bgm) --prompt TEXT [--request-id ID] [--as NAME] [--json]',
     details: [
       '--storyboard N  the storyboard to regenerate (from 0)',
       '--narration     new narration text',
@@ -126,7 +154,7 @@ const COMMANDS: Record<string, Command> = {
     takesAdId: true,
     async run(ctx) {
       const { client, adId, values, json, io } = ctx;
-      const edit: EditRequestInput = { ...target(values), prompt: requiredText(values, 'prompt') };
+      const edit: EditRequestInput = { ...target(values), prompt: requiredText(values, 'prompt'), by: senderName(values) };
       edit.requestId = requestIdOf(ctx, 'edit', { kind: edit.kind, storyboardIndex: edit.storyboardIndex, prompt: edit.prompt });
       const accepted = await requestEdit(client, adId, edit);
       io.out(
@@ -139,13 +167,13 @@ const COMMANDS: Record<string, Command> = {
   },
   select: {
     summary: 'choose an existing take for a storyboard, the narration or the background music',
-    usage: 'select <adId> (--storyboard N | --narration | --bgm) --take ID [--request-id ID] [--json]',
+    usage: 'select <adId> (--storyboard N | --narration | --bgm) --take ID [--request-id ID] [--as NAME] [--json]',
     details: ['--take ID        one of the take ids that `show` lists for that part', ...REQUEST_ID_HELP],
     options: { ...TARGET_OPTIONS, take: { type: 'string' }, ...REQUEST_ID_OPTION },
     takesAdId: true,
     async run(ctx) {
       const { client, adId, values, json, io } = ctx;
-      const take: SelectTakeInput = { ...target(values), takeId: requiredText(values, 'take') };
+      const take: SelectTakeInput = { ...target(values), takeId: requiredText(values, 'take'), by: senderName(values) };
       take.requestId = requestIdOf(ctx, 'select', { kind: take.kind, storyboardIndex: take.storyboardIndex, takeId: take.takeId });
       const accepted = await selectTake(client, adId, take);
       io.out(json ? JSON.stringify({ adId, ...take, ...accepted, selected: true }) : `Selected take ${take.takeId} for ${describeTarget(take)} (request id ${accepted.requestId}).`);
@@ -154,27 +182,27 @@ const COMMANDS: Record<string, Command> = {
   },
   approve: {
     summary: 'end the review: the ad composes the selected takes and is saved',
-    usage: 'approve <adId> [--request-id ID] [--json]',
+    usage: 'approve <adId> [--request-id ID] [--as NAME] [--json]',
     details: [...REQUEST_ID_HELP],
     options: { ...REQUEST_ID_OPTION },
     takesAdId: true,
     async run(ctx) {
-      const { client, adId, json, io } = ctx;
-      const accepted = await approveAd(client, adId, { requestId: requestIdOf(ctx, 'approve', {}) });
+      const { client, adId, values, json, io } = ctx;
+      const accepted = await approveAd(client, adId, { requestId: requestIdOf(ctx, 'approve', {}), by: senderName(values) });
       io.out(json ? JSON.stringify({ adId, approved: true, ...accepted }) : `Ad ${adId} approved: it composes the selection and saves the result (request id ${accepted.requestId}).`);
       return 0;
     },
   },
   cancel: {
     summary: 'cancel an ad: the Vidu task in flight is cancelled and the ad ends as cancelled',
-    usage: 'cancel <adId> [--reason TEXT] [--request-id ID] [--json]',
+    usage: 'cancel <adId> [--reason TEXT] [--request-id ID] [--as NAME] [--json]',
     details: ['--reason TEXT    recorded with the cancellation', ...REQUEST_ID_HELP],
     options: { reason: { type: 'string' }, ...REQUEST_ID_OPTION },
     takesAdId: true,
     async run(ctx) {
       const { client, adId, values, json, io } = ctx;
       const reason = values.reason as string | undefined;
-      const accepted = await cancelAd(client, adId, { reason, requestId: requestIdOf(ctx, 'cancel', { reason }) });
+      const accepted = await cancelAd(client, adId, { reason, requestId: requestIdOf(ctx, 'cancel', { reason }), by: senderName(values) });
       io.out(json ? JSON.stringify({ adId, cancelled: true, ...accepted }) : `Ad ${adId} is being cancelled (request id ${accepted.requestId}).`);
       return 0;
     },

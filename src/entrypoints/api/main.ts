@@ -1,10 +1,11 @@
 // `npm run api`: the HTTP API and the review console (at /) as a
-// service, configured from the environment (API_HOST, API_PORT, API_TOKENS,
+// service, configured from the environment (API_HOST, API_PORT, API_KEYS,
+// API_KEYS_FILE, API_TOKENS, API_MAX_CREDITS_PER_AD, API_MAX_CREDITS_PER_CAMPAIGN,
 // API_TRUST_PROXY, AD_TASK_QUEUE, ARTIFACT_DIR or
 // ARTIFACT_STORE, TEMPORAL_*). Stops on SIGINT/SIGTERM after
 // closing the open event streams and answering requests in flight.
 import { artifactStoreFromConfig } from '../../artifacts/artifactStoreFromConfig';
-import { loadConfig, requireApiTokens, runMain } from '../../config';
+import { loadConfig, requireApiKeys, runMain } from '../../config';
 import { createLogger } from '../../logging';
 import { connectClient } from '../../temporal/connection';
 import { describeTracing, startTracing, tracedClient } from '../../tracing';
@@ -14,7 +15,7 @@ import { untilStopSignal } from '../untilStopSignal';
 
 runMain(async () => {
   const config = loadConfig();
-  const tokens = requireApiTokens(config);
+  const keys = requireApiKeys(config);
   const logger = createLogger(config.logLevel).child({ service: 'api' });
   // With tracing on (OTEL_* settings), the client's signals and updates carry the trace context into the workflow.
   const tracing = await startTracing(process.env, 'vidu-ad-api');
@@ -23,7 +24,8 @@ runMain(async () => {
     client,
     taskQueue: config.taskQueue,
     artifacts: artifactStoreFromConfig(config),
-    tokens,
+    keys,
+    caps: config.api.caps,
     host: config.api.host,
     port: config.api.port,
     trustProxy: config.api.trustProxy,

@@ -19,7 +19,7 @@ function createTakeCard(group, take) {
     prompt: el('p', { className: 'take-prompt' }),
     state: el('span', { className: 'take-state' }),
     badge: el('span', { className: 'badge', textContent: 'Selected' }),
-    select: el('button', { type: 'button', className: 'select', textContent: 'Select' }),
+    select: el('button', { type: 'button', className: 'select', textContent: 'Select', attrs: { 'data-needs': 'ads:select' } }),
     output: el('output', { className: 'message', attrs: { 'aria-live': 'polite' } }),
   };
   card.root.dataset.takeId = take.id;
@@ -76,7 +76,7 @@ function createGroup(key, { kind, storyboardIndex, title, mediaTag }) {
     cards: new Map(),
     root: el('section', { className: 'group card', attrs: { 'aria-labelledby': headingId } }),
     takes: el('div', { className: 'takes' }),
-    form: el('form', { className: 'edit-form' }),
+    form: el('form', { className: 'edit-form', attrs: { 'data-needs': 'ads:edit' } }),
     prompt: el('textarea', { id: textareaId, rows: 2, name: 'prompt' }),
     output: el('output', { className: 'message', attrs: { 'aria-live': 'polite', for: textareaId } }),
   };

@@ -127,8 +127,33 @@ export function mediaUrl(adId, relativePath) {
   return `/v1/ads/${encodeURIComponent(adId)}/media/${parts}`;
 }
 
-/** Wires the header's log-out button (every page has one, except the login page). */
+/** Every permission a control of the console may need (see `data-needs` in the pages and src/api/permissions.ts). */
+const CONSOLE_PERMISSIONS = ['ads:start', 'ads:edit', 'ads:select', 'ads:approve', 'ads:cancel', 'campaigns:start', 'campaigns:edit', 'campaigns:approve', 'campaigns:cancel'];
+
+/**
+ * Shows only the controls the signed-in key may use: asks GET /v1/me for its role and
+ * permissions, marks the page `lacks-<permission>` for each one it lacks (console.css hides every
+ * `[data-needs~="<permission>"]` then) and names the key and role in the header. Until the answer
+ * comes every such control stays hidden. The API refuses what the role lacks whatever the page shows.
+ */
+export async function applyPermissions() {
+  let me;
+  try {
+    me = await api('/v1/me');
+  } catch {
+    return undefined; // a 401 is on its way to /login; anything else leaves the controls hidden
+  }
+  const granted = new Set(me.permissions ?? []);
+  for (const permission of CONSOLE_PERMISSIONS) document.body.classList.toggle(`lacks-${permission.replace(':', '-')}`, !granted.has(permission));
+  document.body.classList.add('permissions-known');
+  const nav = document.querySelector('header nav');
+  if (nav && !nav.querySelector('.signed-in-as')) nav.prepend(el('span', { className: 'signed-in-as hint', textContent: `${me.name} (${me.role})` }), ' ');
+  return me;
+}
+
+/** Wires the header's log-out button (every page has one, except the login page), and shows the controls the key may use. */
 export function wireLogout() {
+  void applyPermissions();
   const button = document.getElementById('logout');
   button?.addEventListener('click', async () => {
     try {
