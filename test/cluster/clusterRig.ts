@@ -93,6 +93,7 @@ export class ClusterRig {
   private readonly caseAds: TierAd[] = [];
   private spawnCount = 0;
   private caseNumber = 0;
+  private callbacks = true;
 
   private constructor(
     readonly temporal: TemporalBackend,
@@ -138,6 +139,20 @@ export class ClusterRig {
     } catch (err) {
       for (const stop of started) await stop().catch(() => undefined);
       throw err;
+    }
+  }
+
+  /**
+   * Whether the workers give Vidu a callback URL: with callbacks off the ads
+   * learn everything by polling. Workers running with the other setting are
+   * stopped gracefully and started again with this one.
+   */
+  async useCallbacks(on: boolean): Promise<void> {
+    if (this.callbacks === on) return;
+    this.callbacks = on;
+    for (const slot of SLOTS) {
+      if (this.workers.get(slot)?.isRunning()) await this.stopWorkerGracefully(slot);
+      await this.startWorker(slot);
     }
   }
 
@@ -198,7 +213,7 @@ export class ClusterRig {
         VIDU_BASE_URL: this.sim.url,
         VIDU_API_KEY: this.apiKey,
         VIDU_TIMEOUT_MS: '10000',
-        CALLBACK_PUBLIC_URL: this.callbackUrl,
+        ...(this.callbacks && { CALLBACK_PUBLIC_URL: this.callbackUrl }),
         WORKFLOW_BUNDLE_PATH: this.bundlePath,
         WORKER_SHUTDOWN_GRACE_MS: String(WORKER_GRACE_MS),
         WORKER_METRICS_PORT: 'off',
@@ -342,6 +357,8 @@ export class ClusterRig {
     await this.sim.setFaults({});
     await Promise.all(SLOTS.map((slot) => this.startReceiver(slot)));
     await Promise.all(SLOTS.map((slot) => this.startWorker(slot)));
+    // The next case starts as every case does, with callbacks on.
+    await this.useCallbacks(true);
   }
 
   private async startAd(label: string, review: boolean): Promise<TierAd> {

@@ -2,7 +2,7 @@
 // runs the tier's cases (tierCases.ts, which `npm test` leaves alone) with
 // node's test runner, then prints the cases' figures as one table. The tier starts its own Temporal: the local cluster,
 // or a dev server with CLUSTER_TEMPORAL=dev-server. Extra arguments go to
-// `node --test` (e.g. --test-name-pattern=rolling).
+// `node --test` (e.g. --test-name-pattern=SIGTERM).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -46,6 +46,11 @@ runMain(async () => {
     ? readFileSync(summaryFile, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as CaseSummary)
     : [];
   if (summaries.length) console.log(`\ncluster tier on the ${kind}, ${TIER.ads} ads per case:\n${table(summaries)}`);
+  const rolling = summaries.filter((s) => s.case.startsWith('rolling restart'));
+  if (rolling.length > 1) {
+    const clean = rolling.filter((s) => s.completed === s.ads).length;
+    console.log(`rolling restarts: ${clean} of ${rolling.length} ended with every ad done (${rolling.reduce((n, s) => n + s.ads - s.completed, 0)} ads not done in all)`);
+  }
   console.log(`cluster tier: ${exitCode === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   process.exitCode = exitCode;
 });

@@ -36,6 +36,51 @@ describe(`cluster tier: ${TIER.ads} ads per case on the ${kind}`, { timeout: 60 
     await temporal?.stop();
   });
 
+  async function rollingRestart(label: string): Promise<void> {
+    const stops: WorkerStop[] = [];
+    // Vidu answers a little slowly, so that each worker has requests in flight when it is stopped.
+    await rig.sim.setFaults({ http: [{ endpoint: '*', latencyMs: 300 }] });
+    const summary = await rig.runCase(
+      label,
+      async (batch) => {
+        await batch.untilCreated(Math.ceil(TIER.ads / 3));
+        for (const slot of ['a', 'b'] as const) {
+          const done = batch.completed();
+          stops.push(await rig.stopWorkerGracefully(slot));
+          await rig.startWorker(slot);
+          assert.ok(done < TIER.ads, `worker ${slot} was stopped before the batch ended`);
+        }
+        return stops.map((s) => `worker ${s.slot} exited ${s.exit.code ?? s.exit.signal}`);
+      },
+      TIER.caseTimeoutMs,
+    );
+
+    let running = 0;
+    for (const stop of stops) {
+      const log = readFileSync(stop.logFile, 'utf8');
+      assert.deepEqual({ code: stop.exit.code, signal: stop.exit.signal }, { code: 0, signal: null }, `worker ${stop.slot} exits 0 by itself:\n${log.slice(-2000)}`);
+      const [draining] = logLines(log, /draining/);
+      assert.ok(draining, `worker ${stop.slot} logged that it began draining`);
+      running += Number(draining.activitiesRunning);
+      const [drained] = logLines(log, /drained and stopped/);
+      assert.ok(drained, `worker ${stop.slot} logged that it had drained`);
+      assert.ok(Number(drained.drainedMs) < WORKER_GRACE_MS, `worker ${stop.slot} drained within its grace time (${String(drained.drainedMs)} ms)`);
+    }
+    assert.ok(running > 0, 'activities were running when the workers were stopped (else the check below proves nothing)');
+    const histories = await Promise.all(rig.currentCaseAds().map(async (ad) => ({ workflowId: ad.workflowId, history: await ad.handle.fetchHistory() })));
+    const stopped = stops.map((s) => ({ identity: s.identity, exitedAt: s.exit.at, log: readFileSync(s.logFile, 'utf8'), name: `worker ${s.slot}` }));
+    const check = checkActivitiesEndedBeforeExit(histories, stopped, rig.workerLogs());
+    console.log(
+      `  ${running} activities running at the two SIGTERMs; ${check.attemptsByStoppedWorkers} activity attempts in the stopped workers' logs (over their lives), ${check.problems.length} past their worker's exit` +
+        (check.lostInTransit.length
+          ? `\n  ${check.lostInTransit.length} activity tasks handed to a stopping worker's poll and lost before they started (the poll-shutdown race of a server that does not cancel a stopping worker's polls), retried after their heartbeat timeout: ${check.lostInTransit.slice(0, 3).join('; ')}`
+          : ''),
+    );
+    assert.ok(check.attemptsByStoppedWorkers > 0, 'the stopped workers ran activities of this batch');
+    assert.deepEqual(check.problems.slice(0, 20), [], "no activity ran past its worker's exit");
+    assert.equal(summary.completed, TIER.ads);
+  }
+
   it('runs a batch with callbacks and review edits: every ad done, charged once per request', { timeout: TIER.caseTimeoutMs }, async () => {
     await rig.runCase('baseline', async () => undefined, TIER.caseTimeoutMs);
   });
@@ -81,50 +126,17 @@ describe(`cluster tier: ${TIER.ads} ads per case on the ${kind}`, { timeout: 60 
     );
   });
 
-  it('restarts both workers with SIGTERM one after the other: nothing lost or charged twice, no activity past its worker', { timeout: TIER.caseTimeoutMs }, async () => {
-    const stops: WorkerStop[] = [];
-    // Vidu answers a little slowly, so that each worker has requests in flight when it is stopped.
-    await rig.sim.setFaults({ http: [{ endpoint: '*', latencyMs: 300 }] });
-    const summary = await rig.runCase(
-      'rolling restart (SIGTERM)',
-      async (batch) => {
-        await batch.untilCreated(Math.ceil(TIER.ads / 3));
-        for (const slot of ['a', 'b'] as const) {
-          const done = batch.completed();
-          stops.push(await rig.stopWorkerGracefully(slot));
-          await rig.startWorker(slot);
-          assert.ok(done < TIER.ads, `worker ${slot} was stopped before the batch ended`);
-        }
-        return stops.map((s) => `worker ${s.slot} exited ${s.exit.code ?? s.exit.signal}`);
-      },
-      TIER.caseTimeoutMs,
-    );
-
-    let running = 0;
-    for (const stop of stops) {
-      const log = readFileSync(stop.logFile, 'utf8');
-      assert.deepEqual({ code: stop.exit.code, signal: stop.exit.signal }, { code: 0, signal: null }, `worker ${stop.slot} exits 0 by itself:\n${log.slice(-2000)}`);
-      const [draining] = logLines(log, /draining/);
-      assert.ok(draining, `worker ${stop.slot} logged that it began draining`);
-      running += Number(draining.activitiesRunning);
-      const [drained] = logLines(log, /drained and stopped/);
-      assert.ok(drained, `worker ${stop.slot} logged that it had drained`);
-      assert.ok(Number(drained.drainedMs) < WORKER_GRACE_MS, `worker ${stop.slot} drained within its grace time (${String(drained.drainedMs)} ms)`);
+  // With callbacks on and off (the create's evidence rule decides either way), CLUSTER_ROLLING_RUNS times each.
+  for (let run = 1; run <= TIER.rollingRuns; run += 1) {
+    for (const callbacks of [true, false]) {
+      const mode = `callbacks ${callbacks ? 'on' : 'off'}`;
+      const label = `rolling restart (SIGTERM, ${mode})${TIER.rollingRuns > 1 ? ` #${run}` : ''}`;
+      it(`restarts both workers with SIGTERM one after the other (${mode}${TIER.rollingRuns > 1 ? `, run ${run}` : ''}): nothing lost or charged twice, no activity past its worker`, { timeout: TIER.caseTimeoutMs }, async () => {
+        await rig.useCallbacks(callbacks);
+        await rollingRestart(label);
+      });
     }
-    assert.ok(running > 0, 'activities were running when the workers were stopped (else the check below proves nothing)');
-    const histories = await Promise.all(rig.currentCaseAds().map(async (ad) => ({ workflowId: ad.workflowId, history: await ad.handle.fetchHistory() })));
-    const stopped = stops.map((s) => ({ identity: s.identity, exitedAt: s.exit.at, log: readFileSync(s.logFile, 'utf8'), name: `worker ${s.slot}` }));
-    const check = checkActivitiesEndedBeforeExit(histories, stopped, rig.workerLogs());
-    console.log(
-      `  ${running} activities running at the two SIGTERMs; ${check.attemptsByStoppedWorkers} activity attempts in the stopped workers' logs (over their lives), ${check.problems.length} past their worker's exit` +
-        (check.lostInTransit.length
-          ? `\n  ${check.lostInTransit.length} activity tasks handed to a stopping worker's poll and lost before they started (the poll-shutdown race of a server that does not cancel a stopping worker's polls), retried after their heartbeat timeout: ${check.lostInTransit.slice(0, 3).join('; ')}`
-          : ''),
-    );
-    assert.ok(check.attemptsByStoppedWorkers > 0, 'the stopped workers ran activities of this batch');
-    assert.deepEqual(check.problems.slice(0, 20), [], "no activity ran past its worker's exit");
-    assert.equal(summary.completed, TIER.ads);
-  });
+  }
 
   it('loses one receiver: callbacks to it fail, Vidu\'s retries and polling still finish the ads', { timeout: TIER.caseTimeoutMs }, async () => {
     const portB = rig.receiverPort('b');

@@ -1,5 +1,6 @@
 // How big the cluster tier runs: CLUSTER_ADS ads per case (default 100, the
-// issue's size; CI runs 30). Checked here, at the edge, with a clear error.
+// issue's size; CI runs 30), and CLUSTER_ROLLING_RUNS rolling restarts.
+// Checked here, at the edge, with a clear error.
 const DEFAULT_ADS = 100;
 const MIN_ADS = 3;
 const MAX_ADS = 1_000;
@@ -23,6 +24,13 @@ function caseTimeoutMs(text: string | undefined): number {
   return value;
 }
 
+function rollingRuns(text: string | undefined): number {
+  if (text === undefined || text.trim() === '') return 1;
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || value < 1 || value > 100) throw new Error(`CLUSTER_ROLLING_RUNS must be a whole number from 1 to 100 (got "${text}")`);
+  return value;
+}
+
 export const TIER = {
   ads,
   /** Every third ad goes through review with one edit sent by the operator. */
@@ -33,4 +41,6 @@ export const TIER = {
    * cases also wait out killed services and heartbeat timeouts.
    */
   caseTimeoutMs: caseTimeoutMs(process.env.CLUSTER_CASE_TIMEOUT_MS),
+  /** How many times the rolling-restart case runs, with callbacks on and off each time (CLUSTER_ROLLING_RUNS; `npm run test:cluster:rolling` runs 20). */
+  rollingRuns: rollingRuns(process.env.CLUSTER_ROLLING_RUNS),
 } as const;
