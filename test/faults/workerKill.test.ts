@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { SimEndpoint } from '../../src/simulator';
 import { ONE_EDIT, ONE_EDIT_CHARGES } from './adPlans';
-import { FaultRig, type AdRun } from './rig';
+import { FaultRig, type AdRun, type WorkerMode } from './rig';
 import { SUITE } from './suiteSize';
 
 /** Long enough to kill the worker while Vidu holds the request, short enough not to slow the case. */
@@ -32,13 +32,13 @@ describe(`fault suite (${SUITE.name}): worker killed with SIGKILL`, { timeout: 1
   after(() => rig?.close());
 
   /** Holds the next requests to `endpoint` at Vidu, starts the ads, and kills the worker once all are held. */
-  async function killMidRequest(endpoint: SimEndpoint, label: string): Promise<AdRun[]> {
+  async function killMidRequest(endpoint: SimEndpoint, label: string, mode: WorkerMode = 'callbacks'): Promise<AdRun[]> {
     const before = await rig.sim.counters();
     await rig.setFaults({ http: [{ endpoint, latencyMs: HELD_MS, times: SUITE.adsPerCase }] });
     // A bounded adopt window: a create that is never adopted fails within the case instead of waiting two hours.
-    const ads = await rig.startAds(SUITE.adsPerCase, label, { input: { edits: ONE_EDIT, createAdoptWindowMs: 30_000 } });
+    const ads = await rig.startAds(SUITE.adsPerCase, label, { mode, input: { edits: ONE_EDIT, createAdoptWindowMs: 30_000 } });
     await rig.waitForVidu((c) => c.apiCalls[endpoint] - before.apiCalls[endpoint] >= SUITE.adsPerCase, `${endpoint} requests held at Vidu`);
-    await rig.killWorker();
+    await rig.killWorker(mode);
     return ads;
   }
 
@@ -47,6 +47,20 @@ describe(`fault suite (${SUITE.name}): worker killed with SIGKILL`, { timeout: 1
     for (const ad of ads) assert.deepEqual(await rig.viduTasksOf(ad), [], 'the worker died before Vidu made the task');
     await rig.startWorker();
     for (const ad of ads) await rig.expectExactlyOnce(ad, ONE_EDIT_CHARGES);
+  });
+
+  it('never sends again a create that reached Vidu when callbacks are off: the ad fails as an unknown create, Vidu made one task', { timeout: SUITE.caseTimeoutMs }, async () => {
+    // The request left (its evidence was recorded first), and without callbacks nothing can tell the
+    // workflow which task it made: trying again could pay twice, so the ad fails and names its attempt.
+    await rig.startWorker('polling');
+    const ads = await killMidRequest('create', 'kill-create-polling', 'polling');
+    await rig.startWorker('polling');
+    for (const ad of ads) {
+      const failure = await rig.failure(ad);
+      assert.equal(failure.type, 'ViduCreateOutcomeUnknown', `${ad.adId}: ${failure.message}`);
+      assert.match(failure.message, /Heartbeat timeout/);
+      assert.equal((await rig.viduTasksOf(ad)).length, 1, `${ad.adId}: its request reached Vidu, which made one task and no other`);
+    }
   });
 
   it('finishes an ad whose worker died while Vidu generated it', { timeout: SUITE.caseTimeoutMs }, async () => {
