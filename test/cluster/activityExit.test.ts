@@ -63,4 +63,15 @@ describe('activities ended before their worker exited', () => {
     assert.deepEqual(neverStarted.problems, []);
     assert.deepEqual(neverStarted.lostInTransit, ['ad-x: startCompose attempt 1 (activity Heartbeat timeout)']);
   });
+
+  it("sets apart a one-attempt task the stopping worker's poll took and never ran, which timed out after its exit", () => {
+    const stopped = worker([]);
+    const lost = checkActivitiesEndedBeforeExit([history('4242@host', 'timedOut', EXITED_AT + 9_000)], [stopped], [stopped.log]);
+    assert.deepEqual(lost.problems, []);
+    assert.deepEqual(lost.lostInTransit, ['ad-x: startCompose attempt 1 (timed out, last)']);
+    // The same attempt, started in the worker's log: it ran and was abandoned.
+    const ran = worker([logLine('Activity started', EXITED_AT - 1_000)]);
+    const abandoned = checkActivitiesEndedBeforeExit([history('4242@host', 'timedOut', EXITED_AT + 9_000)], [ran], [ran.log]);
+    assert.match(abandoned.problems.join('\n'), /closed \(timed out\) 9000 ms after that worker exited/);
+  });
 });

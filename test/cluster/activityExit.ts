@@ -150,6 +150,9 @@ export function checkActivitiesEndedBeforeExit(histories: Array<{ workflowId: st
       if (close?.kind === 'timed out') timedOut(workflowId, activityId, attempt, `${workflowId}: ${type} attempt ${attempt} (timed out, last)`);
       const worker = started.identity ? byIdentity.get(started.identity) : undefined;
       if (!worker) continue;
+      // Lost in transit: the stopping worker's poll took it (its identity is on the event) but never ran it,
+      // so it timed out after that worker's exit. A create, given one attempt, shows it as its own close.
+      if (close?.kind === 'timed out' && !ran.has(runKey(workflowId, activityId, attempt))) continue;
       const what = `${workflowId}: ${type} attempt ${attempt} by ${worker.name}`;
       if (!close) problems.push(`${what} never closed`);
       else if (close.at !== undefined && close.at > worker.exitedAt + SLACK_MS) problems.push(`${what} closed (${close.kind}) ${close.at - worker.exitedAt} ms after that worker exited`);
