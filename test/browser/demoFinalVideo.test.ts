@@ -1,5 +1,5 @@
 // The demo as a new user meets it: its printed review-console link signs in
-// (the token travels in the link's fragment) and opens the ad's page, where
+// (a one-time sign-in code travels in the link's fragment, never the token) and opens the ad's page, where
 // the demo's final mp4, composed from the edited takes, plays in Chromium.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -69,13 +69,18 @@ test("the demo's console link signs in and its final mp4 plays in Chromium", { s
   try {
     const consoleLine = await lineMatching(log, /^Review it in the review console: /, demo);
     const link = /(http:\/\/\S+)/.exec(consoleLine)![1]!;
-    assert.match(link, /\/login\?next=%2Fads%2F[^#]+#token=[\w-]{20,}$/, 'the link signs in and goes to the ad');
+    // A one-time sign-in code in the fragment (it used to be the API token itself).
+    assert.match(link, /\/login\?next=%2Fads%2F[^#]+#code=[\w-]{43}$/, 'the link signs in and goes to the ad');
     await lineMatching(log, /^Everything keeps running/, demo);
 
     const page = await browser.newPage();
     await page.goto(link);
     await page.waitForURL((url) => url.pathname.startsWith('/ads/'), { timeout: 30_000 });
-    assert.equal(new URL(page.url()).hash, '', 'the token leaves the address bar once used');
+    assert.equal(new URL(page.url()).hash, '', 'the code leaves the address bar once used');
+    // The code worked once: the same link again signs nobody in.
+    const code = new URL(link).hash.slice('#code='.length);
+    const again = await page.request.post(new URL('/v1/session', link).toString(), { data: { code }, headers: { origin: new URL(link).origin } });
+    assert.equal(again.status(), 401, 'the link signs in once');
     await waitForStage(page, 'done', STAGE_TIMEOUT_MS);
 
     const finalVideo = page.locator('video#final-video, section#result video').first();
