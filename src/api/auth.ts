@@ -116,12 +116,17 @@ export interface Authenticator {
 }
 
 /**
- * The key a request is signed in as, without counting anything: the bearer token when there is an
- * Authorization header, else the session cookie. (A page's session check, `app.keyOf`.)
+ * The key a request is signed in as: the bearer token when there is an Authorization header, else
+ * the session cookie (`app.keyOf`, the console pages' check). A bearer token goes through the same
+ * failure limit as on /v1: a wrong one counts, and from an address past the limit none is accepted,
+ * so no route answers whether a guessed token is right.
  */
-export function keyOfRequest(auth: Authenticator, request: FastifyRequest): SignedInKey | undefined {
-  if (request.headers.authorization !== undefined) return auth.checker.identify(bearerToken(request));
-  return auth.sessions.get(sessionId(request));
+export async function keyOfRequest(auth: Authenticator, request: FastifyRequest): Promise<SignedInKey | undefined> {
+  if (request.headers.authorization === undefined) return auth.sessions.get(sessionId(request));
+  if ((await auth.limiter.blockedFor(request)) !== undefined) return undefined;
+  const key = auth.checker.identify(bearerToken(request));
+  if (!key) await auth.limiter.failed(request);
+  return key;
 }
 
 declare module 'fastify' {

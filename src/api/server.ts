@@ -74,10 +74,10 @@ export interface ApiServerDeps {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** True when the request carries a valid token (header or session cookie); for plugins such as the console. */
-    isAuthenticated(request: FastifyRequest): boolean;
-    /** The key the request is signed in as (bearer token or session cookie), or undefined. */
-    keyOf(request: FastifyRequest): SignedInKey | undefined;
+    /** True when the request carries a valid token or session cookie; for plugins such as the console. A wrong token counts as a failed sign-in. */
+    isAuthenticated(request: FastifyRequest): Promise<boolean>;
+    /** The key the request is signed in as (bearer token or session cookie), or undefined; a wrong token counts as a failed sign-in. */
+    keyOf(request: FastifyRequest): Promise<SignedInKey | undefined>;
     /** One-time sign-in codes (`issue` one for a key: the demo's sign-in link), exchanged at POST /v1/session. */
     signInCodes: SignInCodes;
     /** The console sessions. */
@@ -113,7 +113,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   const auth: Authenticator = { checker, sessions, codes: createSignInCodes(deps.sessions?.signInCodeTtlMs), limiter: createFailureLimiter(app, limits) };
   app.decorate('sessions', sessions);
   app.decorate('signInCodes', auth.codes);
-  app.decorate('isAuthenticated', (request: FastifyRequest) => keyOfRequest(auth, request) !== undefined);
+  app.decorate('isAuthenticated', async (request: FastifyRequest) => (await keyOfRequest(auth, request)) !== undefined);
   app.decorate('keyOf', (request: FastifyRequest) => keyOfRequest(auth, request));
   app.addHook('onClose', async () => sessions.close());
   app.addHook('onResponse', async (request, reply) => logChange(request, reply.statusCode));

@@ -67,7 +67,7 @@ describe('the API entry point', () => {
     const connection = Connection.lazy({ address: '127.0.0.1:1' });
     const plugin: FastifyPluginAsync<{ greeting: string }> = async (app, options) => {
       await app.register(fastifyStatic, { root: assets, prefix: '/console/' });
-      app.get('/probe', async (request) => ({ greeting: options.greeting, authenticated: app.isAuthenticated(request) }));
+      app.get('/probe', async (request) => ({ greeting: options.greeting, authenticated: await app.isAuthenticated(request) }));
     };
     const server = await startApiServer({
       client: new Client({ connection }),

@@ -11,6 +11,10 @@ import { readFileSync } from 'node:fs';
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
+import { consolePlugin } from '../../src/api/console/plugin';
+import { startApiServer } from '../../src/api/server';
+import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
 import { API_TOKEN, OTHER_TOKEN, eventually, openApiRig, type ApiRig } from './apiRig';
 import { apiClient, openEventStream, type ApiClient, type EventStream } from './httpClient';
 
@@ -204,6 +208,32 @@ describe('sessions and abuse limits', () => {
     assert.equal((await from(honest, rig.url, 'GET', '/v1/me', { authorization: `Bearer ${API_TOKEN}` })).status, 200);
   });
 
+  it('refuses to tell a guessed token through the console pages: they count failures and go to /login past the limit', async () => {
+    // The console's pages check a bearer token too; without the limit there they would say which guess is right (200 or 303).
+    const connection = Connection.lazy({ address: '127.0.0.1:1' });
+    const server = await startApiServer({
+      client: new Client({ connection }),
+      taskQueue: 'nowhere',
+      artifacts: new LocalArtifactStore(rig.artifactDir),
+      tokens: [API_TOKEN],
+      host: '127.0.0.1',
+      port: 0,
+      plugins: [consolePlugin],
+      limits: { authFailureLimit: 3 },
+    });
+    try {
+      const guesser = '127.0.0.11';
+      assert.equal((await from(guesser, server.url, 'GET', '/', { authorization: `Bearer ${API_TOKEN}` })).status, 200, 'a right token opens the page');
+      for (let i = 0; i < 3; i += 1) assert.equal((await from(guesser, server.url, 'GET', '/', { authorization: `Bearer guess-${i}-0123456789` })).status, 303);
+      assert.equal((await from(guesser, server.url, 'GET', '/', { authorization: `Bearer ${API_TOKEN}` })).status, 303, 'past the limit the right token opens nothing either');
+      assert.equal((await from(guesser, server.url, 'GET', '/v1/me', { authorization: `Bearer ${API_TOKEN}` })).status, 429, 'the page failures counted for the API too');
+      assert.equal((await from('127.0.0.12', server.url, 'GET', '/', { authorization: `Bearer ${API_TOKEN}` })).status, 200);
+    } finally {
+      await server.close();
+      await connection.close().catch(() => undefined);
+    }
+  });
+
   it('refuses event streams past the cap per key (429) and in total (503), with Retry-After', async () => {
     const path = `/v1/ads/${adId}/events`;
     const open: EventStream[] = [];
@@ -256,6 +286,11 @@ describe('sessions and abuse limits', () => {
     assert.equal(refused.status, 503, refused.body);
     assert.ok(Number(refused.headers['retry-after']) >= 1);
     assert.match(JSON.parse(refused.body).error.message, /API_MAX_LARGE_BODIES=1/);
+    // A campaign's brief may carry inline images too: the same gate.
+    const campaign = stalledBody(rig.url, '/v1/campaigns', 'application/json', 3 * 1024 * 1024);
+    const campaignRefused = await campaign.answer;
+    campaign.req.destroy();
+    assert.equal(campaignRefused.status, 503, campaignRefused.body);
     // Small bodies are not held back by the gate.
     const small = await api.call('POST', '/v1/ads', { adId: 'x' });
     assert.equal(small.status, 400, JSON.stringify(small.body));

@@ -14,7 +14,7 @@ const PAGES = ['/', '/ads/spring-42', '/new', '/login'];
 /** A server like the API's: `isAuthenticated` says whether the request carries the session. */
 async function server(withSessionCheck = true): Promise<FastifyInstance> {
   const app = Fastify();
-  if (withSessionCheck) app.decorate('isAuthenticated', (request: FastifyRequest) => request.headers.cookie === 'vidu_session=good');
+  if (withSessionCheck) app.decorate('isAuthenticated', async (request: FastifyRequest) => request.headers.cookie === 'vidu_session=good');
   await app.register(consolePlugin);
   return app;
 }
