@@ -276,6 +276,17 @@ describe('sessions and abuse limits', () => {
     stream.close();
   });
 
+  it('declares the 429 and 503 answers in the OpenAPI document', async () => {
+    const doc = (await (await fetch(`${rig.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    const answers = (route: string, method: string) => Object.keys(doc.paths[route]![method]!.responses);
+    for (const status of ['429', '503']) {
+      assert.ok(answers('/v1/session', 'post').includes(status), `POST /v1/session ${status}`);
+      assert.ok(answers('/v1/ads/{adId}/events', 'get').includes(status), `events ${status}`);
+      assert.ok(answers('/v1/ads', 'post').includes(status), `POST /v1/ads ${status}`);
+      assert.ok(answers('/v1/ads/{adId}/approve', 'post').includes(status), `approve ${status}`);
+    }
+  });
+
   it('refuses a second large body with 503 and Retry-After while one is being read, and a stalled body within the request timeout', async () => {
     const t0 = Date.now();
     const slow = stalledBody(rig.url, '/v1/ads', 'multipart/form-data; boundary=xyz', 5 * 1024 * 1024);

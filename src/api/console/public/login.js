@@ -29,7 +29,7 @@ function nextPage() {
 
 /** Why a sign-in was refused, in the visitor's words. */
 function refusal(err, viaCode) {
-  if (err.status === 429) return `Too many failed sign-ins from this address. ${err.message}`;
+  if (err.status === 429) return `Sign-in refused: ${err.message}.`;
   if (err.status !== 401) return errorText(err);
   return viaCode ? 'This sign-in link has been used already or has expired. Sign in with an API token.' : 'That token is not valid.';
 }
