@@ -290,6 +290,8 @@ describe('sessions and abuse limits', () => {
   it('refuses a second large body with 503 and Retry-After while one is being read, and a stalled body within the request timeout', async () => {
     const t0 = Date.now();
     const slow = stalledBody(rig.url, '/v1/ads', 'multipart/form-data; boundary=xyz', 5 * 1024 * 1024);
+    // Any route, not only uploads: a small body that never arrives is answered at the same deadline.
+    const stalledCancel = stalledBody(rig.url, `/v1/ads/${adId}/cancel`, 'application/json', 200);
     await sleep(300);
     const second = stalledBody(rig.url, '/v1/ads', 'application/json', 3 * 1024 * 1024);
     const refused = await second.answer;
@@ -311,6 +313,10 @@ describe('sessions and abuse limits', () => {
     slow.req.destroy();
     assert.equal(timedOut.status, 503, timedOut.body);
     assert.match(JSON.parse(timedOut.body).error.message, /API_REQUEST_TIMEOUT_MS/);
+    const cancelTimedOut = await stalledCancel.answer;
+    stalledCancel.req.destroy();
+    assert.equal(cancelTimedOut.status, 503, cancelTimedOut.body);
+    assert.equal(cancelTimedOut.headers['retry-after'], '5');
     const took = Date.now() - t0;
     assert.ok(took >= REQUEST_TIMEOUT_MS - 500 && took < REQUEST_TIMEOUT_MS + 5_000, `answered after ${took} ms`);
     const afterwards = stalledBody(rig.url, '/v1/ads', 'application/json', 2 * 1024 * 1024);
