@@ -144,8 +144,22 @@ export function largeBodyGate(limits: Pick<ApiLimits, 'maxLargeBodies'>) {
       route.onRequest = [...asArray(route.onRequest), gate];
       route.onResponse = [...asArray(route.onResponse), release];
       route.onRequestAbort = [...asArray(route.onRequestAbort), release];
-      declare(route, [503]);
+      declareAnswers(route, [503]);
     },
+  };
+}
+
+/**
+ * An onRoute hook of the /v1 scope: every route may answer 429 (an address past the sign-in
+ * failure limit) and 503 (not answered within the request timeout); media downloads may stream for
+ * longer than other answers take; routes that take large bodies go through the large-body gate.
+ */
+export function applyLimits(limits: ApiLimits): (route: RouteOptions) => void {
+  const gate = largeBodyGate(limits);
+  return (route) => {
+    declareAnswers(route, [429, 503]);
+    if (route.url === '/v1/ads/:adId/media/*') route.handlerTimeout = Math.max(limits.mediaTimeoutMs, limits.requestTimeoutMs);
+    gate.onRoute(route);
   };
 }
 
@@ -154,7 +168,7 @@ function asArray<T>(value: T | T[] | undefined): T[] {
 }
 
 /** Adds error answers to a route's declared responses (for the OpenAPI document). */
-export function declare(route: RouteOptions, statuses: number[]): void {
+export function declareAnswers(route: RouteOptions, statuses: number[]): void {
   const schema = (route.schema ??= {}) as { response?: Record<string | number, unknown>; hide?: boolean };
   if (schema.hide) return;
   const added = Object.fromEntries(statuses.map((status) => [status, ErrorBodySchema]));

@@ -17,7 +17,7 @@ import type { CreditCaps } from './creditCaps';
 import { refuseCrossSiteCookieRequests } from './crossSiteCheck';
 import { ApiError, errorBody, handleError } from './errors';
 import { ErrorBodySchema } from './schemas';
-import { createFailureLimiter, createStreamSlots, declare, largeBodyGate, LIMIT_DEFAULTS, type ApiLimits } from './limits';
+import { applyLimits, createFailureLimiter, createStreamSlots, LIMIT_DEFAULTS, type ApiLimits } from './limits';
 import { createMemorySessionStore, createSignInCodes, type SessionSettings, type SessionStore, type SignInCodes } from './sessions';
 import { MULTIPART_LIMITS } from './multipartAd';
 import { registerApiMetrics } from './metrics';
@@ -202,20 +202,6 @@ function checkRoutePermission(route: RouteOptions): void {
     const schema = (route.schema ??= {}) as { response?: Record<string | number, unknown> };
     schema.response = { ...schema.response, 403: ErrorBodySchema };
   }
-}
-
-/**
- * An onRoute hook of the /v1 scope: every route may answer 429 (an address past the sign-in
- * failure limit) and 503 (not answered within the request timeout); media downloads may stream for
- * longer than other answers take; routes that take large bodies go through the large-body gate.
- */
-function applyLimits(limits: ApiLimits): (route: RouteOptions) => void {
-  const gate = largeBodyGate(limits);
-  return (route) => {
-    declare(route, [429, 503]);
-    if (route.url === '/v1/ads/:adId/media/*') route.handlerTimeout = Math.max(limits.mediaTimeoutMs, limits.requestTimeoutMs);
-    gate.onRoute(route);
-  };
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

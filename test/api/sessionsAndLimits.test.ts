@@ -21,8 +21,8 @@ import { apiClient, openEventStream, type ApiClient, type EventStream } from './
 const PNG = readFileSync(path.join(__dirname, '../../samples/sneaker.png'));
 const IMAGE = `data:image/png;base64,${PNG.toString('base64')}`;
 const VIEWER_TOKEN = 'viewer-token-0123456789abcdef';
-const IDLE_MS = 1_000;
-const MAX_MS = 2_500;
+const IDLE_MS = 2_000;
+const MAX_MS = 3_500;
 const FAILURE_LIMIT = 5;
 const REQUEST_TIMEOUT_MS = 4_000;
 
