@@ -30,9 +30,11 @@ export interface SessionSettings {
   maxMs?: number;
   /** At most this many live sessions; the oldest ends when a new one would go past it. Default 10,000. */
   maxSessions?: number;
+  /** At most this many live sessions of one key (its oldest ends first), so that one key signing in again and again cannot push everyone else's sessions out. Default 1,000. */
+  maxSessionsPerKey?: number;
 }
 
-export const SESSION_DEFAULTS = { idleMs: 30 * 60_000, maxMs: 12 * 3_600_000, maxSessions: 10_000 } as const;
+export const SESSION_DEFAULTS = { idleMs: 30 * 60_000, maxMs: 12 * 3_600_000, maxSessions: 10_000, maxSessionsPerKey: 1_000 } as const;
 
 /** Sessions and codes are kept by the digest of their secret: the map never holds a usable cookie or code. */
 function digest(secret: string): string {
@@ -56,7 +58,8 @@ export function createMemorySessionStore(settings: SessionSettings = {}, now: ()
   const idleMs = settings.idleMs ?? SESSION_DEFAULTS.idleMs;
   const maxMs = settings.maxMs ?? SESSION_DEFAULTS.maxMs;
   const maxSessions = settings.maxSessions ?? SESSION_DEFAULTS.maxSessions;
-  if (!(idleMs > 0 && maxMs > 0 && maxSessions > 0)) throw new Error('sessions: idleMs, maxMs and maxSessions must be positive');
+  const maxSessionsPerKey = settings.maxSessionsPerKey ?? SESSION_DEFAULTS.maxSessionsPerKey;
+  if (!(idleMs > 0 && maxMs > 0 && maxSessions > 0 && maxSessionsPerKey > 0)) throw new Error('sessions: idleMs, maxMs, maxSessions and maxSessionsPerKey must be positive');
   // Insertion order is sign-in order: the first entry is the oldest session.
   const sessions = new Map<string, Session>();
   const expired = (session: Session, at: number) => at - session.lastSeenAt >= idleMs || at - session.createdAt >= maxMs;
@@ -71,6 +74,8 @@ export function createMemorySessionStore(settings: SessionSettings = {}, now: ()
     create(key) {
       const id = newSecret();
       const at = now();
+      const own = [...sessions].filter(([, session]) => session.key.name === key.name);
+      for (const [hashed] of own.slice(0, Math.max(0, own.length - maxSessionsPerKey + 1))) sessions.delete(hashed);
       while (sessions.size >= maxSessions) sessions.delete(sessions.keys().next().value!);
       sessions.set(digest(id), { key: { name: key.name, role: key.role }, createdAt: at, lastSeenAt: at });
       return id;

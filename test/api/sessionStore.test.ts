@@ -51,6 +51,20 @@ test('refuses ids it never gave, and an ended one; keeps at most maxSessions, en
   }
 });
 
+test("ends a key's oldest session past maxSessionsPerKey, leaving other keys' sessions alone", () => {
+  const store = createMemorySessionStore({ maxSessionsPerKey: 2 });
+  try {
+    const other = store.create({ name: 'other', role: 'viewer' });
+    const [a, b, c] = [store.create(KEY), store.create(KEY), store.create(KEY)];
+    assert.equal(store.get(a), undefined, "the key's oldest made room");
+    assert.deepEqual(store.get(b), KEY);
+    assert.deepEqual(store.get(c), KEY);
+    assert.deepEqual(store.get(other), { name: 'other', role: 'viewer' }, 'another key is not touched');
+  } finally {
+    store.close();
+  }
+});
+
 test('refuses a sign-in code used twice, a late one and one never issued', () => {
   let now = 0;
   const codes = createSignInCodes(1_000, () => now);
