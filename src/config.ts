@@ -136,7 +136,7 @@ export interface AppConfig {
    * API_KEYS_FILE, then the bare tokens of API_TOKENS as admin keys `token-1`, `token-2`, ...; it is
    * empty until one of them is set. `caps` are the server's credit caps (unset: no cap).
    */
-  api: { host: string; port: number; keys: ApiKey[]; trustProxy: boolean; caps: ApiCreditCaps };
+  api: { host: string; port: number; keys: ApiKey[]; trustProxy: boolean; caps: ApiCreditCaps; sessions: ApiSessionSettings; limits: ApiLimitSettings };
   /**
    * Completion webhooks (the worker sends them). `signingSecret` is a Standard
    * Webhooks secret, "whsec_" then base64 of at least 24 bytes; undefined when
@@ -291,6 +291,41 @@ const WEBHOOK_SECRET_PATTERN = /^whsec_[A-Za-z0-9+/]{32,}={0,2}$/;
 export interface ApiCreditCaps {
   perAd?: number;
   perCampaign?: number;
+}
+
+/** Console sessions (API_SESSION_IDLE_MS, API_SESSION_MAX_MS). */
+export interface ApiSessionSettings {
+  idleMs: number;
+  maxMs: number;
+}
+
+/** The API's abuse limits (src/api/limits.ts). */
+export interface ApiLimitSettings {
+  authFailureLimit: number;
+  authFailureWindowMs: number;
+  requestTimeoutMs: number;
+  maxStreamsPerKey: number;
+  maxStreams: number;
+  maxLargeBodies: number;
+}
+
+function apiSessions(env: Env, problems: Problems): ApiSessionSettings {
+  const idleMs = problems.read(1_800_000, () => integer(env, 'API_SESSION_IDLE_MS', 1_800_000, 60_000, 86_400_000));
+  const maxMs = problems.read(43_200_000, () => integer(env, 'API_SESSION_MAX_MS', 43_200_000, 60_000, 30 * 86_400_000));
+  if (idleMs > maxMs) problems.add(new ConfigError('API_SESSION_IDLE_MS', `must not be longer than API_SESSION_MAX_MS (${idleMs} > ${maxMs})`));
+  return { idleMs, maxMs };
+}
+
+function apiLimits(env: Env, problems: Problems): ApiLimitSettings {
+  const read = problems.read.bind(problems);
+  return {
+    authFailureLimit: read(20, () => integer(env, 'API_AUTH_FAILURE_LIMIT', 20, 1, 10_000)),
+    authFailureWindowMs: read(300_000, () => integer(env, 'API_AUTH_FAILURE_WINDOW_MS', 300_000, 1_000, 86_400_000)),
+    requestTimeoutMs: read(120_000, () => integer(env, 'API_REQUEST_TIMEOUT_MS', 120_000, 1_000, 3_600_000)),
+    maxStreamsPerKey: read(50, () => integer(env, 'API_MAX_STREAMS_PER_KEY', 50, 1, 100_000)),
+    maxStreams: read(500, () => integer(env, 'API_MAX_STREAMS', 500, 1, 100_000)),
+    maxLargeBodies: read(4, () => integer(env, 'API_MAX_LARGE_BODIES', 4, 1, 1_000)),
+  };
 }
 
 function apiTokens(env: Env): string[] {
@@ -501,6 +536,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
         perAd: read(undefined, () => optionalCap(env, 'API_MAX_CREDITS_PER_AD')),
         perCampaign: read(undefined, () => optionalCap(env, 'API_MAX_CREDITS_PER_CAMPAIGN')),
       },
+      sessions: apiSessions(env, problems),
+      limits: apiLimits(env, problems),
     },
     notify: {
       signingSecret: read(undefined, () => webhookSecret(env, 'NOTIFY_SIGNING_SECRET')),

@@ -3,6 +3,7 @@
 import type { Client } from '@temporalio/client';
 import type { ArtifactStore } from '../artifacts/artifactStore';
 import type { CreditCaps } from './creditCaps';
+import type { StreamSlots } from './limits';
 import type { StatusReader } from './statusReader';
 import type { StatusFeed } from './statusFeed';
 
@@ -19,6 +20,8 @@ export interface ApiContext {
   read<T>(fn: () => Promise<T>): Promise<T>;
   /** Closers of the open event streams, ended when the server closes. */
   streams: Set<() => void>;
+  /** The caps on open event streams, per key and in all. */
+  streamSlots: StreamSlots;
   /** The server's credit caps; a missing one is no cap. */
   caps: CreditCaps;
 }

@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'PayloadTooLarge'
   | 'UnsupportedMediaType'
   | 'RangeNotSatisfiable'
+  | 'TooManyRequests'
   | 'ServiceUnavailable'
   | 'InternalError';
 
@@ -30,6 +31,8 @@ export class ApiError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly field?: string,
+    /** Headers the answer carries (e.g. Retry-After with a 429 or 503). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -119,6 +122,10 @@ export function toApiError(err: unknown): ApiError {
   }
   if (err instanceof AdNotFoundError) return notFound(err.message);
   if (err instanceof AdRequestRejectedError) return fromRejection(err);
+  if ((err as FastifyError | undefined)?.code === 'FST_ERR_HANDLER_TIMEOUT') {
+    // fastify's handlerTimeout (API_REQUEST_TIMEOUT_MS): the work may still finish; an operator request repeated with its requestId gets its answer.
+    return new ApiError(503, 'ServiceUnavailable', 'the request was not answered in time (API_REQUEST_TIMEOUT_MS); try again (an operator request with the same requestId is not sent twice)', undefined, { 'retry-after': '5' });
+  }
   if (isTemporalUnavailable(err)) return new ApiError(503, 'ServiceUnavailable', 'Temporal is unreachable; try again shortly');
   const status = (err as FastifyError | undefined)?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
@@ -133,5 +140,6 @@ export function toApiError(err: unknown): ApiError {
 export function handleError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const apiError = toApiError(err);
   if (apiError.statusCode >= 500) request.log.error({ err }, 'request failed');
+  if (apiError.headers) reply.headers(apiError.headers);
   return reply.code(apiError.statusCode).type('application/json; charset=utf-8').send(errorBody(apiError));
 }

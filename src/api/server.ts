@@ -4,18 +4,21 @@
 // TypeScript callers do. `buildApiServer` makes the app (tests use it as it
 // is); `startApiServer` also listens and answers how to stop it.
 import fastifyMultipart from '@fastify/multipart';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, type FastifyPluginCallback, type FastifyRequest, type RouteOptions } from 'fastify';
 import { z } from 'zod';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ArtifactStore } from '../artifacts/artifactStore';
-import { createTokenChecker, isAuthenticated, keysFromTokens, requestToken, requirePermission, requireToken, SESSION_COOKIE, type SignedInKey } from './auth';
+import { createTokenChecker, keyOfRequest, keysFromTokens, requirePermission, requireToken, SESSION_COOKIE, type Authenticator, type SignedInKey } from './auth';
 import type { ApiContext } from './context';
 import type { CreditCaps } from './creditCaps';
 import { refuseCrossSiteCookieRequests } from './crossSiteCheck';
 import { ApiError, errorBody, handleError } from './errors';
 import { ErrorBodySchema } from './schemas';
+import { applyLimits, createFailureLimiter, createStreamSlots, LIMIT_DEFAULTS, type ApiLimits } from './limits';
+import { createMemorySessionStore, createSignInCodes, type SessionSettings, type SessionStore, type SignInCodes } from './sessions';
 import { MULTIPART_LIMITS } from './multipartAd';
 import { registerApiMetrics } from './metrics';
 import { adRoutes } from './routes/ads';
@@ -63,14 +66,22 @@ export interface ApiServerDeps {
   trustProxy?: boolean;
   /** Deadline of one Temporal read (status query, listing, describe). Default 10 s. Updates have none: an edit waits for Vidu. */
   temporalReadTimeoutMs?: number;
+  /** Console sessions: idle and absolute expiry (API_SESSION_IDLE_MS, API_SESSION_MAX_MS), or another store. */
+  sessions?: SessionSettings & { store?: SessionStore; signInCodeTtlMs?: number };
+  /** Sign-in failure limit, request deadline, stream and upload caps (./limits.ts); LIMIT_DEFAULTS for those not given. */
+  limits?: Partial<ApiLimits>;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** True when the request carries a valid token (header or session cookie); for plugins such as the console. */
-    isAuthenticated(request: FastifyRequest): boolean;
-    /** The key whose token the request carries (header or session cookie), or undefined. */
-    keyOf(request: FastifyRequest): SignedInKey | undefined;
+    /** True when the request carries a valid token or session cookie; for plugins such as the console. A wrong token counts as a failed sign-in. */
+    isAuthenticated(request: FastifyRequest): Promise<boolean>;
+    /** The key the request is signed in as (bearer token or session cookie), or undefined; a wrong token counts as a failed sign-in. */
+    keyOf(request: FastifyRequest): Promise<SignedInKey | undefined>;
+    /** One-time sign-in codes (`issue` one for a key: the demo's sign-in link), exchanged at POST /v1/session. */
+    signInCodes: SignInCodes;
+    /** The console sessions. */
+    sessions: SessionStore;
     /** The pollers behind the event streams (how many ads are followed, for tests and metrics). */
     statusFeed: StatusFeed;
   }
@@ -79,7 +90,10 @@ declare module 'fastify' {
 export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstance> {
   const checker = createTokenChecker([...(deps.keys ?? []), ...keysFromTokens(deps.tokens ?? [])]);
   const logging = typeof deps.logger === 'object' ? { loggerInstance: deps.logger } : { logger: deps.logger ?? false };
-  const app = Fastify({ ...logging, trustProxy: deps.trustProxy ?? false }).withTypeProvider<ZodTypeProvider>();
+  const limits: ApiLimits = { ...LIMIT_DEFAULTS, ...deps.limits };
+  // Every request is answered within requestTimeoutMs (503), its body received within it too (408); open event streams are exempt.
+  const timeouts = { handlerTimeout: limits.requestTimeoutMs, requestTimeout: limits.requestTimeoutMs };
+  const app = Fastify({ ...logging, ...timeouts, trustProxy: deps.trustProxy ?? false }).withTypeProvider<ZodTypeProvider>();
   registerApiMetrics(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -93,8 +107,15 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
     if (typeof body === 'string' && body.trim() === '') return done(null, undefined);
     void parseJson(request, body.toString(), done);
   });
-  app.decorate('isAuthenticated', (request: FastifyRequest) => isAuthenticated(checker, request));
-  app.decorate('keyOf', (request: FastifyRequest) => checker.identify(requestToken(request)));
+  // Only failed sign-ins and bad bearer tokens are counted (see ./limits.ts): no route is limited as such.
+  await app.register(fastifyRateLimit, { global: false });
+  const sessions = deps.sessions?.store ?? createMemorySessionStore(deps.sessions);
+  const auth: Authenticator = { checker, sessions, codes: createSignInCodes(deps.sessions?.signInCodeTtlMs), limiter: createFailureLimiter(app, limits) };
+  app.decorate('sessions', sessions);
+  app.decorate('signInCodes', auth.codes);
+  app.decorate('isAuthenticated', async (request: FastifyRequest) => (await keyOfRequest(auth, request)) !== undefined);
+  app.decorate('keyOf', (request: FastifyRequest) => keyOfRequest(auth, request));
+  app.addHook('onClose', async () => sessions.close());
   app.addHook('onResponse', async (request, reply) => logChange(request, reply.statusCode));
 
   const readTimeoutMs = deps.temporalReadTimeoutMs ?? 10_000;
@@ -115,6 +136,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
     heartbeatMs: deps.heartbeatMs ?? 15_000,
     read,
     streams: new Set(),
+    streamSlots: createStreamSlots(limits),
     caps: deps.caps ?? {},
   };
   app.addHook('preClose', async () => {
@@ -140,11 +162,12 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  await app.register(sessionRoutes(checker));
+  await app.register(sessionRoutes(auth));
   // Every other /v1 route sits behind the token check and the permission table, in one encapsulated scope.
   await app.register(async (v1) => {
     v1.addHook('onRoute', checkRoutePermission);
-    v1.addHook('onRequest', requireToken(checker));
+    v1.addHook('onRoute', applyLimits(limits));
+    v1.addHook('onRequest', requireToken(auth));
     v1.addHook('onRequest', refuseCrossSiteCookieRequests);
     v1.addHook('onRequest', requirePermission);
     v1.get('/v1/me', { schema: { summary: 'The key this request signed in with: its name, role and permissions (never the token)', response: { 200: MeSchema, 401: ErrorBodySchema } } }, async (request) =>

@@ -67,7 +67,7 @@ describe('the API entry point', () => {
     const connection = Connection.lazy({ address: '127.0.0.1:1' });
     const plugin: FastifyPluginAsync<{ greeting: string }> = async (app, options) => {
       await app.register(fastifyStatic, { root: assets, prefix: '/console/' });
-      app.get('/probe', async (request) => ({ greeting: options.greeting, authenticated: app.isAuthenticated(request) }));
+      app.get('/probe', async (request) => ({ greeting: options.greeting, authenticated: await app.isAuthenticated(request) }));
     };
     const server = await startApiServer({
       client: new Client({ connection }),
@@ -82,7 +82,11 @@ describe('the API entry point', () => {
       assert.deepEqual(await (await fetch(`${server.url}/probe`)).json(), { greeting: 'hello', authenticated: false });
       const withToken = await fetch(`${server.url}/probe`, { headers: { authorization: `Bearer ${TOKEN}` } });
       assert.deepEqual(await withToken.json(), { greeting: 'hello', authenticated: true });
-      const withCookie = await fetch(`${server.url}/probe`, { headers: { cookie: `vidu_api_token=${TOKEN}` } });
+      // A cookie holding the token itself (what older versions set) is no session; a signed-in session is.
+      const tokenCookie = await fetch(`${server.url}/probe`, { headers: { cookie: `vidu_api_token=${TOKEN}` } });
+      assert.equal(((await tokenCookie.json()) as { authenticated: boolean }).authenticated, false);
+      const signIn = await fetch(`${server.url}/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: TOKEN }) });
+      const withCookie = await fetch(`${server.url}/probe`, { headers: { cookie: (signIn.headers.get('set-cookie') ?? '').split(';')[0]! } });
       assert.equal(((await withCookie.json()) as { authenticated: boolean }).authenticated, true);
       const asset = await fetch(`${server.url}/console/app.js`);
       assert.equal(asset.status, 200);

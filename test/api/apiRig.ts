@@ -8,7 +8,7 @@ import type { Worker } from '@temporalio/worker';
 import type { FastifyBaseLogger } from 'fastify';
 import type { CreditCaps } from '../../src/api/creditCaps';
 import type { ApiKey } from '../../src/api/permissions';
-import { startApiServer, type RunningApiServer } from '../../src/api/server';
+import { startApiServer, type ApiServerDeps, type RunningApiServer } from '../../src/api/server';
 import { type ArtifactStore, LocalArtifactStore } from '../../src/artifacts/artifactStore';
 import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
 import { ViduClient } from '../../src/vidu/viduClient';
@@ -42,6 +42,10 @@ export interface ApiRigOptions {
   caps?: CreditCaps;
   /** The API's logger (default: none). */
   logger?: FastifyBaseLogger;
+  /** Session expiry (default: the API's). */
+  sessions?: ApiServerDeps['sessions'];
+  /** Sign-in failure limit, request timeout, stream and upload caps (default: the API's). */
+  limits?: ApiServerDeps['limits'];
 }
 
 export async function openApiRig(options: ApiRigOptions = {}): Promise<ApiRig> {
@@ -72,6 +76,8 @@ export async function openApiRig(options: ApiRigOptions = {}): Promise<ApiRig> {
     keys: options.keys,
     caps: options.caps,
     logger: options.logger,
+    sessions: options.sessions,
+    limits: options.limits,
     host: '127.0.0.1',
     port: 0,
     statusPollMs: options.statusPollMs,

@@ -112,13 +112,17 @@ describe('the API surface', () => {
     const login = await fetch(`${rig.url}/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: API_TOKEN }) });
     assert.equal(login.status, 204);
     const cookie = login.headers.get('set-cookie') ?? '';
-    assert.match(cookie, /^vidu_api_token=/);
+    // The cookie holds an opaque session id, never the token (it used to hold the token itself).
+    assert.match(cookie, /^vidu_session=[A-Za-z0-9_-]{43};/);
+    assert.ok(!cookie.includes(API_TOKEN) && !cookie.includes(encodeURIComponent(API_TOKEN)), 'the cookie does not carry the token');
     assert.match(cookie, /HttpOnly/);
     assert.match(cookie, /SameSite=Strict/);
     assert.match(cookie, /Path=\//);
     const sessionCookie = cookie.split(';')[0]!;
     assert.equal((await fetch(`${rig.url}/v1/ads`, { headers: { cookie: sessionCookie } })).status, 200);
-    assert.equal((await fetch(`${rig.url}/v1/ads`, { headers: { cookie: 'vidu_api_token=forged-token-12345' } })).status, 401);
+    assert.equal((await fetch(`${rig.url}/v1/ads`, { headers: { cookie: 'vidu_session=forged-token-12345' } })).status, 401);
+    assert.equal((await fetch(`${rig.url}/v1/ads`, { headers: { cookie: `vidu_session=${API_TOKEN}` } })).status, 401, 'a token in the cookie is no session');
+    assert.equal((await fetch(`${rig.url}/v1/ads`, { headers: { cookie: `vidu_api_token=${API_TOKEN}` } })).status, 401, 'the old token cookie is not accepted any more');
     // The cookie also opens event streams, which browsers cannot give headers.
     const stream = await openEventStream(`${rig.url}/v1/ads/${inReview[0]}/events`, { cookie: sessionCookie });
     assert.equal(stream.status, 200);
@@ -126,7 +130,8 @@ describe('the API surface', () => {
     stream.close();
     const logout = await fetch(`${rig.url}/v1/session`, { method: 'DELETE', headers: { cookie: sessionCookie } });
     assert.equal(logout.status, 204);
-    assert.match(logout.headers.get('set-cookie') ?? '', /vidu_api_token=;.*Max-Age=0/);
+    assert.match(logout.headers.get('set-cookie') ?? '', /vidu_session=;.*Max-Age=0/);
+    assert.equal((await fetch(`${rig.url}/v1/ads`, { headers: { cookie: sessionCookie } })).status, 401, 'signing out ends the session on the server');
 
     const checker = createTokenChecker(keysFromTokens(['a'.repeat(16), 'b'.repeat(20)]));
     assert.equal(checker.accepts('b'.repeat(20)), true);
@@ -419,10 +424,10 @@ describe('the API surface', () => {
       assert.match(String(secure.headers['set-cookie']), /; Secure/);
 
       // An older browser's POST through the proxy, with Origin only: matched against the forwarded scheme and host.
-      const cookie = `vidu_api_token=${API_TOKEN}`;
-      const post = { method: 'POST' as const, url: `/v1/ads/${adIdFor('never')}/approve`, headers: { ...forwarded, cookie, origin: 'https://ads.example.com' }, payload: '' };
-      assert.equal((await proxied.inject(post)).statusCode, 404, 'the proxy origin passes the check');
-      assert.equal((await direct.inject(post)).statusCode, 403, 'without trustProxy the origin is http://<Host>');
+      const cookieOf = (answer: { headers: Record<string, unknown> }) => String(answer.headers['set-cookie']).split(';')[0]!;
+      const post = (cookie: string) => ({ method: 'POST' as const, url: `/v1/ads/${adIdFor('never')}/approve`, headers: { ...forwarded, cookie, origin: 'https://ads.example.com' }, payload: '' });
+      assert.equal((await proxied.inject(post(cookieOf(secure)))).statusCode, 404, 'the proxy origin passes the check');
+      assert.equal((await direct.inject(post(cookieOf(plain)))).statusCode, 403, 'without trustProxy the origin is http://<Host>');
     } finally {
       await direct.close();
       await proxied.close();

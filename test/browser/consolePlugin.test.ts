@@ -14,7 +14,7 @@ const PAGES = ['/', '/ads/spring-42', '/new', '/login'];
 /** A server like the API's: `isAuthenticated` says whether the request carries the session. */
 async function server(withSessionCheck = true): Promise<FastifyInstance> {
   const app = Fastify();
-  if (withSessionCheck) app.decorate('isAuthenticated', (request: FastifyRequest) => request.headers.cookie === 'vidu_api_token=good');
+  if (withSessionCheck) app.decorate('isAuthenticated', async (request: FastifyRequest) => request.headers.cookie === 'vidu_session=good');
   await app.register(consolePlugin);
   return app;
 }
@@ -33,7 +33,7 @@ test('pages without a session go to /login, remembering where they were going', 
 test('pages with a session are HTML with a strict content security policy', async () => {
   const app = await server();
   for (const page of PAGES) {
-    const answer = await app.inject({ url: page, headers: { cookie: 'vidu_api_token=good' } });
+    const answer = await app.inject({ url: page, headers: { cookie: 'vidu_session=good' } });
     assert.equal(answer.statusCode, 200, page);
     assert.match(String(answer.headers['content-type']), /^text\/html/);
     const csp = String(answer.headers['content-security-policy']);

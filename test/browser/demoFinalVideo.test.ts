@@ -1,5 +1,5 @@
 // The demo as a new user meets it: its printed review-console link signs in
-// (the token travels in the link's fragment) and opens the ad's page, where
+// (a one-time sign-in code travels in the link's fragment, never the token) and opens the ad's page, where
 // the demo's final mp4, composed from the edited takes, plays in Chromium.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -69,13 +69,24 @@ test("the demo's console link signs in and its final mp4 plays in Chromium", { s
   try {
     const consoleLine = await lineMatching(log, /^Review it in the review console: /, demo);
     const link = /(http:\/\/\S+)/.exec(consoleLine)![1]!;
-    assert.match(link, /\/login\?next=%2Fads%2F[^#]+#token=[\w-]{20,}$/, 'the link signs in and goes to the ad');
+    // A one-time sign-in code in the fragment (it used to be the API token itself).
+    assert.match(link, /\/login\?next=%2Fads%2F[^#]+#code=[\w-]{43}$/, 'the link signs in and goes to the ad');
     await lineMatching(log, /^Everything keeps running/, demo);
 
     const page = await browser.newPage();
     await page.goto(link);
     await page.waitForURL((url) => url.pathname.startsWith('/ads/'), { timeout: 30_000 });
-    assert.equal(new URL(page.url()).hash, '', 'the token leaves the address bar once used');
+    assert.equal(new URL(page.url()).hash, '', 'the code leaves the address bar once used');
+    // The code worked once: the same link in another browser signs nobody in, and says why.
+    const elsewhere = await browser.newContext();
+    try {
+      const again = await elsewhere.newPage();
+      await again.goto(link);
+      await again.getByText(/sign-in link has been used already or has expired/).waitFor({ timeout: 15_000 });
+      assert.equal(new URL(again.url()).pathname, '/login', 'the used link stays on the login page');
+    } finally {
+      await elsewhere.close();
+    }
     await waitForStage(page, 'done', STAGE_TIMEOUT_MS);
 
     const finalVideo = page.locator('video#final-video, section#result video').first();

@@ -50,10 +50,10 @@ function securityHeaders(reply: FastifyReply): void {
  * then a page asked for without a session goes to /login at once instead of
  * loading and finding out from its first API call.
  */
-function sessionCheck(app: FastifyInstance): ((request: FastifyRequest) => boolean) | undefined {
+function sessionCheck(app: FastifyInstance): ((request: FastifyRequest) => Promise<boolean>) | undefined {
   if (!app.hasDecorator('isAuthenticated')) return undefined;
-  const check = (app as unknown as { isAuthenticated: (request: FastifyRequest) => boolean }).isAuthenticated;
-  return (request) => check.call(app, request);
+  const check = (app as unknown as { isAuthenticated: (request: FastifyRequest) => boolean | Promise<boolean> }).isAuthenticated;
+  return async (request) => check.call(app, request);
 }
 
 export const consolePlugin: FastifyPluginAsync = async (app) => {
@@ -65,7 +65,7 @@ export const consolePlugin: FastifyPluginAsync = async (app) => {
   for (const { route, html } of pages) {
     app.get(route, { schema: { hide: true } }, async (request, reply) => {
       securityHeaders(reply);
-      if (route !== '/login' && hasSession && !hasSession(request)) {
+      if (route !== '/login' && hasSession && !(await hasSession(request))) {
         return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
       }
       // The HTML is the same for every ad; no-cache keeps a redeployed console from mixing old pages with new scripts.

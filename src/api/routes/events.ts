@@ -1,6 +1,7 @@
 // GET /v1/ads/{adId}/events: the ad's status as server-sent events. `status`
 // at once and on every change, `end` when the ad has finished, a comment as
-// keep-alive; the shared poller stops when the last client goes away.
+// keep-alive; the shared poller stops when the last client goes away. Open
+// streams are capped per key (429) and in all (503), with Retry-After.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { isFinishedStage } from '../../workflows/messages';
 import type { ApiContext } from '../context';
@@ -15,11 +16,13 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           summary: 'Status changes as server-sent events (event: status, then event: end when finished)',
           params: AdIdParamsSchema,
           produces: ['text/event-stream'],
-          response: { 401: ErrorBodySchema, 404: ErrorBodySchema, 503: ErrorBodySchema },
+          response: { 401: ErrorBodySchema, 404: ErrorBodySchema, 429: ErrorBodySchema, 503: ErrorBodySchema },
         },
       },
       async (request, reply) => {
         const { adId } = request.params;
+        // Taken before anything is awaited, so simultaneous requests cannot all slip past the cap.
+        const releaseSlot = ctx.streamSlots.acquire(request.apiKey!.name);
         const out = reply.raw;
         // Listened for before the first await: a client that leaves while the first status is read
         // has already closed the response by the time it arrives, and 'close' does not fire twice.
@@ -27,10 +30,17 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         let clientGone = false;
         out.on('close', () => {
           clientGone = true;
+          releaseSlot();
           onClientGone();
         });
         // Asked once before the stream opens, so an unknown ad is a plain 404 rather than an empty stream.
-        const first = await ctx.read(() => ctx.statuses.status(adId));
+        let first;
+        try {
+          first = await ctx.read(() => ctx.statuses.status(adId));
+        } catch (err) {
+          releaseSlot();
+          throw err;
+        }
         reply.hijack();
         if (clientGone || out.destroyed) return void out.end();
         out.writeHead(200, {
@@ -46,6 +56,7 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           if (closed) return;
           closed = true;
           clearInterval(heartbeat);
+          releaseSlot();
           ctx.streams.delete(close);
           unfollow();
           out.end();

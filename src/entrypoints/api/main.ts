@@ -1,7 +1,8 @@
 // `npm run api`: the HTTP API and the review console (at /) as a
 // service, configured from the environment (API_HOST, API_PORT, API_KEYS,
 // API_KEYS_FILE, API_TOKENS, API_MAX_CREDITS_PER_AD, API_MAX_CREDITS_PER_CAMPAIGN,
-// API_TRUST_PROXY, AD_TASK_QUEUE, ARTIFACT_DIR or
+// API_TRUST_PROXY, API_SESSION_*, the limits' settings (API_AUTH_FAILURE_*,
+// API_REQUEST_TIMEOUT_MS, API_MAX_STREAMS*, API_MAX_LARGE_BODIES), AD_TASK_QUEUE, ARTIFACT_DIR or
 // ARTIFACT_STORE, TEMPORAL_*). Stops on SIGINT/SIGTERM after
 // closing the open event streams and answering requests in flight.
 import { artifactStoreFromConfig } from '../../artifacts/artifactStoreFromConfig';
@@ -29,6 +30,8 @@ runMain(async () => {
     host: config.api.host,
     port: config.api.port,
     trustProxy: config.api.trustProxy,
+    sessions: config.api.sessions,
+    limits: config.api.limits,
     // Fastify's request lines (method, url, status, time) in the same JSON as everything else.
     logger,
     plugins: [consolePlugin],

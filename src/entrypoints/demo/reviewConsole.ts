@@ -22,7 +22,7 @@ export interface ReviewConsoleContext {
 export interface RunningReviewConsole {
   /** The console's base URL, printed as "review console: <url>". */
   url: string;
-  /** A link that signs in and opens the ad's page; the demo prints it once the ad has started. */
+  /** A link that signs in (once, within minutes: a fresh code each call) and opens the ad's page; the demo prints it once the ad has started, and again under --keep-running. */
   adPageUrl?(adId: string): string;
   close(): Promise<void>;
 }
@@ -33,19 +33,24 @@ export type ReviewConsoleStarter = (context: ReviewConsoleContext) => Promise<Ru
 /** The API's documented port, or another free one when something holds it. */
 const DEMO_API_PORT = 8090;
 
+/** The demo's key: an admin key with a random token that is never printed. */
+const DEMO_KEY = { name: 'demo', role: 'admin' } as const;
+
 /**
  * The demo's console: the HTTP API and review console on loopback with a
- * one-off token. The printed link carries the token in its fragment
- * (`/login#token=...`), which browsers never send to a server.
+ * random key nobody is shown. Each printed link carries a one-time sign-in code
+ * in its fragment (`/login#code=...`, which browsers never send to a server):
+ * it signs in once, within a few minutes (SIGN_IN_CODE_TTL_MS), and is worth
+ * nothing afterwards; the API token itself never leaves the process.
  */
 export const startDemoReviewConsole: ReviewConsoleStarter = async ({ client, taskQueue, artifacts, log }) => {
   const host = '127.0.0.1';
   const port = await portOrAlternative(DEMO_API_PORT, 'the review console', log, host);
   const token = randomBytes(24).toString('base64url');
-  const server = await startApiServer({ client, taskQueue, artifacts, tokens: [token], host, port, plugins: [consolePlugin] });
+  const server = await startApiServer({ client, taskQueue, artifacts, keys: [{ ...DEMO_KEY, token }], host, port, plugins: [consolePlugin] });
   return {
     url: server.url,
-    adPageUrl: (adId) => `${server.url}/login?next=${encodeURIComponent(`/ads/${encodeURIComponent(adId)}`)}#token=${token}`,
+    adPageUrl: (adId) => `${server.url}/login?next=${encodeURIComponent(`/ads/${encodeURIComponent(adId)}`)}#code=${server.app.signInCodes.issue(DEMO_KEY)}`,
     close: () => server.close(),
   };
 };

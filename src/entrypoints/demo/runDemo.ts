@@ -304,6 +304,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
     const simulatorCounters = simulator?.counters();
 
     if (options.keepRunning) {
+      // The link printed at the start may have been used or have expired: a fresh one-time sign-in link.
+      if (adPageUrl) links.reviewConsole = adPageUrl(adId);
       log('');
       for (const line of keepRunningLines(links)) log(line);
       await untilStopped(aborted, workerFailure);

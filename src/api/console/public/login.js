@@ -1,5 +1,7 @@
-// /login: checks the token with POST /v1/session (which sets the HttpOnly
-// session cookie) and goes on to the page the visitor came from.
+// /login: signs in with POST /v1/session (the API starts a session and sets
+// the HttpOnly cookie to its id; the token stays out of the browser's storage)
+// and goes on to the page the visitor came from. A sign-in link
+// (`/login#code=...`, printed by the demo) carries a one-time code instead.
 /* global document, history, location, URL, URLSearchParams */
 import { api, errorText, showMessage } from './common.js';
 
@@ -25,20 +27,22 @@ function nextPage() {
   return url.origin === location.origin && !url.pathname.startsWith('/login') ? url.pathname + url.search + url.hash : '/';
 }
 
-async function signIn() {
-  if (!token.value) {
-    showMessage(output, 'Enter the API token.');
-    token.focus();
-    return;
-  }
+/** Why a sign-in was refused, in the visitor's words. */
+function refusal(err, viaCode) {
+  if (err.status === 429) return `Sign-in refused: ${err.message}.`;
+  if (err.status !== 401) return errorText(err);
+  return viaCode ? 'This sign-in link has been used already or has expired. Sign in with an API token.' : 'That token is not valid.';
+}
+
+async function signIn(credentials) {
   const button = form.querySelector('button');
   button.disabled = true;
   showMessage(output, '');
   try {
-    await api('/v1/session', { method: 'POST', json: { token: token.value } });
+    await api('/v1/session', { method: 'POST', json: credentials });
     location.assign(nextPage());
   } catch (err) {
-    showMessage(output, err.status === 401 ? 'That token is not valid.' : errorText(err));
+    showMessage(output, refusal(err, credentials.code !== undefined));
     token.select();
   } finally {
     button.disabled = false;
@@ -47,14 +51,18 @@ async function signIn() {
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();
-  void signIn();
+  if (!token.value) {
+    showMessage(output, 'Enter the API token.');
+    token.focus();
+    return;
+  }
+  void signIn({ token: token.value });
 });
 
-// A sign-in link (`/login#token=...`, printed by the demo) fills the form and
-// sends it. The fragment never reaches a server or its logs; it is cleared at once.
-const fromLink = new URLSearchParams(location.hash.slice(1)).get('token');
+// A sign-in link (`/login#code=...`, printed by the demo) signs in by itself, once.
+// The fragment never reaches a server or its logs; it is cleared at once.
+const fromLink = new URLSearchParams(location.hash.slice(1)).get('code');
 if (fromLink) {
   history.replaceState(null, '', location.pathname + location.search);
-  token.value = fromLink;
-  void signIn();
+  void signIn({ code: fromLink });
 }
