@@ -11,7 +11,7 @@ import { workflowIdForCampaign, type CampaignInput } from '../../workflows/campa
 import type { ApiContext } from '../context';
 import { CAP_SETTINGS, cappedBudget, type CreditCaps } from '../creditCaps';
 import { notFound } from '../errors';
-import { ErrorBodySchema, RequestIdSchema } from '../schemas';
+import { EditKindSchema, EditPromptSchema, ErrorBodySchema, RequestIdSchema } from '../schemas';
 
 const CampaignIdParamsSchema = z.strictObject({
   campaignId: z.string().regex(/^[\w.-]{1,64}$/, { error: 'must be 1-64 letters, digits, ".", "_" or "-"' }),
@@ -23,9 +23,9 @@ const CampaignBriefSchema = z
 const CampaignApproveBodySchema = z.strictObject({ requestId: RequestIdSchema.optional(), variantKeys: VariantKeysSchema }).nullish();
 const CampaignEditBodySchema = z.strictObject({
   requestId: RequestIdSchema.optional(),
-  kind: z.enum(['video', 'narration', 'bgm'], { error: 'must be one of video, narration, bgm' }),
+  kind: EditKindSchema,
   storyboardIndex: z.number().int({ error: 'must be a whole number' }).min(0, { error: 'must be 0 or more' }).optional(),
-  prompt: z.string({ error: 'is required: a text' }).min(1, { error: 'must not be empty' }).max(2000, { error: 'must be at most 2000 characters' }),
+  prompt: EditPromptSchema,
   variantKeys: VariantKeysSchema,
 });
 const CampaignCancelBodySchema = z.strictObject({ requestId: RequestIdSchema.optional(), reason: z.string().max(500, { error: 'must be at most 500 characters' }).optional() }).nullish();
