@@ -76,8 +76,8 @@ function sharedRuleProblems(input: Record<string, unknown>): string[] {
       if (whose !== undefined) problems.push(`ads.${key}: ${whose}`);
       else if (!(CAMPAIGN_AD_OPTIONS as readonly string[]).includes(key)) problems.push(`ads.${keyName(key)}: is not an ad option a campaign may set (${CAMPAIGN_AD_OPTIONS.join(', ')})`);
     }
-    // maxCredits is checked against the longest variant by budgetProblems.
-    const { maxCredits: _checkedBelow, ...options } = ads;
+    // Only the options a campaign may set; maxCredits is checked against the longest variant by budgetProblems.
+    const options = Object.fromEntries(Object.entries(ads).filter(([key]) => key !== 'maxCredits' && (CAMPAIGN_AD_OPTIONS as readonly string[]).includes(key)));
     problems.push(...adOptionIssues(options, 'ads.').map((issue) => `${issue.field}: ${issue.rule}`));
   }
   return problems;
