@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { AD_ID_PATTERN, adRequestIssues, BOUNDED_FIELDS } from '../starter/adRequest';
 import { REQUEST_ID_RULE } from '../starter/requestIds';
 import { ASPECT_RATIOS, LANGUAGES, VIDU_LIMITS } from '../vidu/requestValidation';
-import { EDIT_KINDS, INPUT_LIMITS, MAX_MAX_EDITS, NOTIFY_URL_MAX_CHARS, REVIEW_TIMEOUT_OUTCOMES } from '../workflows/inputRules';
+import { CANCEL_REASON_MAX_CHARS, EDIT_KINDS, INPUT_LIMITS, MAX_MAX_EDITS, NOTIFY_URL_MAX_CHARS, REVIEW_TIMEOUT_OUTCOMES, TAKE_ID_MAX_CHARS } from '../workflows/inputRules';
 import { AD_STAGES, EDIT_PROMPT_MAX_CHARS, REQUEST_ID_PATTERN } from '../workflows/messages';
 
 export { EDIT_KINDS, MAX_MAX_EDITS, REVIEW_TIMEOUT_OUTCOMES };
@@ -69,16 +69,15 @@ export const SelectionBodySchema = z
     requestId: RequestIdSchema.optional(),
     kind: EditKindSchema,
     storyboardIndex: StoryboardIndexSchema.optional(),
-    takeId: z.string({ error: 'is required: a take id' }).min(1, { error: 'must not be empty' }).max(200, { error: 'must be at most 200 characters' }),
+    takeId: z.string({ error: 'is required: a take id' }).min(1, { error: 'must not be empty' }).max(TAKE_ID_MAX_CHARS, { error: `must be at most ${TAKE_ID_MAX_CHARS} characters` }),
   })
   .superRefine(checkStoryboardIndex)
   .describe('Chooses an existing finished take during review');
 
 /** approve and cancel may come without a body at all (fastify then has null). */
 export const ApproveBodySchema = z.strictObject({ requestId: RequestIdSchema.optional() }).nullish();
-export const CancelBodySchema = z
-  .strictObject({ requestId: RequestIdSchema.optional(), reason: z.string().max(500, { error: 'must be at most 500 characters' }).optional() })
-  .nullish();
+export const CancelReasonSchema = z.string().max(CANCEL_REASON_MAX_CHARS, { error: `must be at most ${CANCEL_REASON_MAX_CHARS} characters` });
+export const CancelBodySchema = z.strictObject({ requestId: RequestIdSchema.optional(), reason: CancelReasonSchema.optional() }).nullish();
 
 const boundedFields = Object.fromEntries(
   BOUNDED_FIELDS.map((field) => [field, bounded(INPUT_LIMITS[field], field === 'continueAsNewAfterEvents' ? 'events' : 'milliseconds').optional()]),

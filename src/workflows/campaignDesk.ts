@@ -5,7 +5,7 @@
 import { ApplicationFailure, getExternalWorkflowHandle, uuid4 } from '@temporalio/workflow';
 import type { CampaignCancelInput, CampaignEditInput, CampaignRequestAccepted, CampaignRequestRecord, CampaignVariantStatus } from './campaignMessages';
 import { FAILURE_TYPES } from './failures';
-import { editPromptProblem, requestIdProblem } from './inputRules';
+import { cancelReasonProblem, editPromptProblem, requestIdProblem } from './inputRules';
 import { approveSignal, cancelAdSignal, isFinishedStage, requestEditSignal, senderOf, workflowIdForAd, type OperatorRequest } from './messages';
 
 export interface CampaignDeskState {
@@ -44,6 +44,8 @@ export class CampaignDesk {
     const requestId = request?.requestId;
     const idProblem = requestIdProblem(requestId);
     if (idProblem) refuse(`requestId: ${idProblem}`);
+    const reasonProblem = kind === 'cancel' ? cancelReasonProblem((request as CampaignCancelInput | undefined)?.reason) : undefined;
+    if (reasonProblem) refuse(`reason: ${reasonProblem}`);
     if (this.seen(request)) return;
     const { campaignId } = this.state;
     if (this.state.cancelled !== undefined) refuse(`campaign ${campaignId} is cancelled`);

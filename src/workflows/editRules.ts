@@ -2,7 +2,7 @@
 // validator (which rejects before anything reaches history), the
 // `requestEdit` signal and the edits given in the workflow input. Plain checks,
 // no schema library: this runs inside the workflow sandbox.
-import { editPromptProblem, isObject } from './inputRules';
+import { editPromptProblem, isObject, TAKE_ID_MAX_CHARS } from './inputRules';
 import type { EditKind, EditRequestInput } from './messages';
 
 const KINDS: readonly EditKind[] = ['video', 'narration', 'bgm'];
@@ -52,5 +52,6 @@ export function selectTakeProblem(request: unknown, storyboardCount: number): st
   const indexProblem = storyboardIndexProblem(kind, request.storyboardIndex, storyboardCount);
   if (indexProblem) return indexProblem;
   if (typeof request.takeId !== 'string' || request.takeId === '') return 'takeId: must be a take id';
+  if (request.takeId.length > TAKE_ID_MAX_CHARS) return `takeId: must be at most ${TAKE_ID_MAX_CHARS} characters`;
   return undefined;
 }

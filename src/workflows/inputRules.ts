@@ -290,6 +290,16 @@ export function editPromptProblem(prompt: unknown): string | undefined {
   return undefined;
 }
 
+/** A take id is a Vidu task id or a made-up one; a cancel's reason is a sentence. */
+export const TAKE_ID_MAX_CHARS = 200;
+export const CANCEL_REASON_MAX_CHARS = 500;
+
+/** The rule a cancel's `reason` breaks, if any (without its field). */
+export function cancelReasonProblem(reason: unknown): string | undefined {
+  if (reason === undefined) return undefined;
+  return typeof reason === 'string' && reason.length <= CANCEL_REASON_MAX_CHARS ? undefined : `must be a text of at most ${CANCEL_REASON_MAX_CHARS} characters`;
+}
+
 /** The rule a request id breaks, if any (without its field). */
 export function requestIdProblem(requestId: unknown): string | undefined {
   return requestId === undefined || (typeof requestId === 'string' && REQUEST_ID_PATTERN.test(requestId)) ? undefined : REQUEST_ID_RULE;

@@ -10,8 +10,8 @@ import { newAdState } from '../../src/workflows/adState';
 import { campaignWorkflow } from '../../src/workflows/campaignWorkflow';
 import { workflowIdForCampaign } from '../../src/workflows/campaignMessages';
 import { FAILURE_TYPES } from '../../src/workflows/failures';
-import { workflowIdForAd } from '../../src/workflows/messages';
-import { FAST_POLLING, openAdHarness, PRODUCT_IMAGE, uniqueAdId, type AdHarness } from './harness';
+import { cancelUpdate, workflowIdForAd } from '../../src/workflows/messages';
+import { FAST_POLLING, openAdHarness, PRODUCT_IMAGE, uniqueAdId, waitForStatus, type AdHarness } from './harness';
 
 /** The failure of a run that must fail as invalid input. */
 async function invalidInput(handle: WorkflowHandle): Promise<ApplicationFailure> {
@@ -99,6 +99,17 @@ describe('input a workflow refuses when started directly', { timeout: 120_000 },
       });
       const failure = await invalidInput(handle);
       assert.match(failure.message, /^continued: is set only by the workflow when it continues as new/);
+    });
+  });
+
+  it("refuses a cancel update whose reason is past the bound, and takes one inside it", async () => {
+    const adId = uniqueAdId('cancel-reason');
+    await h.withWorker(async (taskQueue) => {
+      const handle = await h.startAd(taskQueue, { adId });
+      await waitForStatus(handle, (s) => s.stage !== 'creating', 'the ad under way');
+      await assert.rejects(handle.executeUpdate(cancelUpdate.name, { args: [{ reason: 'r'.repeat(501) }] }), (e: unknown) => /reason: must be a text of at most 500 characters/.test(String((e as Error & { cause?: Error }).cause?.message ?? e)));
+      await handle.executeUpdate(cancelUpdate.name, { args: [{ reason: 'r'.repeat(500) }] });
+      await handle.result().catch(() => undefined);
     });
   });
 });

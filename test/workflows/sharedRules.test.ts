@@ -11,7 +11,7 @@ import { loadImages } from '../../src/starter/images';
 import { CampaignDesk } from '../../src/workflows/campaignDesk';
 import type { CampaignInput } from '../../src/workflows/campaignMessages';
 import { campaignInputProblems } from '../../src/workflows/campaignVariants';
-import { editRequestProblem } from '../../src/workflows/editRules';
+import { editRequestProblem, selectTakeProblem } from '../../src/workflows/editRules';
 import { adInputProblems, IMAGE_URL_MAX_CHARS, MAX_MAX_EDITS } from '../../src/workflows/inputRules';
 
 const AD = { adId: 'rules-1', images: ['https://example.com/a.png'] };
@@ -179,5 +179,12 @@ describe('every door counts the same', () => {
     assert.deepEqual(adRequestIssues({ ...AD, edits: [{ kind: 'bgm', prompt: 'x', requestId: longest }] }), []);
     assert.throws(() => desk().validate('approve', { requestId: `${longest}r` }), /requestId: must be 1-128 letters/);
     assert.deepEqual(adRequestIssues({ ...AD, edits: [{ kind: 'bgm', prompt: 'x', requestId: `${longest}r` }] }).map((i) => i.field), ['edits[0].requestId']);
+  });
+
+  it("a cancel's reason and a take id: the campaign desk and the ad's select take the API's bounds", () => {
+    assert.throws(() => desk().validate('cancel', { reason: 'r'.repeat(501) } as never), /reason: must be a text of at most 500 characters/);
+    assert.doesNotThrow(() => desk().validate('cancel', { reason: 'r'.repeat(500) } as never));
+    assert.equal(selectTakeProblem({ kind: 'bgm', takeId: 't'.repeat(201) }, 3), 'takeId: must be at most 200 characters');
+    assert.equal(selectTakeProblem({ kind: 'bgm', takeId: 't'.repeat(200) }, 3), undefined);
   });
 });

@@ -11,7 +11,7 @@ import { workflowIdForCampaign, type CampaignInput } from '../../workflows/campa
 import type { ApiContext } from '../context';
 import { CAP_SETTINGS, cappedBudget, type CreditCaps } from '../creditCaps';
 import { notFound } from '../errors';
-import { EditKindSchema, EditPromptSchema, ErrorBodySchema, RequestIdSchema } from '../schemas';
+import { CancelReasonSchema, EditKindSchema, EditPromptSchema, ErrorBodySchema, RequestIdSchema } from '../schemas';
 
 const CampaignIdParamsSchema = z.strictObject({
   campaignId: z.string().regex(/^[\w.-]{1,64}$/, { error: 'must be 1-64 letters, digits, ".", "_" or "-"' }),
@@ -28,7 +28,7 @@ const CampaignEditBodySchema = z.strictObject({
   prompt: EditPromptSchema,
   variantKeys: VariantKeysSchema,
 });
-const CampaignCancelBodySchema = z.strictObject({ requestId: RequestIdSchema.optional(), reason: z.string().max(500, { error: 'must be at most 500 characters' }).optional() }).nullish();
+const CampaignCancelBodySchema = z.strictObject({ requestId: RequestIdSchema.optional(), reason: CancelReasonSchema.optional() }).nullish();
 const CampaignRequestAcceptedSchema = z.object({ requestId: z.string(), adIds: z.array(z.string()) });
 const StartedCampaignSchema = z.object({ campaignId: z.string(), workflowId: z.string(), created: z.boolean() });
 const CampaignStatusSchema = z.looseObject({ campaignId: z.string(), stage: z.string(), total: z.number(), progress: z.number(), creditsSpent: z.number() });
