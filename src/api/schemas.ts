@@ -7,12 +7,10 @@ import { z } from 'zod';
 import { AD_ID_PATTERN, adRequestIssues, BOUNDED_FIELDS } from '../starter/adRequest';
 import { REQUEST_ID_RULE } from '../starter/requestIds';
 import { ASPECT_RATIOS, LANGUAGES, VIDU_LIMITS } from '../vidu/requestValidation';
-import { INPUT_LIMITS, NOTIFY_URL_MAX_CHARS } from '../workflows/inputRules';
+import { CANCEL_REASON_MAX_CHARS, EDIT_KINDS, INPUT_LIMITS, MAX_MAX_EDITS, NOTIFY_URL_MAX_CHARS, REVIEW_TIMEOUT_OUTCOMES, TAKE_ID_MAX_CHARS } from '../workflows/inputRules';
 import { AD_STAGES, EDIT_PROMPT_MAX_CHARS, REQUEST_ID_PATTERN } from '../workflows/messages';
 
-export const REVIEW_TIMEOUT_OUTCOMES = ['compose-selected', 'keep-first-video', 'fail'] as const;
-export const EDIT_KINDS = ['video', 'narration', 'bgm'] as const;
-export const MAX_MAX_EDITS = 100;
+export { EDIT_KINDS, MAX_MAX_EDITS, REVIEW_TIMEOUT_OUTCOMES };
 
 function bounded(limit: { min: number; max: number }, what: string) {
   return z
@@ -42,7 +40,7 @@ export const RequestIdSchema = z
   .regex(REQUEST_ID_PATTERN, { error: REQUEST_ID_RULE })
   .describe('Names the request: repeating it returns the first answer and spends nothing more. Made up when absent.');
 
-const EditKindSchema = z.enum(EDIT_KINDS, { error: `must be one of ${EDIT_KINDS.join(', ')}` });
+export const EditKindSchema = z.enum(EDIT_KINDS, { error: `must be one of ${EDIT_KINDS.join(', ')}` });
 const StoryboardIndexSchema = z.number().int({ error: 'must be a whole number' }).min(0, { error: 'must be 0 or more' }).describe('0-based; for video only');
 
 /** A video edit or selection names its storyboard; narration and music apply to the whole ad. */
@@ -55,7 +53,7 @@ function checkStoryboardIndex(value: { kind: string; storyboardIndex?: number },
   }
 }
 
-const EditPromptSchema = z
+export const EditPromptSchema = z
   .string({ error: 'is required: a text' })
   .refine((p) => p.trim() !== '', { error: 'must not be empty' })
   // The workflow's validator counts UTF-16 units, which is what max() counts.
@@ -71,16 +69,15 @@ export const SelectionBodySchema = z
     requestId: RequestIdSchema.optional(),
     kind: EditKindSchema,
     storyboardIndex: StoryboardIndexSchema.optional(),
-    takeId: z.string({ error: 'is required: a take id' }).min(1, { error: 'must not be empty' }).max(200, { error: 'must be at most 200 characters' }),
+    takeId: z.string({ error: 'is required: a take id' }).min(1, { error: 'must not be empty' }).max(TAKE_ID_MAX_CHARS, { error: `must be at most ${TAKE_ID_MAX_CHARS} characters` }),
   })
   .superRefine(checkStoryboardIndex)
   .describe('Chooses an existing finished take during review');
 
 /** approve and cancel may come without a body at all (fastify then has null). */
 export const ApproveBodySchema = z.strictObject({ requestId: RequestIdSchema.optional() }).nullish();
-export const CancelBodySchema = z
-  .strictObject({ requestId: RequestIdSchema.optional(), reason: z.string().max(500, { error: 'must be at most 500 characters' }).optional() })
-  .nullish();
+export const CancelReasonSchema = z.string().max(CANCEL_REASON_MAX_CHARS, { error: `must be at most ${CANCEL_REASON_MAX_CHARS} characters` });
+export const CancelBodySchema = z.strictObject({ requestId: RequestIdSchema.optional(), reason: CancelReasonSchema.optional() }).nullish();
 
 const boundedFields = Object.fromEntries(
   BOUNDED_FIELDS.map((field) => [field, bounded(INPUT_LIMITS[field], field === 'continueAsNewAfterEvents' ? 'events' : 'milliseconds').optional()]),
@@ -113,7 +110,7 @@ export const StartAdBodySchema = z
     aspectRatio: z.enum(ASPECT_RATIOS, { error: `must be one of ${ASPECT_RATIOS.join(', ')}` }).optional(),
     language: z.enum(LANGUAGES, { error: `must be one of ${LANGUAGES.join(', ')}` }).optional(),
     review: ReviewSchema.optional(),
-    edits: z.array(EditBodySchema).optional().describe('Edits applied as soon as the first video is ready'),
+    edits: z.array(EditBodySchema).max(MAX_MAX_EDITS, { error: `must hold at most ${MAX_MAX_EDITS} edits` }).optional().describe('Edits applied as soon as the first video is ready; no more than maxEdits'),
     maxEdits: z.number().int({ error: 'must be a whole number' }).min(0, { error: 'must be 0 or more' }).max(MAX_MAX_EDITS, { error: `must be at most ${MAX_MAX_EDITS}` }).optional(),
     // Its rule (a positive whole number that pays for the create and a compose) is the starter's, below.
     maxCredits: z.number().optional().describe('The ad\'s credit budget: each create, edit and compose reserves its estimated cost against it first'),

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readImageHeader } from '../vidu/imageHeader';
 import type { InputIssue } from './errors';
+import { imageRefProblem } from '../workflows/inputRules';
 
 /** The part of the artifact store the starter needs (LocalArtifactStore has it). */
 export interface ImageStore {
@@ -67,7 +68,10 @@ export async function loadImages(images: unknown[], options: LoadImagesOptions):
       continue;
     }
     if (isHttpUrl(image)) {
-      loaded[i] = { forValidation: image, asIs: image };
+      // The workflow's own rule: an image URL is bounded like a notifyUrl (it is copied into every continue-as-new).
+      const problem = imageRefProblem(image);
+      if (problem) issues.push({ field, rule: problem });
+      else loaded[i] = { forValidation: image, asIs: image };
     } else if (image.startsWith('data:')) {
       const match = DATA_URI.exec(image);
       const contentType = match?.[1] === 'image/jpg' ? 'image/jpeg' : match?.[1];

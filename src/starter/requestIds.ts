@@ -5,10 +5,11 @@
 // after losing an answer (a timeout, a crash) should choose the id themselves
 // and reuse it; otherwise one is made up per call.
 import { randomUUID } from 'node:crypto';
+import { REQUEST_ID_RULE } from '../workflows/inputRules';
 import { REQUEST_ID_PATTERN } from '../workflows/messages';
 import { AdInputError } from './errors';
 
-export const REQUEST_ID_RULE = 'must be 1-128 letters, digits, "-", "_", "." or ":"';
+export { REQUEST_ID_RULE };
 
 /** The caller's request id when it is well formed; a fresh one when there is none. Throws AdInputError for a malformed id. */
 export function requestIdFor(given: string | undefined): string {

@@ -7,7 +7,7 @@
 // resumes where this one stood. Every create, edit and compose reserves its
 // estimated credits in the ad's budget first (adBudget.ts) and is settled
 // with what Vidu reports once final. docs/workflow.md tells the whole story.
-import { allHandlersFinished, ApplicationFailure, CancellationScope, condition, ContinueAsNew, isCancellation, log, setHandler, TemporalFailure } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, CancellationScope, condition, ContinueAsNew, isCancellation, log, patched, setHandler, TemporalFailure, workflowInfo } from '@temporalio/workflow';
 import { awaitAccountCredits } from './accountCheck';
 import { AdBudget, budgetFailure, openAdLedger, provenUnspent, RESERVATION } from './adBudget';
 import { asAdFailure, taskFailure } from './adFailures';
@@ -19,7 +19,7 @@ import { campaignReporter, type CampaignReporter } from './campaignReporter';
 import { continueAsNewWhenDue } from './continueAsNew';
 import { EditRunner } from './editRunner';
 import { FAILURE_TYPES } from './failures';
-import { adInputProblems, INPUT_LIMITS, limitOrDefault, notifyUrlProblem } from './inputRules';
+import { adInputProblems, continuedProblem, INPUT_LIMITS, INPUT_RULES_PATCH, limitOrDefault, notifyUrlProblem } from './inputRules';
 import { createMainTask } from './mainTaskCreation';
 import { CompletionNotifier } from './completionNotifier';
 import * as m from './messages';
@@ -174,7 +174,11 @@ class AdFilmRun {
   /** Each step runs unless the state says an earlier run already did it. */
   private async lifecycle(): Promise<m.AdFilmResult> {
     const { state, input } = this;
-    if (!input.continued) this.checkInput();
+    // Under the shared rules, `continued` is honoured only in a run that was continued as new.
+    const sharedRules = patched(INPUT_RULES_PATCH);
+    const refused = sharedRules ? continuedProblem(input.continued, workflowInfo().continuedFromExecutionRunId) : undefined;
+    if (refused) throw ApplicationFailure.create({ type: FAILURE_TYPES.invalidInput, message: refused, nonRetryable: true });
+    if (!input.continued) this.checkInput(sharedRules);
     else log.info(`ad ${state.adId}: continues in run ${this.runNumber} at ${state.stage}`);
     state.mainTaskId ??= input.resumeFromTaskId;
     if (!state.mainTaskId) await this.createMainTask();
@@ -337,8 +341,8 @@ class AdFilmRun {
     return undefined;
   }
 
-  private checkInput(): void {
-    const problems = adInputProblems(this.input);
+  private checkInput(sharedRules: boolean): void {
+    const problems = adInputProblems(this.input, sharedRules ? 'shared' : 'before-shared');
     if (problems.length > 0) throw ApplicationFailure.create({ type: FAILURE_TYPES.invalidInput, message: problems.join('; '), nonRetryable: true });
   }
 

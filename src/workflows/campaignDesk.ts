@@ -5,6 +5,7 @@
 import { ApplicationFailure, getExternalWorkflowHandle, uuid4 } from '@temporalio/workflow';
 import type { CampaignCancelInput, CampaignEditInput, CampaignRequestAccepted, CampaignRequestRecord, CampaignVariantStatus } from './campaignMessages';
 import { FAILURE_TYPES } from './failures';
+import { cancelReasonProblem, editPromptProblem, requestIdProblem } from './inputRules';
 import { approveSignal, cancelAdSignal, isFinishedStage, requestEditSignal, senderOf, workflowIdForAd, type OperatorRequest } from './messages';
 
 export interface CampaignDeskState {
@@ -41,7 +42,10 @@ export class CampaignDesk {
   validate(kind: CampaignRequestRecord['kind'], request: (OperatorRequest & { variantKeys?: string[] }) | undefined): void {
     if (request !== undefined && (typeof request !== 'object' || request === null)) refuse('request: must be an object');
     const requestId = request?.requestId;
-    if (requestId !== undefined && (typeof requestId !== 'string' || !/^[\w.:-]{1,100}$/.test(requestId))) refuse('requestId: must be 1-100 letters, digits, "-", "_", "." or ":"');
+    const idProblem = requestIdProblem(requestId);
+    if (idProblem) refuse(`requestId: ${idProblem}`);
+    const reasonProblem = kind === 'cancel' ? cancelReasonProblem((request as CampaignCancelInput | undefined)?.reason) : undefined;
+    if (reasonProblem) refuse(`reason: ${reasonProblem}`);
     if (this.seen(request)) return;
     const { campaignId } = this.state;
     if (this.state.cancelled !== undefined) refuse(`campaign ${campaignId} is cancelled`);
@@ -54,8 +58,8 @@ export class CampaignDesk {
     if (kind === 'edit') {
       const edit = request as CampaignEditInput;
       if (!['video', 'narration', 'bgm'].includes(edit.kind)) refuse('kind: must be "video", "narration" or "bgm"');
-      if (typeof edit.prompt !== 'string' || edit.prompt.trim() === '') refuse('prompt: must not be empty');
-      if (edit.prompt.length > 2000) refuse('prompt: must be at most 2000 characters');
+      const promptProblem = editPromptProblem(edit.prompt);
+      if (promptProblem) refuse(`prompt: ${promptProblem}`);
       if (edit.kind === 'video' && !Number.isInteger(edit.storyboardIndex)) refuse('storyboardIndex: is required for a video edit');
       const overBudget = this.editRefusal(this.targets('edit', edit), edit);
       if (overBudget) refuse(overBudget);

@@ -4,7 +4,7 @@
 import type { AspectRatio, Language } from '../vidu/apiTypes';
 import { adStartCredits } from './budget/prices';
 import type { CampaignInput, CampaignVariantStatus } from './campaignMessages';
-import { imagesProblem, MAX_CREDITS_LIMIT, maxCreditsProblem } from './inputRules';
+import { AD_PROMPT_MAX_CHARS, adOptionIssues, imagesProblem, MAX_CREDITS_LIMIT, maxCreditsProblem, type InputRulesVersion } from './inputRules';
 
 const ASPECT_RATIOS: readonly AspectRatio[] = ['16:9', '9:16', '1:1'];
 const LANGUAGES: readonly Language[] = ['zh', 'en'];
@@ -35,10 +35,61 @@ function listProblem<T>(field: string, value: unknown, allowed: (v: unknown) => 
   return undefined;
 }
 
-/** Every rule the brief breaks, each as "field: rule"; empty when it may run. */
-export function campaignInputProblems(input: unknown): string[] {
+/**
+ * The ad options a campaign may set for its ads (`ads`): a closed list. The rest of an ad's input
+ * is the campaign's (images, prompt, variant), the workflow's (`continued`), retryAd's
+ * (`resumeFromTaskId`) or left at its default.
+ */
+export const CAMPAIGN_AD_OPTIONS = ['review', 'maxEdits', 'maxCredits', 'polling', 'taskDeadlineMs', 'queueDeadlineMs', 'outageBudgetMs', 'notifyUrl'] as const;
+const NOT_THE_CALLERS = new Map<string, string>([
+  ['continued', 'is set only by an ad when it continues as new; a campaign never passes it'],
+  ['resumeFromTaskId', 'is set only by retryAd for one failed ad; a campaign never passes it'],
+  ['campaign', 'is set by the campaign itself for each of its ads'],
+  ['startedBy', 'is whoever started the campaign; leave it unset'],
+]);
+const BRIEF_FIELDS = new Set(['campaignId', 'images', 'prompt', 'products', 'variants', 'variantPrompts', 'priorities', 'budgetCredits', 'maxConcurrent', 'ads', 'continueAsNewAfterEvents', 'startedBy', 'continued']);
+const PRODUCT_FIELDS = new Set(['productId', 'images', 'prompt']);
+const MATRIX_FIELDS = new Set(['aspectRatios', 'languages', 'durations']);
+
+/** A key as a field name; a blank one quoted, so that the message names something visible. */
+const keyName = (key: string): string => (key.trim() === '' ? JSON.stringify(key) : key);
+
+function unknownFields(value: unknown, known: Set<string>, at: string): string[] {
+  if (!isObject(value)) return [];
+  return Object.keys(value)
+    .filter((key) => !known.has(key))
+    .map((key) => `${at}${keyName(key)}: is not a field of ${at === '' ? 'a campaign brief' : at.slice(0, -1)} (${[...known].filter((k) => k !== 'continued').join(', ')})`);
+}
+
+/** The shared rules a brief meets beyond the older ones: closed objects, bounded texts and the ad options' own rules. */
+function sharedRuleProblems(input: Record<string, unknown>): string[] {
+  const problems = unknownFields(input, BRIEF_FIELDS, '');
+  if (input.prompt !== undefined && (typeof input.prompt !== 'string' || [...input.prompt].length > AD_PROMPT_MAX_CHARS)) {
+    problems.push(`prompt: must be a text of at most ${AD_PROMPT_MAX_CHARS} characters`);
+  }
+  if (Array.isArray(input.products)) input.products.forEach((product: unknown, i) => problems.push(...unknownFields(product, PRODUCT_FIELDS, `products[${i}].`)));
+  problems.push(...unknownFields(input.variants, MATRIX_FIELDS, 'variants.'));
+  const ads = input.ads;
+  if (isObject(ads)) {
+    for (const key of Object.keys(ads)) {
+      const whose = NOT_THE_CALLERS.get(key);
+      if (whose !== undefined) problems.push(`ads.${key}: ${whose}`);
+      else if (!(CAMPAIGN_AD_OPTIONS as readonly string[]).includes(key)) problems.push(`ads.${keyName(key)}: is not an ad option a campaign may set (${CAMPAIGN_AD_OPTIONS.join(', ')})`);
+    }
+    // Only the options a campaign may set; maxCredits is checked against the longest variant by budgetProblems.
+    const options = Object.fromEntries(Object.entries(ads).filter(([key]) => key !== 'maxCredits' && (CAMPAIGN_AD_OPTIONS as readonly string[]).includes(key)));
+    problems.push(...adOptionIssues(options, 'ads.').map((issue) => `${issue.field}: ${issue.rule}`));
+  }
+  return problems;
+}
+
+/**
+ * Every rule the brief breaks, each as "field: rule"; empty when it may run. `before-shared`:
+ * the rules a campaign started before the shared ones replays with.
+ */
+export function campaignInputProblems(input: unknown, version: InputRulesVersion = 'shared'): string[] {
   if (!isObject(input)) return ['input: must be an object'];
-  const problems: string[] = [];
+  const problems: string[] = version === 'shared' ? sharedRuleProblems(input) : [];
   if (typeof input.campaignId !== 'string' || !CAMPAIGN_ID.test(input.campaignId) || /^\.+$/.test(input.campaignId)) {
     problems.push('campaignId: must be 1-64 letters, digits, "-", "_" or "." (and not only dots)');
   }

@@ -13,6 +13,7 @@ import {
   log,
   makeContinueAsNewFunc,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -28,6 +29,7 @@ import { CampaignDesk } from './campaignDesk';
 import * as c from './campaignMessages';
 import { campaignInputProblems, expandVariants } from './campaignVariants';
 import { FAILURE_TYPES } from './failures';
+import { continuedProblem, INPUT_RULES_PATCH } from './inputRules';
 import { isFinishedStage, senderOf, workflowIdForAd, type AdFilmInput, type AdStage } from './messages';
 
 const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 4_000;
@@ -66,7 +68,11 @@ class CampaignRun {
   }
 
   async run(): Promise<c.CampaignResult> {
-    if (!this.input.continued) this.begin();
+    // Under the shared rules, `continued` is honoured only in a run that was continued as new.
+    const sharedRules = patched(INPUT_RULES_PATCH);
+    const refused = sharedRules ? continuedProblem(this.input.continued, workflowInfo().continuedFromExecutionRunId) : undefined;
+    if (refused) throw ApplicationFailure.create({ type: FAILURE_TYPES.invalidInput, message: refused, nonRetryable: true });
+    if (!this.input.continued) this.begin(sharedRules);
     this.maxConcurrent ??= this.input.maxConcurrent ?? (await readAccount()).concurrencyLimit;
     this.publish();
     const afterEvents = this.input.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS;
@@ -85,8 +91,8 @@ class CampaignRun {
     return { campaignId: status.campaignId, stage: status.stage, byStage: status.byStage, creditsSpent: status.creditsSpent, adIds: status.variants.map((v) => v.adId) };
   }
 
-  private begin(): void {
-    const problems = campaignInputProblems(this.input);
+  private begin(sharedRules: boolean): void {
+    const problems = campaignInputProblems(this.input, sharedRules ? 'shared' : 'before-shared');
     if (problems.length > 0) throw ApplicationFailure.create({ type: FAILURE_TYPES.invalidInput, message: problems.join('; '), nonRetryable: true });
     this.state.variants = expandVariants(this.input);
   }

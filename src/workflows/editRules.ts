@@ -2,8 +2,8 @@
 // validator (which rejects before anything reaches history), the
 // `requestEdit` signal and the edits given in the workflow input. Plain checks,
 // no schema library: this runs inside the workflow sandbox.
-import { isObject } from './inputRules';
-import { EDIT_PROMPT_MAX_CHARS, type EditKind, type EditRequestInput } from './messages';
+import { editPromptProblem, isObject, TAKE_ID_MAX_CHARS } from './inputRules';
+import type { EditKind, EditRequestInput } from './messages';
 
 const KINDS: readonly EditKind[] = ['video', 'narration', 'bgm'];
 
@@ -32,10 +32,8 @@ export function editRequestProblem(request: unknown, context: EditContext): stri
   if (!KINDS.includes(kind)) return `kind: must be one of ${KINDS.join(', ')} (got ${JSON.stringify(request.kind)})`;
   const indexProblem = storyboardIndexProblem(kind, request.storyboardIndex, context.storyboardCount);
   if (indexProblem) return indexProblem;
-  if (typeof request.prompt !== 'string' || request.prompt.trim() === '') return 'prompt: must not be empty';
-  if (request.prompt.length > EDIT_PROMPT_MAX_CHARS) {
-    return `prompt: must be at most ${EDIT_PROMPT_MAX_CHARS} characters (got ${request.prompt.length})`;
-  }
+  const promptProblem = editPromptProblem(request.prompt);
+  if (promptProblem) return `prompt: ${promptProblem}`;
   if (context.editsUsed >= context.maxEdits) return `edits: this ad may have at most ${context.maxEdits} edits, all used`;
   return undefined;
 }
@@ -54,5 +52,6 @@ export function selectTakeProblem(request: unknown, storyboardCount: number): st
   const indexProblem = storyboardIndexProblem(kind, request.storyboardIndex, storyboardCount);
   if (indexProblem) return indexProblem;
   if (typeof request.takeId !== 'string' || request.takeId === '') return 'takeId: must be a take id';
+  if (request.takeId.length > TAKE_ID_MAX_CHARS) return `takeId: must be at most ${TAKE_ID_MAX_CHARS} characters`;
   return undefined;
 }

@@ -7,6 +7,7 @@ import { ApplicationFailure } from '@temporalio/workflow';
 import type { AdState } from './adState';
 import type { EditRunner } from './editRunner';
 import { FAILURE_TYPES } from './failures';
+import { CANCEL_REASON_MAX_CHARS, cancelReasonProblem } from './inputRules';
 import * as m from './messages';
 import type { RequestLog } from './operatorRequests';
 import { applyTakeChoice, takeChoiceProblem } from './takeChoice';
@@ -30,7 +31,9 @@ export class OperatorDesk {
   /** An update validator: throws the rule the request breaks. */
   validate(request: unknown, kind: Kind): void {
     const { requests } = this.ctx;
-    const problem = requests.idProblem(request) ?? (this.isRepeat(request, kind) ? undefined : this.problemOf(request, kind));
+    // A cancel's reason is bounded here, in the validator only: a signal's is cut to the bound, as it always was.
+    const reasonProblem = kind === 'cancel' ? cancelReasonProblem((request as m.CancelInput | undefined)?.reason) : undefined;
+    const problem = requests.idProblem(request) ?? (reasonProblem && `reason: ${reasonProblem}`) ?? (this.isRepeat(request, kind) ? undefined : this.problemOf(request, kind));
     if (!problem) return;
     const type = kind === 'edit' ? FAILURE_TYPES.editRejected : FAILURE_TYPES.requestRejected;
     throw ApplicationFailure.create({ type, message: problem, nonRetryable: true });
@@ -90,5 +93,5 @@ export class OperatorDesk {
 
 function cancelReason(request: unknown): string {
   const reason = (request as m.CancelInput | undefined)?.reason;
-  return typeof reason === 'string' && reason.trim() ? reason.trim().slice(0, 500) : 'cancelled by an operator';
+  return typeof reason === 'string' && reason.trim() ? reason.trim().slice(0, CANCEL_REASON_MAX_CHARS) : 'cancelled by an operator';
 }

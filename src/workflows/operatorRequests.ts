@@ -5,6 +5,7 @@
 import { log } from '@temporalio/workflow';
 import { MAX_REQUEST_RECORDS, type AdState } from './adState';
 import { REQUEST_ID_PATTERN, senderOf, type OperatorRequestKind, type RequestRecord } from './messages';
+import { requestIdProblem } from './inputRules';
 
 /** `{ by }` when the request names its sender, else nothing (older clients send none). */
 function byOf(request: unknown): { by?: string } {
@@ -24,9 +25,8 @@ export class RequestLog {
 
   /** "requestId: ..." when the request carries an id that breaks the rule. */
   idProblem(request: unknown): string | undefined {
-    const given = (request as { requestId?: unknown } | undefined)?.requestId;
-    if (given === undefined || (typeof given === 'string' && REQUEST_ID_PATTERN.test(given))) return undefined;
-    return 'requestId: must be 1-128 letters, digits, "-", "_", "." or ":"';
+    const problem = requestIdProblem((request as { requestId?: unknown } | undefined)?.requestId);
+    return problem === undefined ? undefined : `requestId: ${problem}`;
   }
 
   find(requestId: string): RequestRecord | undefined {

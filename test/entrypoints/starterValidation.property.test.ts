@@ -74,7 +74,9 @@ const validRequest = fc
       { requiredKeys: [] },
     ),
   )
-  .map(([required, optional]): Record<string, unknown> => ({ ...required, ...optional }));
+  .map(([required, optional]): Record<string, unknown> => ({ ...required, ...optional }))
+  // An ad is given no more edits than its maxEdits allows.
+  .map((request) => (Array.isArray(request.edits) && typeof request.maxEdits === 'number' ? { ...request, maxEdits: Math.max(request.maxEdits, request.edits.length) } : request));
 
 /** Every field of an ad request, and the two that exist but are not the caller's. */
 const FIELDS: string[] = ['adId', 'images', 'prompt', 'duration', 'aspectRatio', 'language', 'edits', 'review', 'maxEdits', 'polling', ...BOUNDED_FIELDS];

@@ -11,7 +11,7 @@ import { workflowIdForCampaign, type CampaignInput } from '../../workflows/campa
 import type { ApiContext } from '../context';
 import { CAP_SETTINGS, cappedBudget, type CreditCaps } from '../creditCaps';
 import { notFound } from '../errors';
-import { ErrorBodySchema, RequestIdSchema } from '../schemas';
+import { CancelReasonSchema, EditKindSchema, EditPromptSchema, ErrorBodySchema, RequestIdSchema } from '../schemas';
 
 const CampaignIdParamsSchema = z.strictObject({
   campaignId: z.string().regex(/^[\w.-]{1,64}$/, { error: 'must be 1-64 letters, digits, ".", "_" or "-"' }),
@@ -23,12 +23,12 @@ const CampaignBriefSchema = z
 const CampaignApproveBodySchema = z.strictObject({ requestId: RequestIdSchema.optional(), variantKeys: VariantKeysSchema }).nullish();
 const CampaignEditBodySchema = z.strictObject({
   requestId: RequestIdSchema.optional(),
-  kind: z.enum(['video', 'narration', 'bgm'], { error: 'must be one of video, narration, bgm' }),
+  kind: EditKindSchema,
   storyboardIndex: z.number().int({ error: 'must be a whole number' }).min(0, { error: 'must be 0 or more' }).optional(),
-  prompt: z.string({ error: 'is required: a text' }).min(1, { error: 'must not be empty' }).max(2000, { error: 'must be at most 2000 characters' }),
+  prompt: EditPromptSchema,
   variantKeys: VariantKeysSchema,
 });
-const CampaignCancelBodySchema = z.strictObject({ requestId: RequestIdSchema.optional(), reason: z.string().max(500, { error: 'must be at most 500 characters' }).optional() }).nullish();
+const CampaignCancelBodySchema = z.strictObject({ requestId: RequestIdSchema.optional(), reason: CancelReasonSchema.optional() }).nullish();
 const CampaignRequestAcceptedSchema = z.object({ requestId: z.string(), adIds: z.array(z.string()) });
 const StartedCampaignSchema = z.object({ campaignId: z.string(), workflowId: z.string(), created: z.boolean() });
 const CampaignStatusSchema = z.looseObject({ campaignId: z.string(), stage: z.string(), total: z.number(), progress: z.number(), creditsSpent: z.number() });

@@ -1,0 +1,115 @@
+// The workflows' own last check, for callers that start them directly: a run
+// takes `continued` (the carried-over state: ledger, edits, run number) only
+// when it was continued as new, a campaign passes its ads none of the options
+// that are not a caller's, and an input past a shared bound fails as invalid
+// input before anything reaches Vidu.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ApplicationFailure, WorkflowFailedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { newAdState } from '../../src/workflows/adState';
+import { campaignWorkflow } from '../../src/workflows/campaignWorkflow';
+import { workflowIdForCampaign } from '../../src/workflows/campaignMessages';
+import { FAILURE_TYPES } from '../../src/workflows/failures';
+import { cancelUpdate, workflowIdForAd } from '../../src/workflows/messages';
+import { FAST_POLLING, openAdHarness, PRODUCT_IMAGE, uniqueAdId, waitForStatus, type AdHarness } from './harness';
+
+/** The failure of a run that must fail as invalid input. */
+async function invalidInput(handle: WorkflowHandle): Promise<ApplicationFailure> {
+  const err = await handle.result().then(
+    () => assert.fail('the run should fail as invalid input'),
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure, String(err));
+  assert.equal(err.cause.type, FAILURE_TYPES.invalidInput);
+  return err.cause;
+}
+
+describe('input a workflow refuses when started directly', { timeout: 120_000 }, () => {
+  let h: AdHarness;
+  before(async () => {
+    h = await openAdHarness();
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  it('refuses an ad started with a continued state it was not continued into, creating nothing at Vidu', async () => {
+    const adId = uniqueAdId('forged-continued');
+    const before = h.sim.counters().tasksCreated.ad;
+    await h.withWorker(async (taskQueue) => {
+      // A forged carry-over: a thousand edits allowed, a run number of its own.
+      const handle = await h.startAd(taskQueue, { adId, continued: { state: newAdState(adId, 1_000), run: 7 } as never });
+      const failure = await invalidInput(handle);
+      assert.match(failure.message, /^continued: is set only by the workflow when it continues as new/);
+    });
+    assert.equal(h.sim.counters().tasksCreated.ad, before, 'no ad task was created');
+  });
+
+  it('refuses an ad whose input edits pass maxEdits and whose image URL is longer than a notifyUrl', async () => {
+    const adId = uniqueAdId('past-bounds');
+    const before = h.sim.counters().tasksCreated.ad;
+    await h.withWorker(async (taskQueue) => {
+      const edit = { kind: 'bgm' as const, prompt: 'calmer' };
+      const handle = await h.startAd(taskQueue, { adId, images: [`https://example.com/${'x'.repeat(2_100)}.png`], maxEdits: 1, edits: [edit, edit] });
+      const failure = await invalidInput(handle);
+      assert.match(failure.message, /images\[0\]: an image URL must be at most 2048 characters/);
+      assert.match(failure.message, /edits: must hold at most 1 edits, the ad's maxEdits \(got 2\)/);
+    });
+    assert.equal(h.sim.counters().tasksCreated.ad, before, 'no ad task was created');
+  });
+
+  it('refuses a campaign whose ads carry continued, and starts none of its ads', async () => {
+    const campaignId = uniqueAdId('campaign-forged');
+    await h.withWorker(async (taskQueue) => {
+      const handle = await h.env.client.workflow.start(campaignWorkflow, {
+        taskQueue,
+        workflowId: workflowIdForCampaign(campaignId),
+        args: [
+          {
+            campaignId,
+            images: [PRODUCT_IMAGE],
+            variants: { aspectRatios: ['16:9'], languages: ['en'], durations: [15] },
+            maxConcurrent: 1,
+            ads: { polling: FAST_POLLING, continued: { state: newAdState('x', 1_000), run: 2 }, resumeFromTaskId: '384000874801790976' } as never,
+          },
+        ],
+      });
+      const failure = await invalidInput(handle);
+      assert.match(failure.message, /ads\.continued: is set only by an ad when it continues as new/);
+      assert.match(failure.message, /ads\.resumeFromTaskId: is set only by retryAd/);
+    });
+    await assert.rejects(h.env.client.workflow.getHandle(workflowIdForAd(`${campaignId}.16x9-en-15s`)).describe(), (e: unknown) => e instanceof WorkflowNotFoundError, 'its ad was never started');
+  });
+
+  it('refuses a campaign started with a continued state it was not continued into', async () => {
+    const campaignId = uniqueAdId('campaign-continued');
+    await h.withWorker(async (taskQueue) => {
+      const handle = await h.env.client.workflow.start(campaignWorkflow, {
+        taskQueue,
+        workflowId: workflowIdForCampaign(campaignId),
+        args: [
+          {
+            campaignId,
+            images: [PRODUCT_IMAGE],
+            variants: { aspectRatios: ['16:9'], languages: ['en'], durations: [15] },
+            maxConcurrent: 1,
+            continued: { run: 3, variants: [], requests: [], ledger: { limit: 1_000_000, spent: 0, reserved: 0, overrun: 0, reservations: [] }, maxConcurrent: 1 } as never,
+          },
+        ],
+      });
+      const failure = await invalidInput(handle);
+      assert.match(failure.message, /^continued: is set only by the workflow when it continues as new/);
+    });
+  });
+
+  it("refuses a cancel update whose reason is past the bound, and takes one inside it", async () => {
+    const adId = uniqueAdId('cancel-reason');
+    await h.withWorker(async (taskQueue) => {
+      const handle = await h.startAd(taskQueue, { adId });
+      await waitForStatus(handle, (s) => s.stage !== 'creating', 'the ad under way');
+      await assert.rejects(handle.executeUpdate(cancelUpdate.name, { args: [{ reason: 'r'.repeat(501) }] }), (e: unknown) => /reason: must be a text of at most 500 characters/.test(String((e as Error & { cause?: Error }).cause?.message ?? e)));
+      await handle.executeUpdate(cancelUpdate.name, { args: [{ reason: 'r'.repeat(500) }] });
+      await handle.result().catch(() => undefined);
+    });
+  });
+});
