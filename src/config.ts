@@ -115,6 +115,8 @@ export interface ViduConfig {
   /** Undefined until a component that calls Vidu asks for it with `requireViduApiKey`. */
   apiKey: string | undefined;
   timeoutMs: number;
+  /** Media downloads may reach private and loopback hosts (VIDU_MEDIA_ALLOW_PRIVATE_HOSTS, for local testing); off: global unicast only. */
+  mediaAllowPrivateHosts: boolean;
 }
 
 export interface AppConfig {
@@ -476,6 +478,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       baseUrl: read(DEFAULT_VIDU_BASE_URL, () => httpUrl(env, 'VIDU_BASE_URL', DEFAULT_VIDU_BASE_URL)!),
       apiKey: text(env, 'VIDU_API_KEY'),
       timeoutMs: read(30_000, () => integer(env, 'VIDU_TIMEOUT_MS', 30_000, 1_000, 600_000)),
+      mediaAllowPrivateHosts: read(false, () => flag(env, 'VIDU_MEDIA_ALLOW_PRIVATE_HOSTS')),
     },
     callbackPublicUrl,
     taskQueue,
