@@ -71,7 +71,11 @@ type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | Look
 /** dns.lookup's shape, always asked for every address (`all: true`). */
 export type Resolver = (hostname: string, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
 
-const systemResolver: Resolver = (hostname, callback) => dnsLookup(hostname, { all: true, verbatim: true }, callback);
+/** dns.lookup, except that names under `.localhost` are loopback (RFC 6761) even where the system resolver does not know them. */
+const systemResolver: Resolver = (hostname, callback) => {
+  if (hostname.toLowerCase().replace(/\.$/, '').endsWith('.localhost')) return callback(null, [{ address: '127.0.0.1', family: 4 }]);
+  dnsLookup(hostname, { all: true, verbatim: true }, callback);
+};
 
 export interface OutboundPolicy {
   /** Names the URL in a refusal: "notifyUrl", "media url". */
