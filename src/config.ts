@@ -65,6 +65,9 @@ export type Env = Record<string, string | undefined>;
 
 export const DEFAULT_VIDU_BASE_URL = 'https://api.vidu.com';
 
+/** The receiver's /metrics port (RECEIVER_METRICS_PORT), on RECEIVER_METRICS_HOST (loopback by default). */
+export const DEFAULT_RECEIVER_METRICS_PORT = 9466;
+
 /** Where `npm run build` writes the workflow bundle; the worker uses it when WORKFLOW_BUNDLE_PATH is unset and it exists. */
 export const DEFAULT_WORKFLOW_BUNDLE_PATH = path.join(PROJECT_ROOT, 'dist', 'workflow-bundle.js');
 
@@ -128,7 +131,8 @@ export interface AppConfig {
   artifactDir: string;
   /** Where artifacts are kept: the local folder, or an S3-compatible bucket (ARTIFACT_STORE, AWS_*). */
   artifactStore: ArtifactStoreConfig;
-  receiver: { host: string; port: number; path: string; maxSkewSeconds: number; maxBodyBytes: number };
+  /** The receiver; its /metrics listens apart (metricsHost, metricsPort; undefined: off), never on the callbacks' port. */
+  receiver: { host: string; port: number; path: string; maxSkewSeconds: number; maxBodyBytes: number; metricsHost: string; metricsPort: number | undefined };
   /** A Temporal CLI binary named by the user (the first place the dev server is looked for). */
   temporalCliPath: string | undefined;
   /** How long a dev server started by this project may take to answer before the start fails. */
@@ -490,6 +494,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       path: receiverPath,
       maxSkewSeconds: read(300, () => integer(env, 'CALLBACK_MAX_SKEW_SECONDS', 300, 1, 86_400)),
       maxBodyBytes: read(1_048_576, () => integer(env, 'CALLBACK_MAX_BODY_BYTES', 1_048_576, 1_024, 64 * 1_048_576)),
+      metricsHost: text(env, 'RECEIVER_METRICS_HOST') ?? '127.0.0.1',
+      metricsPort: read(undefined, () => optionalPort(env, 'RECEIVER_METRICS_PORT', DEFAULT_RECEIVER_METRICS_PORT)),
     },
     temporalCliPath: text(env, 'TEMPORAL_CLI_PATH'),
     temporalStartTimeoutMs: read(DEFAULT_TEMPORAL_START_TIMEOUT_MS, () =>
