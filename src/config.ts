@@ -535,8 +535,28 @@ export function loadConfig(env: Env = process.env): AppConfig {
       recheckMs: read(DEFAULT_ACCOUNT_RECHECK_MS, () => integer(env, 'ACCOUNT_CREDITS_RECHECK_MS', DEFAULT_ACCOUNT_RECHECK_MS, 1_000, 86_400_000)),
     },
   };
+  problems.read(undefined, () => refuseDryRunTokenOffSimulator(env, config));
   problems.throwIfAny();
   return config;
+}
+
+/** The API token of the dry run (deploy/dry-run.env): public, so refused unless Vidu is the simulator. */
+export const DRY_RUN_API_TOKEN = 'dry-run-token-local-only';
+
+/** Whether VIDU_BASE_URL names the simulator: the compose stack's `simulator` service, or this machine (`npm run simulator`). */
+export function isSimulatorUrl(baseUrl: string): boolean {
+  const host = new URL(baseUrl).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'simulator' || host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function refuseDryRunTokenOffSimulator(env: Env, config: AppConfig): void {
+  const key = config.api.keys.find((k) => k.token === DRY_RUN_API_TOKEN);
+  if (!key || isSimulatorUrl(config.vidu.baseUrl)) return;
+  const setting = text(env, 'API_TOKENS')?.split(',').some((t) => t.trim() === DRY_RUN_API_TOKEN) ? 'API_TOKENS' : 'API_KEYS';
+  throw new ConfigError(
+    setting,
+    `key "${key.name}" has the dry run's public token (deploy/dry-run.env), which is allowed only while VIDU_BASE_URL points at the simulator (http://simulator:8089 or a loopback address; got "${config.vidu.baseUrl}"): set a token of your own`,
+  );
 }
 
 export function requireViduApiKey(config: AppConfig): string {

@@ -1,8 +1,9 @@
 // The settings of issue 19's outbound and deployment rules: the media escape
-// (VIDU_MEDIA_ALLOW_PRIVATE_HOSTS) and the receiver's metrics listener.
+// (VIDU_MEDIA_ALLOW_PRIVATE_HOSTS), the receiver's metrics listener, and the
+// dry run's public API token, refused unless Vidu is the simulator.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, DRY_RUN_API_TOKEN, isSimulatorUrl, loadConfig } from '../../src/config';
 
 function refusal(env: Record<string, string>): ConfigError {
   try {
@@ -31,5 +32,25 @@ describe('outbound and deployment settings', () => {
     );
     assert.equal(loadConfig({ RECEIVER_METRICS_PORT: 'off' }).receiver.metricsPort, undefined);
     assert.match(refusal({ RECEIVER_METRICS_PORT: 'http' }).message, /^RECEIVER_METRICS_PORT: must be a whole number from 0 to 65535/);
+  });
+
+  it('refuses the dry run token unless VIDU_BASE_URL points at the simulator, naming the key and the URL', () => {
+    const off = refusal({ API_TOKENS: DRY_RUN_API_TOKEN });
+    assert.equal(off.setting, 'API_TOKENS');
+    assert.match(off.message, /^API_TOKENS: key "token-1" has the dry run's public token .* only while VIDU_BASE_URL points at the simulator .*got "https:\/\/api\.vidu\.com"/);
+    const named = refusal({ API_KEYS: `demo:admin:${DRY_RUN_API_TOKEN}`, VIDU_BASE_URL: 'https://api.vidu.cn' });
+    assert.equal(named.setting, 'API_KEYS');
+    assert.match(named.message, /key "demo"/);
+    for (const baseUrl of ['http://simulator:8089', 'http://127.0.0.1:8089', 'http://localhost:8089', 'http://[::1]:8089']) {
+      assert.equal(loadConfig({ API_TOKENS: DRY_RUN_API_TOKEN, VIDU_BASE_URL: baseUrl }).api.keys[0]!.token, DRY_RUN_API_TOKEN, baseUrl);
+    }
+    assert.equal(loadConfig({ API_TOKENS: 'a-token-of-16-chars-or-more' }).api.keys.length, 1, 'any other token is fine with the real API');
+  });
+
+  it('knows the simulator by its compose name or a loopback address', () => {
+    assert.deepEqual(
+      ['http://simulator:8089', 'http://127.0.0.2:1', 'https://api.vidu.com', 'http://10.0.0.5:8089', 'http://simulator.example.com'].map(isSimulatorUrl),
+      [true, true, false, false, false],
+    );
   });
 });
