@@ -107,12 +107,13 @@ export function guardedLookup(policy: OutboundPolicy) {
   return function lookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
     resolve(hostname, (err, resolved) => {
       if (err) return callback(err, []);
-      const wanted = options.family === 4 || options.family === 6 ? resolved.filter((a) => a.family === options.family) : resolved;
-      if (wanted.length === 0) return callback(Object.assign(new Error(`${hostname}: no address`), { code: 'ENOTFOUND' }), []);
-      for (const { address } of wanted) {
+      // Every address, not only those of the family asked for: one internal answer taints the name.
+      for (const { address } of resolved) {
         const refusal = refusalFor(policy, hostname, address);
         if (refusal) return callback(refusal, []);
       }
+      const wanted = options.family === 4 || options.family === 6 ? resolved.filter((a) => a.family === options.family) : resolved;
+      if (wanted.length === 0) return callback(Object.assign(new Error(`${hostname}: no address`), { code: 'ENOTFOUND' }), []);
       if (options.all) return callback(null, wanted);
       return callback(null, wanted[0]!.address, wanted[0]!.family);
     });

@@ -18,7 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { describe, it } from 'node:test';
 import { request } from 'undici';
-import { classifyAddress, guardedAgent, outboundRefusalIn } from '../../src/notify/outboundGuard';
+import { classifyAddress, guardedAgent, guardedLookup, outboundRefusalIn } from '../../src/notify/outboundGuard';
 import { postWebhook } from '../../src/notify/webhookDelivery';
 import { downloadMedia } from '../../src/vidu/viduClient';
 
@@ -226,6 +226,29 @@ if (process.env[INSIDE_MARK] === '1') {
         const found = classifyAddress(host);
         assert.deepEqual([found.range, found.globalUnicast], [range, false], host);
       }
+    });
+
+    it('the connect-time lookup refuses a name when any address it resolves to is not global unicast, whatever family is asked for', async () => {
+      const lookup = guardedLookup({
+        what: 'notifyUrl',
+        escapeSetting: 'NOTIFY_ALLOW_PRIVATE_HOSTS',
+        allowPrivateHosts: false,
+        resolve: (_hostname, callback) => callback(null, [{ address: '93.184.216.34', family: 4 }, { address: 'fd00::1', family: 6 }]),
+      });
+      const answer = (family: number) => new Promise<Error | null>((resolve) => lookup('two.example.test', { family }, (err) => resolve(err)));
+      for (const family of [0, 4, 6]) {
+        const err = await answer(family);
+        assert.ok(err && outboundRefusalIn(err), `family ${family}: ${String(err)}`);
+        assert.match(err.message, /two\.example\.test resolves to fd00::1, an address in range "uniqueLocal"/);
+      }
+      const publicOnly = guardedLookup({
+        what: 'notifyUrl',
+        escapeSetting: 'NOTIFY_ALLOW_PRIVATE_HOSTS',
+        allowPrivateHosts: false,
+        resolve: (_hostname, callback) => callback(null, [{ address: '93.184.216.34', family: 4 }]),
+      });
+      const passed = await new Promise<unknown>((resolve) => publicOnly('one.example.test', { all: true }, (err, address) => resolve(err ?? address)));
+      assert.deepEqual(passed, [{ address: '93.184.216.34', family: 4 }], 'a global answer is passed on, nothing connected');
     });
 
     it('throws on something that is not an address', () => {
