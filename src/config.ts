@@ -65,6 +65,9 @@ export type Env = Record<string, string | undefined>;
 
 export const DEFAULT_VIDU_BASE_URL = 'https://api.vidu.com';
 
+/** The receiver's /metrics port (RECEIVER_METRICS_PORT), on RECEIVER_METRICS_HOST (loopback by default). */
+export const DEFAULT_RECEIVER_METRICS_PORT = 9466;
+
 /** Where `npm run build` writes the workflow bundle; the worker uses it when WORKFLOW_BUNDLE_PATH is unset and it exists. */
 export const DEFAULT_WORKFLOW_BUNDLE_PATH = path.join(PROJECT_ROOT, 'dist', 'workflow-bundle.js');
 
@@ -115,6 +118,8 @@ export interface ViduConfig {
   /** Undefined until a component that calls Vidu asks for it with `requireViduApiKey`. */
   apiKey: string | undefined;
   timeoutMs: number;
+  /** Media downloads may reach private and loopback hosts (VIDU_MEDIA_ALLOW_PRIVATE_HOSTS, for local testing); off: global unicast only. */
+  mediaAllowPrivateHosts: boolean;
 }
 
 export interface AppConfig {
@@ -126,7 +131,8 @@ export interface AppConfig {
   artifactDir: string;
   /** Where artifacts are kept: the local folder, or an S3-compatible bucket (ARTIFACT_STORE, AWS_*). */
   artifactStore: ArtifactStoreConfig;
-  receiver: { host: string; port: number; path: string; maxSkewSeconds: number; maxBodyBytes: number };
+  /** The receiver; its /metrics listens apart (metricsHost, metricsPort; undefined: off), never on the callbacks' port. */
+  receiver: { host: string; port: number; path: string; maxSkewSeconds: number; maxBodyBytes: number; metricsHost: string; metricsPort: number | undefined };
   /** A Temporal CLI binary named by the user (the first place the dev server is looked for). */
   temporalCliPath: string | undefined;
   /** How long a dev server started by this project may take to answer before the start fails. */
@@ -511,6 +517,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       baseUrl: read(DEFAULT_VIDU_BASE_URL, () => httpUrl(env, 'VIDU_BASE_URL', DEFAULT_VIDU_BASE_URL)!),
       apiKey: text(env, 'VIDU_API_KEY'),
       timeoutMs: read(30_000, () => integer(env, 'VIDU_TIMEOUT_MS', 30_000, 1_000, 600_000)),
+      mediaAllowPrivateHosts: read(false, () => flag(env, 'VIDU_MEDIA_ALLOW_PRIVATE_HOSTS')),
     },
     callbackPublicUrl,
     taskQueue,
@@ -522,6 +529,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       path: receiverPath,
       maxSkewSeconds: read(300, () => integer(env, 'CALLBACK_MAX_SKEW_SECONDS', 300, 1, 86_400)),
       maxBodyBytes: read(1_048_576, () => integer(env, 'CALLBACK_MAX_BODY_BYTES', 1_048_576, 1_024, 64 * 1_048_576)),
+      metricsHost: text(env, 'RECEIVER_METRICS_HOST') ?? '127.0.0.1',
+      metricsPort: read(undefined, () => optionalPort(env, 'RECEIVER_METRICS_PORT', DEFAULT_RECEIVER_METRICS_PORT)),
     },
     temporalCliPath: text(env, 'TEMPORAL_CLI_PATH'),
     temporalStartTimeoutMs: read(DEFAULT_TEMPORAL_START_TIMEOUT_MS, () =>
@@ -563,8 +572,28 @@ export function loadConfig(env: Env = process.env): AppConfig {
       recheckMs: read(DEFAULT_ACCOUNT_RECHECK_MS, () => integer(env, 'ACCOUNT_CREDITS_RECHECK_MS', DEFAULT_ACCOUNT_RECHECK_MS, 1_000, 86_400_000)),
     },
   };
+  problems.read(undefined, () => refuseDryRunTokenOffSimulator(env, config));
   problems.throwIfAny();
   return config;
+}
+
+/** The API token of the dry run (deploy/dry-run.env): public, so refused unless Vidu is the simulator. */
+export const DRY_RUN_API_TOKEN = 'dry-run-token-local-only';
+
+/** Whether VIDU_BASE_URL names the simulator: the compose stack's `simulator` service, or this machine (`npm run simulator`). */
+export function isSimulatorUrl(baseUrl: string): boolean {
+  const host = new URL(baseUrl).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'simulator' || host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function refuseDryRunTokenOffSimulator(env: Env, config: AppConfig): void {
+  const key = config.api.keys.find((k) => k.token === DRY_RUN_API_TOKEN);
+  if (!key || isSimulatorUrl(config.vidu.baseUrl)) return;
+  const setting = text(env, 'API_TOKENS')?.split(',').some((t) => t.trim() === DRY_RUN_API_TOKEN) ? 'API_TOKENS' : 'API_KEYS';
+  throw new ConfigError(
+    setting,
+    `key "${key.name}" has the dry run's public token (deploy/dry-run.env), which is allowed only while VIDU_BASE_URL points at the simulator (http://simulator:8089 or a loopback address; got "${config.vidu.baseUrl}"): set a token of your own`,
+  );
 }
 
 export function requireViduApiKey(config: AppConfig): string {

@@ -207,7 +207,7 @@ async function main(): Promise<void> {
       artifacts,
       callbackPublicUrl: config.callbackPublicUrl,
       notify: config.notify,
-      activityTuning: { metrics, accountShortfall: config.accountShortfall },
+      activityTuning: { metrics, accountShortfall: config.accountShortfall, mediaAllowPrivateHosts: config.vidu.mediaAllowPrivateHosts },
       workflowBundle: workflowCode.workflowBundle,
       deployment: config.workerDeployment,
       maxCachedWorkflows: config.workerTuning.maxCachedWorkflows,

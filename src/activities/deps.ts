@@ -29,6 +29,12 @@ export interface ActivityDeps {
   maxMediaBytes?: number;
   /** Per media download: how long to wait for headers and between chunks. Default 60 s. */
   downloadTimeoutMs?: number;
+  /**
+   * Media (and their redirects) on private and loopback hosts allowed too
+   * (VIDU_MEDIA_ALLOW_PRIVATE_HOSTS, for local testing); off by default: only
+   * global unicast addresses, except the Vidu API's own origin, trusted by configuration.
+   */
+  mediaAllowPrivateHosts?: boolean;
   /** Completion webhooks: without a signing secret, an ad's notification fails (the ad does not). */
   notify?: NotifyDeps;
   /**

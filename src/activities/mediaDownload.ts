@@ -4,6 +4,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import { ArtifactTooLargeError, type SavedFile } from '../artifacts/artifactStore';
+import { OutboundAddressError } from '../notify/outboundGuard';
 import { ViduApiError } from '../vidu/errors';
 import { downloadMedia } from '../vidu/viduClient';
 import type { ActivityDeps } from './deps';
@@ -40,20 +41,32 @@ export function safeName(text: string): string {
 
 /**
  * Downloads `url` to `<baseName>.<ext>` in the artifact store. Failures come
- * out as activity failures: too large is final, an expired URL (MediaUnavailable)
+ * out as activity failures: too large is final, so is a host that is not
+ * global unicast (MediaHostRefused), an expired URL (MediaUnavailable)
  * is retryable since the next attempt asks Vidu for a fresh one.
  */
 export async function downloadToStore(deps: ActivityDeps, url: string, baseName: string, fallbackExt: string): Promise<SavedFile> {
   const { cancellationSignal: signal } = Context.current();
   const maxBytes = deps.maxMediaBytes ?? DEFAULT_MAX_MEDIA_BYTES;
   try {
-    const media = await whileHeartbeating(downloadMedia(url, { signal, maxBytes, timeoutMs: deps.downloadTimeoutMs ?? DEFAULT_DOWNLOAD_TIMEOUT_MS }));
+    const media = await whileHeartbeating(
+      downloadMedia(url, {
+        signal,
+        maxBytes,
+        timeoutMs: deps.downloadTimeoutMs ?? DEFAULT_DOWNLOAD_TIMEOUT_MS,
+        allowPrivateHosts: deps.mediaAllowPrivateHosts ?? false,
+        // The simulator (and any Vidu API reached on a private address) serves its media from its own origin.
+        trustedOrigins: deps.vidu?.origin ? [deps.vidu.origin] : [],
+      }),
+    );
     const path = `${baseName}.${extensionFor(media.contentType, fallbackExt)}`;
     const stored = await deps.artifacts.saveMedia(path, heartbeatingBody(media.body), media.contentType, { maxBytes });
     deps.metrics?.mediaDownloaded(stored.bytes);
     return stored;
   } catch (err) {
     deps.metrics?.mediaDownloadFailed();
+    // Not global unicast: where the URL points will not change on a retry.
+    if (err instanceof OutboundAddressError) throw ApplicationFailure.create({ type: 'MediaHostRefused', message: err.message, nonRetryable: true });
     if (err instanceof ArtifactTooLargeError) throw ApplicationFailure.create({ type: 'MediaTooLarge', message: err.message, nonRetryable: true });
     if (err instanceof ViduApiError && err.code === 'MediaUnavailable') throw ApplicationFailure.retryable(err.message, 'MediaUnavailable');
     throw readFailure(err);

@@ -5,7 +5,8 @@
 // policy allows; a final answer, a refused host or a missing secret ends it.
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
-import { notifyTargetProblem, postWebhook, PrivateAddressError, verdictFor } from '../notify/webhookDelivery';
+import { outboundRefusalIn } from '../notify/outboundGuard';
+import { notifyTargetProblem, postWebhook, verdictFor } from '../notify/webhookDelivery';
 import type { NotifyAdFinishedInput, NotifyOutcome } from '../workflows/activityTypes';
 import type { ActivityDeps } from './deps';
 import { whileHeartbeating } from './heartbeat';
@@ -15,7 +16,7 @@ const DEFAULT_NOTIFY_TIMEOUT_MS = 15_000;
 export const NOTIFY_FAILURES = {
   /** The worker has no NOTIFY_SIGNING_SECRET: nothing can be signed. */
   secretMissing: 'NotifySecretMissing',
-  /** The notifyUrl is not one the worker sends to (private host, not http(s)). */
+  /** The notifyUrl is not one the worker sends to (not http(s), or a host that is or resolves to an address other than global unicast). */
   targetRefused: 'NotifyTargetRefused',
   /** The receiver answered with a final refusal (a 4xx other than 408 and 429, or a redirect). */
   rejected: 'NotifyRejected',
@@ -42,7 +43,8 @@ export function notifyAdFinishedActivity(deps: ActivityDeps) {
       status = await whileHeartbeating(postWebhook(input.url, body, { secret, allowPrivateHosts: deps.notify?.allowPrivateHosts ?? false, webhookId: input.webhookId, timeoutMs: deps.notify?.timeoutMs ?? DEFAULT_NOTIFY_TIMEOUT_MS, signal: context.cancellationSignal }));
     } catch (err) {
       if (context.cancellationSignal.aborted) throw err;
-      const privateAddress = privateAddressIn(err);
+      // A host that is not global unicast is final: retrying (for up to a day) cannot change where it points.
+      const privateAddress = outboundRefusalIn(err);
       if (privateAddress) throw ApplicationFailure.create({ type: NOTIFY_FAILURES.targetRefused, message: privateAddress.message, nonRetryable: true });
       const why = err instanceof Error ? `${err.message}${err.cause instanceof Error ? ` (${err.cause.message})` : ''}` : String(err);
       throw ApplicationFailure.retryable(`no answer from the notify URL: ${why}`, NOTIFY_FAILURES.notDelivered);
@@ -57,12 +59,4 @@ export function notifyAdFinishedActivity(deps: ActivityDeps) {
     if (verdict === 'retry') throw ApplicationFailure.retryable(message, NOTIFY_FAILURES.notDelivered);
     throw ApplicationFailure.create({ type: NOTIFY_FAILURES.rejected, message: `${message}: not retried`, details: [{ status }], nonRetryable: true });
   };
-}
-
-/** The private-address refusal behind a failed fetch (undici wraps connect errors in `cause`). */
-function privateAddressIn(err: unknown): PrivateAddressError | undefined {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth += 1) {
-    if (e instanceof PrivateAddressError) return e;
-  }
-  return undefined;
 }

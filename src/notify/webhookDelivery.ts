@@ -5,40 +5,31 @@
 // 2xx delivers, 408 / 429 / 5xx and network failures are passing, every other
 // answer is final (a 3xx too: redirects are not followed, so a signed
 // notification never lands somewhere the URL's owner did not name).
-import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
-import { Agent, fetch } from 'undici';
-import { isPrivateHost } from '../vidu/requestValidation';
+import { isIP } from 'node:net';
+import { fetch, type Agent } from 'undici';
+import { classifyAddress, guardedAgent, guardedLookup, OutboundAddressError, type OutboundPolicy } from './outboundGuard';
 import { webhookHeaders } from './standardWebhooks';
 
-/** A notify host whose name resolves to a private or loopback address (a public name can point anywhere). */
-export class PrivateAddressError extends Error {
-  readonly code = 'NOTIFY_PRIVATE_ADDRESS';
-  constructor(hostname: string, address: string) {
-    super(`notifyUrl: ${hostname} resolves to ${address}, a private or loopback address (set NOTIFY_ALLOW_PRIVATE_HOSTS=true to allow it)`);
-    this.name = 'PrivateAddressError';
-  }
+/** The setting that lets notifications go to private and loopback hosts (local testing). */
+export const NOTIFY_ESCAPE_SETTING = 'NOTIFY_ALLOW_PRIVATE_HOSTS';
+
+function notifyPolicy(allowPrivateHosts: boolean): OutboundPolicy {
+  return { what: 'notifyUrl', escapeSetting: NOTIFY_ESCAPE_SETTING, allowPrivateHosts };
 }
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+/** A notify host that is, or resolves to, an address other than global unicast (the older name of OutboundAddressError). */
+export const PrivateAddressError = OutboundAddressError;
+export type PrivateAddressError = OutboundAddressError;
 
-/** dns.lookup that refuses private and loopback answers: checked at connect time, so DNS cannot swap a public name for an internal address later. */
-export function publicOnlyLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
-  dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
-    if (err) return callback(err, []);
-    const refused = addresses.find((a) => isPrivateHost(a.address));
-    if (refused) return callback(new PrivateAddressError(hostname, refused.address), []);
-    if (options.all) return callback(null, addresses);
-    const first = addresses[0]!;
-    return callback(null, first.address, first.family);
-  });
-}
+/** dns.lookup that refuses every answer but global unicast ones: used at connect time, so DNS cannot swap a public name for an internal address later. */
+export const publicOnlyLookup = guardedLookup(notifyPolicy(false));
 
-/** Connections for notifications: public addresses only, unless private hosts are allowed. Its own undici agent, never the global dispatcher. */
+/** Connections for notifications: global unicast addresses only, unless private hosts are allowed. Its own undici agent, never the global dispatcher. */
 const agents = new Map<boolean, Agent>();
 function notifyAgent(allowPrivateHosts: boolean): Agent {
   let agent = agents.get(allowPrivateHosts);
   if (!agent) {
-    agent = new Agent(allowPrivateHosts ? {} : { connect: { lookup: publicOnlyLookup as never } });
+    agent = guardedAgent(notifyPolicy(allowPrivateHosts));
     agents.set(allowPrivateHosts, agent);
   }
   return agent;
@@ -52,7 +43,20 @@ export function verdictFor(status: number): DeliveryVerdict {
   return 'give-up';
 }
 
-/** Why the worker refuses to send to `url`, if it does: not http(s), or a private or loopback host when those are not allowed. */
+/**
+ * The range of a host that is an address literal other than global unicast, or
+ * a `localhost` name; undefined for the others (names are judged when connecting).
+ */
+function literalRange(hostname: string): string | undefined {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  if (host === 'localhost' || host.endsWith('.localhost')) return 'loopback';
+  const address = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  if (isIP(address) === 0) return undefined;
+  const found = classifyAddress(address);
+  return found.globalUnicast ? undefined : found.range;
+}
+
+/** Why the worker refuses to send to `url`, if it does: not http(s), or an address literal that is not global unicast when private hosts are not allowed. */
 export function notifyTargetProblem(url: string, allowPrivateHosts: boolean): string | undefined {
   let target: URL;
   try {
@@ -61,8 +65,10 @@ export function notifyTargetProblem(url: string, allowPrivateHosts: boolean): st
     return 'notifyUrl: must be an absolute http(s) URL';
   }
   if (target.protocol !== 'http:' && target.protocol !== 'https:') return 'notifyUrl: must be an absolute http(s) URL';
-  if (!allowPrivateHosts && isPrivateHost(target.hostname)) {
-    return `notifyUrl: must be a public http(s) URL (${target.hostname} is a private or loopback address; set NOTIFY_ALLOW_PRIVATE_HOSTS=true to allow it)`;
+  if (allowPrivateHosts) return undefined;
+  const range = literalRange(target.hostname);
+  if (range !== undefined) {
+    return `notifyUrl: must be a public http(s) URL (${target.hostname} is a private or loopback address: range "${range}", not global unicast; set ${NOTIFY_ESCAPE_SETTING}=true to allow it)`;
   }
   return undefined;
 }

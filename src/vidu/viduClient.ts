@@ -19,6 +19,7 @@ import {
   type EditResponse,
   type TaskCreations,
 } from './apiTypes';
+import { guardedConnector, hostAndPort, outboundRefusalIn } from '../notify/outboundGuard';
 import { ViduAbortError, ViduApiError, ViduNetworkError, ViduResponseError } from './errors';
 import { jsonBody } from './jsonBody';
 import { validateComposeRequest, validateCreateAdRequest, validateEditRequest, validateTaskId } from './requestValidation';
@@ -153,6 +154,11 @@ export class ViduClient {
         keepAliveTimeout: KEEP_ALIVE_MS,
         connect: { timeout: Math.min(this.#timeoutMs, MAX_CONNECT_TIMEOUT_MS) },
       });
+  }
+
+  /** The API's origin (scheme, host, port): media it serves itself are fetched as trusted as its answers. */
+  get origin(): string {
+    return this.#origin;
   }
 
   /** POST /ent/v2/ad-one-click: starts an ad film (spends credits). */
@@ -321,9 +327,20 @@ export interface DownloadMediaOptions {
   timeoutMs?: number;
   /** The body fails with a ViduResponseError once it exceeds this many bytes. */
   maxBytes?: number;
-  /** Defaults to the global dispatcher. */
+  /**
+   * A dispatcher of the caller's own, used as given (no address check). Default:
+   * the client's media agent, which connects only to global unicast addresses,
+   * for the URL and every redirect (src/notify/outboundGuard.ts).
+   */
   dispatcher?: Dispatcher;
+  /** Private and loopback media hosts allowed too (VIDU_MEDIA_ALLOW_PRIVATE_HOSTS, for local testing). Default false. */
+  allowPrivateHosts?: boolean;
+  /** Origins whose media are fetched whatever they resolve to: the Vidu API's own (VIDU_BASE_URL), trusted by configuration. */
+  trustedOrigins?: readonly string[];
 }
+
+/** The setting that lets media downloads reach private and loopback hosts. */
+export const MEDIA_ESCAPE_SETTING = 'VIDU_MEDIA_ALLOW_PRIVATE_HOSTS';
 
 export interface DownloadedMedia {
   contentType: string;
@@ -340,10 +357,16 @@ const redirectingDispatchers = new WeakMap<Dispatcher, Dispatcher>();
  * library in the process may replace that (playwright-core installs its own,
  * older undici there, which the redirect interceptor cannot drive).
  */
-let mediaAgent: Agent | undefined;
-function ownMediaAgent(): Agent {
-  mediaAgent ??= new Agent();
-  return mediaAgent;
+const mediaAgents = new Map<string, Agent>();
+function ownMediaAgent(allowPrivateHosts: boolean, trustedOrigins: readonly string[]): Agent {
+  const trustedHosts = trustedOrigins.map(hostAndPort).filter((h): h is string => h !== undefined);
+  const key = `${allowPrivateHosts}|${trustedHosts.join(',')}`;
+  let agent = mediaAgents.get(key);
+  if (!agent) {
+    agent = new Agent({ connect: guardedConnector({ what: 'media url', escapeSetting: MEDIA_ESCAPE_SETTING, allowPrivateHosts, trustedHosts }) });
+    mediaAgents.set(key, agent);
+  }
+  return agent;
 }
 
 // Media hosts (object stores, CDNs) may redirect; the API host never needs to.
@@ -375,6 +398,9 @@ function limitBytes(source: AsyncIterable<Buffer>, maxBytes: number, endpoint: s
  * streaming. The URL's query, which may carry a signature, is kept out of
  * errors. An expired URL answers 403 or 404: a ViduApiError with code
  * 'MediaUnavailable' (not retryable; query the task again for a fresh URL).
+ * The host and every redirect's must be global unicast addresses (unless
+ * `allowPrivateHosts`, or a trusted origin): else an OutboundAddressError
+ * naming the host, the address and its range, before any connection is made.
  */
 export async function downloadMedia(url: string, opts: DownloadMediaOptions = {}): Promise<DownloadedMedia> {
   let target: URL;
@@ -390,7 +416,8 @@ export async function downloadMedia(url: string, opts: DownloadMediaOptions = {}
   if (signal?.aborted) throw new ViduAbortError(endpoint, signal.reason);
   let res: Dispatcher.ResponseData;
   try {
-    res = await redirecting(opts.dispatcher ?? ownMediaAgent()).request({
+    const base = opts.dispatcher ?? ownMediaAgent(opts.allowPrivateHosts ?? false, opts.trustedOrigins ?? []);
+    res = await redirecting(base).request({
       origin: target.origin,
       path: target.pathname + target.search,
       method: 'GET',
@@ -400,6 +427,9 @@ export async function downloadMedia(url: string, opts: DownloadMediaOptions = {}
     });
   } catch (err) {
     if (signal?.aborted) throw new ViduAbortError(endpoint, signal.reason);
+    // A host (or a redirect's) that is not global unicast: no network failure, and final.
+    const refusal = outboundRefusalIn(err);
+    if (refusal) throw refusal;
     throw ViduNetworkError.fromCause(err, { endpoint, idempotent: true });
   }
   if (res.statusCode < 200 || res.statusCode > 299) {

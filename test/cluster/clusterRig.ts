@@ -179,6 +179,7 @@ export class ClusterRig {
         CALLBACK_PUBLIC_URL: this.callbackUrl,
         RECEIVER_HOST: '127.0.0.1',
         RECEIVER_PORT: String(this.receiverPorts[slot]),
+        RECEIVER_METRICS_PORT: 'off', // its /metrics listener (9466 by default) is not needed here, and several receivers run at once
         TEMPORAL_ADDRESS: this.temporal.address,
         TEMPORAL_NAMESPACE: this.temporal.namespace,
         LOG_LEVEL: 'info',

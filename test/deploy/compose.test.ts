@@ -1,14 +1,18 @@
 // docker-compose.yml, read as compose reads it (no Docker engine runs here):
 // the services and their pinned images, the start order, health checks, the
 // search-attribute job, the settings `docker compose up` refuses to start
-// without, ports, the shared artifact volume and the dry-run profile.
+// without, ports, the shared artifact volume and the dry-run profile; and what
+// must stay private (issue 19): Temporal's gRPC and Web UI, PostgreSQL and the
+// simulator on 127.0.0.1 or not published, no password with a default, the dry
+// run's token only against the simulator, the receiver's metrics off its public port.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { SearchAttributeType } from '@temporalio/common';
-import { DEFAULT_WORKER_MAX_CACHED_WORKFLOWS, loadConfig } from '../../src/config';
+import { ConfigError, DEFAULT_WORKER_MAX_CACHED_WORKFLOWS, DRY_RUN_API_TOKEN, loadConfig } from '../../src/config';
+import { GO_TOOLS } from '../../src/tools/goTools';
 import { SHUTDOWN_FORCE_MARGIN_MS } from '../../src/worker';
 import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
 import { AD_SEARCH_ATTRIBUTES } from '../../src/workflows/searchAttributes';
@@ -29,6 +33,17 @@ interface Service {
   stop_grace_period?: string;
   expose?: string[];
 }
+
+/** A resolved service environment as the service reads it. */
+function configOf(environment: Record<string, string | number> | undefined) {
+  return loadConfig(Object.fromEntries(Object.entries(environment ?? {}).map(([name, value]) => [name, String(value)])));
+}
+
+/** The host address a port mapping publishes on: "" for every interface. */
+function publishedOn(mapping: string): string {
+  const parts = mapping.split(':');
+  return parts.length === 3 ? parts[0]! : '';
+}
 interface ComposeFile {
   services: Record<string, Service>;
   volumes?: Record<string, unknown>;
@@ -43,6 +58,7 @@ const PRODUCTION_ENV = {
   VIDU_API_KEY: 'a-real-key',
   CALLBACK_PUBLIC_URL: 'https://hooks.example.com/vidu/callback',
   API_TOKENS: 'a-token-of-16-chars-or-more',
+  POSTGRES_PASSWORD: 'a-long-random-password',
 };
 const APP_SERVICES = ['worker', 'receiver', 'api'];
 
@@ -85,10 +101,11 @@ describe('docker-compose.yml', () => {
     for (const name of APP_SERVICES) assert.equal(service(name).build, '.', `${name} runs the project's image, built from the Dockerfile`);
   });
 
-  it('runs one Temporal server release with its matching admin tools (the 1.29 line of SDK 1.24)', () => {
+  it('runs one Temporal server release with its matching admin tools: 1.32.2, the local cluster\'s (1.29.1 has CVE-2025-14986 and CVE-2025-14987)', () => {
     const server = service('temporal').image!;
-    assert.match(server, /^temporalio\/server:1\.29\.\d+$/);
+    assert.match(server, /^temporalio\/server:1\.32\.\d+$/);
     const version = server.split(':')[1]!;
+    assert.equal(version, GO_TOOLS.temporalServer.module.split('@v')[1], 'the release the local cluster builds');
     for (const job of ['temporal-schema', 'temporal-setup']) {
       assert.ok(service(job).image!.startsWith(`temporalio/admin-tools:${version}`), `${job} uses admin-tools ${version}`);
     }
@@ -200,7 +217,7 @@ describe('docker-compose.yml', () => {
   it('publishes the receiver on 8080, the API on 8090 and the Web UI on 8233, no host port twice', () => {
     assert.deepEqual(service('receiver').ports, ['8080:8080']);
     assert.deepEqual(service('api').ports, ['8090:8090']);
-    assert.deepEqual(service('temporal-ui').ports, ['8233:8080']);
+    assert.deepEqual(service('temporal-ui').ports, ['127.0.0.1:8233:8080']);
     const published = Object.values(services).flatMap((s) => (s.ports ?? []).map(hostPort));
     assert.equal(new Set(published).size, published.length, `host ports are distinct: ${published.join(', ')}`);
     assert.equal(service('worker').ports, undefined, 'the worker publishes nothing, so it scales');
@@ -234,7 +251,7 @@ describe('docker-compose.yml', () => {
       if (name !== 'simulator') assert.equal(s.profiles, undefined, `${name} runs in every profile`);
     }
     assert.deepEqual(DRY_RUN_ENV.COMPOSE_PROFILES?.split(','), ['dry-run']);
-    const resolved = interpolateDocument(compose, DRY_RUN_ENV);
+    const resolved = interpolateDocument(compose, { ...DRY_RUN_ENV, POSTGRES_PASSWORD: 'a-long-random-password' });
     const simulator = resolved.services.simulator!;
     const port = simulator.command![simulator.command!.indexOf('--port') + 1];
     const host = simulator.command![simulator.command!.indexOf('--host') + 1];
@@ -244,5 +261,71 @@ describe('docker-compose.yml', () => {
     const callback = new URL(String(resolved.services.worker!.environment!.CALLBACK_PUBLIC_URL));
     assert.equal(`${callback.hostname}:${callback.port}`, `receiver:${resolved.services.receiver!.environment!.RECEIVER_PORT}`, 'simulated callbacks reach the receiver');
     assert.ok(String(resolved.services.api!.environment!.API_TOKENS).length >= 16);
+  });
+  it('publishes only the receiver and the API beyond 127.0.0.1: Temporal\'s gRPC and Web UI and the simulator on loopback, PostgreSQL not at all', () => {
+    for (const [name, s] of Object.entries(services)) {
+      for (const mapping of s.ports ?? []) {
+        if (name === 'receiver' || name === 'api') continue;
+        assert.equal(publishedOn(mapping), '127.0.0.1', `${name}: "${mapping}" is published on 127.0.0.1 only`);
+      }
+    }
+    assert.deepEqual(service('temporal').ports, ['127.0.0.1:7233:7233']);
+    assert.deepEqual(service('simulator').ports, ['127.0.0.1:8089:8089']);
+    assert.equal(service('postgresql').ports, undefined, 'PostgreSQL is not published');
+    assert.equal(service('temporal-schema').ports, undefined);
+    assert.equal(service('temporal-setup').ports, undefined);
+  });
+
+  it('gives no password a default: POSTGRES_PASSWORD is required, with a message, wherever it is used', () => {
+    const defaulted = [...COMPOSE_TEXT.matchAll(/\$\{(\w*(?:PASSWORD|PWD|SECRET)\w*):?-([^}]*)\}/g)].filter((m) => m[2] !== '');
+    assert.deepEqual(defaulted.map((m) => m[0]), [], 'no password or secret falls back to a value');
+    const uses = [
+      ['postgresql', 'POSTGRES_PASSWORD'],
+      ['temporal-schema', 'SQL_PASSWORD'],
+      ['temporal', 'POSTGRES_PWD'],
+    ] as const;
+    for (const [name, variable] of uses) {
+      assert.match(String(service(name).environment?.[variable]), /^\$\{POSTGRES_PASSWORD:\?.{10,}\}$/, `${name}: ${variable} is POSTGRES_PASSWORD, required`);
+    }
+    assert.throws(
+      () => interpolateDocument(compose, { ...PRODUCTION_ENV, POSTGRES_PASSWORD: '' }),
+      (err: unknown) => err instanceof MissingVariableError && err.variable === 'POSTGRES_PASSWORD',
+    );
+    assert.throws(
+      () => interpolateDocument(compose, DRY_RUN_ENV),
+      (err: unknown) => err instanceof MissingVariableError && err.variable === 'POSTGRES_PASSWORD',
+      'the dry run needs one too',
+    );
+  });
+
+  it('refuses the dry run token in the API unless VIDU_BASE_URL points at the simulator', () => {
+    assert.equal(DRY_RUN_ENV.API_TOKENS, DRY_RUN_API_TOKEN, 'deploy/dry-run.env uses the token the API knows as the dry run\'s');
+    const apiConfig = (env: Record<string, string>) => configOf(interpolateDocument(compose, env).services.api!.environment);
+    assert.throws(
+      () => apiConfig({ ...PRODUCTION_ENV, API_TOKENS: DRY_RUN_API_TOKEN }),
+      (err: unknown) => err instanceof ConfigError && /API_TOKENS: key "token-1" has the dry run's public token/.test(err.message) && err.message.includes('https://api.vidu.com'),
+      'the dry run token against the real Vidu API stops the API at start-up',
+    );
+    assert.throws(() => apiConfig({ ...PRODUCTION_ENV, API_TOKENS: DRY_RUN_API_TOKEN, VIDU_BASE_URL: 'https://api.vidu.cn' }), ConfigError);
+    const dryRun = apiConfig({ ...DRY_RUN_ENV, POSTGRES_PASSWORD: 'a-long-random-password' });
+    assert.equal(dryRun.api.keys[0]!.token, DRY_RUN_API_TOKEN, 'the dry run itself starts');
+    assert.equal(apiConfig(PRODUCTION_ENV).api.keys.length, 1);
+  });
+
+  it("keeps the receiver's /metrics off its published port, exposed to the compose network only", () => {
+    const receiver = service('receiver');
+    const config = configOf(interpolateDocument(compose, PRODUCTION_ENV).services.receiver!.environment).receiver;
+    assert.ok(config.metricsPort !== undefined, 'the receiver serves metrics');
+    assert.notEqual(config.metricsPort, config.port);
+    const published = (receiver.ports ?? []).map((mapping) => mapping.split(':').at(-1));
+    assert.deepEqual(published, [String(config.port)], 'only the callback port is published');
+    assert.deepEqual(receiver.expose, [String(config.metricsPort)]);
+  });
+
+  it('downloads media from global unicast addresses only, except in the dry run (the simulator is on the compose network)', () => {
+    const workerConfig = (env: Record<string, string>) => configOf(interpolateDocument(compose, env).services.worker!.environment);
+    assert.equal(workerConfig(PRODUCTION_ENV).vidu.mediaAllowPrivateHosts, false);
+    assert.equal(workerConfig({ ...DRY_RUN_ENV, POSTGRES_PASSWORD: 'a-long-random-password' }).vidu.mediaAllowPrivateHosts, true);
+    assert.equal(workerConfig(PRODUCTION_ENV).notify.allowPrivateHosts, false, 'webhooks too');
   });
 });

@@ -116,6 +116,7 @@ describe('the production build, run as the image runs it', { timeout: 240_000 },
       API_TOKENS: TOKEN,
       RECEIVER_HOST: '127.0.0.1',
       RECEIVER_PORT: String(receiverPort),
+      RECEIVER_METRICS_PORT: 'off', // its /metrics listener (9466 by default) is not needed here, and several receivers run at once
       VIDU_API_KEY: 'sim-key',
       VIDU_BASE_URL: 'http://127.0.0.1:9',
       CALLBACK_PUBLIC_URL: `http://127.0.0.1:${receiverPort}/vidu/callback`,

@@ -230,12 +230,17 @@ describe('webhook receiver', () => {
     assert.equal(receiver.metrics.count('workflow_not_found'), 2);
   });
 
-  it('serves health, readiness and Prometheus metrics, and refuses other paths and methods', async () => {
+  it('serves health and readiness, Prometheus metrics on a port of their own, and refuses other paths and methods', async () => {
     assert.equal((await fetch(`${baseUrl}/healthz`)).status, 200);
     const ready = await fetch(`${baseUrl}/readyz`);
     assert.equal(ready.status, 200);
     assert.equal(((await ready.json()) as { status: string }).status, 'ready');
-    const metrics = await fetch(`${baseUrl}/metrics`);
+    // /metrics is not on the callbacks' port (it faces the internet), but on a listener of its own, loopback by default.
+    assert.equal((await fetch(`${baseUrl}/metrics`)).status, 404);
+    const metricsUrl = (await receiver.listenMetrics(0)).url;
+    assert.match(metricsUrl, /^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    assert.equal((await fetch(metricsUrl.replace('/metrics', '/healthz'))).status, 404, 'the metrics listener serves /metrics only');
+    const metrics = await fetch(metricsUrl);
     assert.match(metrics.headers.get('content-type') ?? '', /text\/plain/);
     const text = await metrics.text();
     assert.match(text, new RegExp(`vidu_callbacks_total\\{outcome="delivered"\\} ${receiver.metrics.count('delivered')}\\n`));

@@ -144,6 +144,7 @@ export class FaultRig {
         CALLBACK_PUBLIC_URL: this.callbackUrl,
         RECEIVER_HOST: '127.0.0.1',
         RECEIVER_PORT: String(this.receiverPort),
+        RECEIVER_METRICS_PORT: 'off', // its /metrics listener (9466 by default) is not needed here, and several receivers run at once
         TEMPORAL_ADDRESS: this.temporal.address,
         TEMPORAL_NAMESPACE: this.temporal.namespace,
       },

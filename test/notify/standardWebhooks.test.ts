@@ -60,4 +60,30 @@ describe('webhook delivery rules', () => {
     }
     assert.match(notifyTargetProblem('ftp://example.com/x', true) ?? '', /^notifyUrl: must be an absolute http\(s\) URL/);
   });
+
+  it('refuses every address literal that is not global unicast, naming its range (not only a list of private ranges)', () => {
+    for (const [url, range] of [
+      ['http://100.64.0.1/x', 'carrierGradeNat'],
+      ['http://169.254.169.254/latest/meta-data/', 'linkLocal'],
+      ['http://192.0.0.8/x', 'reserved'],
+      ['http://198.18.0.1/x', 'reserved'],
+      ['http://224.0.0.1/x', 'multicast'],
+      ['http://240.0.0.1/x', 'reserved'],
+      ['http://255.255.255.255/x', 'broadcast'],
+      ['http://[ff02::1]/x', 'multicast'],
+      ['http://[::ffff:169.254.169.254]/x', 'ipv4Mapped linkLocal'],
+      ['http://[64:ff9b::a9fe:a9fe]/x', 'rfc6052'],
+      ['http://[2002:a9fe:a9fe::]/x', '6to4'],
+      ['http://[::a9fe:a9fe]/x', 'ipv4Compatible'],
+      ['http://app.localhost/x', 'loopback'],
+    ] as const) {
+      const problem = notifyTargetProblem(url, false) ?? '';
+      assert.match(problem, /^notifyUrl: must be a public http\(s\) URL \(.* is a private or loopback address: range "/, url);
+      assert.ok(problem.includes(`range "${range}"`) && problem.includes('NOTIFY_ALLOW_PRIVATE_HOSTS=true'), `${url}: ${problem}`);
+      assert.equal(notifyTargetProblem(url, true), undefined, url);
+    }
+    for (const url of ['https://93.184.216.34/x', 'https://[2606:4700:4700::1111]/x', 'https://[::ffff:93.184.216.34]/x']) {
+      assert.equal(notifyTargetProblem(url, false), undefined, url);
+    }
+  });
 });

@@ -56,7 +56,8 @@ describe('metrics of a worker, its SDK and the receiver after one ad', { timeout
   });
 
   it("the receiver's /metrics counts the callbacks it delivered, and health and readiness still answer", async () => {
-    const text = await scrape(`${rig.receiverUrl}/metrics`);
+    const text = await scrape(rig.receiverMetricsUrl);
+    assert.equal((await fetch(`${rig.receiverUrl}/metrics`)).status, 404, 'not on the callbacks\' port');
     const delivered = sampleValue(text, 'vidu_callbacks_total', { outcome: 'delivered' }) ?? 0;
     assert.ok(delivered >= 1, `delivered callbacks: ${delivered}`);
     assert.equal(delivered, rig.receiver.metrics.count('delivered'));

@@ -166,7 +166,7 @@ describe('OpenTelemetry traces of one ad', { timeout: 300_000 }, () => {
       // Spans leave within a fifth of a second rather than the default five.
       OTEL_BSP_SCHEDULE_DELAY: '200',
     };
-    const receiver = spawnService('src/entrypoints/receiver/main.ts', { ...common, OTEL_SERVICE_NAME: 'tracing-test-receiver', RECEIVER_HOST: '127.0.0.1', RECEIVER_PORT: String(receiverPort) });
+    const receiver = spawnService('src/entrypoints/receiver/main.ts', { ...common, OTEL_SERVICE_NAME: 'tracing-test-receiver', RECEIVER_HOST: '127.0.0.1', RECEIVER_PORT: String(receiverPort), RECEIVER_METRICS_PORT: 'off' });
     const worker = spawnService('src/worker.ts', {
       ...common,
       OTEL_SERVICE_NAME: 'tracing-test-worker',

@@ -24,6 +24,8 @@ export interface WorkerRig {
   sim: ViduSimulator;
   receiver: CallbackReceiver;
   receiverUrl: string;
+  /** The receiver's /metrics, on a loopback listener of its own (not the callbacks' port). */
+  receiverMetricsUrl: string;
   sdkMetricsUrl: string;
   appMetricsUrl: string;
   /** Everything the worker wrote to stdout so far. */
@@ -54,6 +56,7 @@ export async function openWorkerRig(opts: { name: string; logLevel: string }): P
     const receiverUrl = `http://127.0.0.1:${receiverPort}`;
     const receiver = createCallbackReceiver({ client, apiKey, publicUrl: `${receiverUrl}/vidu/callback`, maxSkewSeconds: 300, maxBodyBytes: 1_048_576, log: () => undefined });
     await receiver.listen(receiverPort, '127.0.0.1');
+    const receiverMetricsUrl = (await receiver.listenMetrics(0, '127.0.0.1')).url;
     stops.push(() => receiver.close());
 
     const [sdkPort, appPort] = [await freePort(), await freePort()];
@@ -98,6 +101,7 @@ export async function openWorkerRig(opts: { name: string; logLevel: string }): P
       sim,
       receiver,
       receiverUrl,
+      receiverMetricsUrl,
       sdkMetricsUrl: `http://127.0.0.1:${sdkPort}/metrics`,
       appMetricsUrl: `http://127.0.0.1:${appPort}/metrics`,
       stdout: () => out,

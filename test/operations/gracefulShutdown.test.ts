@@ -153,6 +153,7 @@ describe('graceful shutdown on SIGTERM', { timeout: 240_000 }, () => {
           CALLBACK_PUBLIC_URL: publicUrl,
           RECEIVER_HOST: '127.0.0.1',
           RECEIVER_PORT: String(port),
+          RECEIVER_METRICS_PORT: 'off', // its /metrics listener (9466 by default) is not needed here, and several receivers run at once
           LOG_LEVEL: 'info',
         },
         /Vidu callback receiver on/,

@@ -4,6 +4,7 @@ import { inspect } from 'node:util';
 import { getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from 'undici';
 import type { ServerResponse } from 'node:http';
 import { ViduAbortError, ViduApiError, ViduNetworkError, ViduResponseError, ViduValidationError } from '../../src/vidu/errors';
+import { OutboundAddressError } from '../../src/notify/outboundGuard';
 import { ViduClient, downloadMedia } from '../../src/vidu/viduClient';
 import { closedPort, sendJson, startTestServer, type Handler, type TestServer } from './httpTestServer';
 
@@ -378,6 +379,9 @@ async function readAll(body: AsyncIterable<Buffer>): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** The test servers listen on loopback, which media downloads refuse unless allowed (VIDU_MEDIA_ALLOW_PRIVATE_HOSTS). */
+const LOCAL = { allowPrivateHosts: true };
+
 test('downloadMedia streams the body, follows redirects, and maps expired URLs to MediaUnavailable', async () => {
   const video = Buffer.from('fake mp4 bytes '.repeat(1000));
   await withServer(
@@ -398,19 +402,19 @@ test('downloadMedia streams the body, follows redirects, and maps expired URLs t
       }
     },
     async (_client, server) => {
-      const media = await downloadMedia(`${server.url}/video.mp4?sig=1`);
+      const media = await downloadMedia(`${server.url}/video.mp4?sig=1`, LOCAL);
       assert.equal(media.contentType, 'video/mp4');
       assert.equal(media.contentLength, video.length);
       assert.deepEqual(await readAll(media.body), video);
 
-      const redirected = await downloadMedia(`${server.url}/moved`);
+      const redirected = await downloadMedia(`${server.url}/moved`, LOCAL);
       assert.deepEqual(await readAll(redirected.body), video);
 
       for (const [path, status] of [
         ['/expired.mp4?X-Amz-Signature=secretsig', 403],
         ['/gone.mp4', 404],
       ] as const) {
-        const err = await rejection(downloadMedia(`${server.url}${path}`));
+        const err = await rejection(downloadMedia(`${server.url}${path}`, LOCAL));
         assert.ok(err instanceof ViduApiError);
         assert.equal(err.code, 'MediaUnavailable');
         assert.equal(err.status, status);
@@ -418,11 +422,11 @@ test('downloadMedia streams the body, follows redirects, and maps expired URLs t
         assert.ok(!err.message.includes('secretsig'), 'the signed query stays out of the error');
       }
 
-      const declaredTooBig = await rejection(downloadMedia(`${server.url}/video.mp4`, { maxBytes: 100 }));
+      const declaredTooBig = await rejection(downloadMedia(`${server.url}/video.mp4`, { ...LOCAL, maxBytes: 100 }));
       assert.ok(declaredTooBig instanceof ViduResponseError);
       assert.equal(declaredTooBig.field, 'content-length');
 
-      const streamedTooBig = await downloadMedia(`${server.url}/chunked`, { maxBytes: video.length + 10 });
+      const streamedTooBig = await downloadMedia(`${server.url}/chunked`, { ...LOCAL, maxBytes: video.length + 10 });
       assert.equal(streamedTooBig.contentLength, undefined);
       const streamErr = await rejection(readAll(streamedTooBig.body));
       assert.ok(streamErr instanceof ViduResponseError);
@@ -433,7 +437,7 @@ test('downloadMedia streams the body, follows redirects, and maps expired URLs t
 
 test('downloadMedia network failure is a retryable ViduNetworkError', async () => {
   const port = await closedPort();
-  const err = await rejection(downloadMedia(`http://127.0.0.1:${port}/video.mp4`));
+  const err = await rejection(downloadMedia(`http://127.0.0.1:${port}/video.mp4`, LOCAL));
   assert.ok(err instanceof ViduNetworkError);
   assert.equal(err.outcome, 'not-sent');
   assert.equal(err.retryable, true);
@@ -452,11 +456,48 @@ test('downloadMedia does not depend on the global dispatcher, which other librar
         res.end(video);
       },
       async (_client, server) => {
-        const media = await downloadMedia(`${server.url}/video.mp4`);
+        const media = await downloadMedia(`${server.url}/video.mp4`, LOCAL);
         assert.deepEqual(await readAll(media.body), video);
       },
     );
   } finally {
     setGlobalDispatcher(previous);
+  }
+});
+
+test('downloadMedia refuses a loopback media host unless allowed, before connecting', async () => {
+  await withServer(
+    (_req, res) => res.end('never served'),
+    async (_client, server) => {
+      const err = await rejection(downloadMedia(`${server.url}/video.mp4?sig=secret`));
+      assert.ok(err instanceof OutboundAddressError, String(err));
+      assert.equal(err.range, 'loopback');
+      assert.match(err.message, /^media url: 127\.0\.0\.1 is an address in range "loopback", not a global unicast address; refused \(set VIDU_MEDIA_ALLOW_PRIVATE_HOSTS=true/);
+      assert.ok(!err.message.includes('secret'), 'the signed query stays out of the error');
+      assert.equal(server.connections(), 0, 'no connection was made');
+    },
+  );
+});
+
+test('downloadMedia refuses a redirect from a trusted media host to a private one', async () => {
+  const inside = await startTestServer((_req, res) => res.end('internal'));
+  try {
+    await withServer(
+      (_req, res) => {
+        // localhost: a name, so the refusal comes from the lookup at connect time, not from the URL.
+        res.writeHead(302, { location: `${inside.url.replace('127.0.0.1', 'localhost')}/latest/meta-data/` });
+        res.end();
+      },
+      async (client, server) => {
+        const err = await rejection(downloadMedia(`${server.url}/video.mp4`, { trustedOrigins: [client.origin] }));
+        assert.ok(err instanceof OutboundAddressError, String(err));
+        assert.equal(err.host, 'localhost');
+        assert.match(err.message, /^media url: localhost resolves to (127\.0\.0\.1|::1), an address in range "loopback"/);
+        assert.equal(server.requests.length, 1, 'the trusted host was asked');
+        assert.equal(inside.connections(), 0, 'the redirect target was never connected to');
+      },
+    );
+  } finally {
+    await inside.close();
   }
 });

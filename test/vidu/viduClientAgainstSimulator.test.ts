@@ -90,12 +90,12 @@ test('create, poll, read sub-records, edit all three kinds, compose, download an
   const record = updated.data_records.completed_creation_records.find((r) => r.id === composed.compose_sub_task_id);
   assert.deepEqual(record?.params, { video_task_ids: videoIds, bgm_task_id: bgm.sub_task_id, narration_task_id: narration.sub_task_id });
 
-  const media = await downloadMedia(final.creations[0]!.url);
+  const media = await downloadMedia(final.creations[0]!.url, { trustedOrigins: [client.origin] });
   assert.equal(media.contentType, 'video/mp4');
   const bytes = await readAll(media.body);
   assert.ok(bytes.length > 0);
   assert.equal(bytes.length, media.contentLength);
-  const cover = await downloadMedia(final.creations[0]!.cover_url);
+  const cover = await downloadMedia(final.creations[0]!.cover_url, { trustedOrigins: [client.origin] });
   assert.equal(cover.contentType, 'image/png');
   await readAll(cover.body);
 
@@ -145,7 +145,7 @@ test('a tampered media URL answers 403: MediaUnavailable, not retryable', async 
   const created = await client.createAd({ images: ['https://cdn.example.com/product.png'] });
   const task = await waitForFinal(created.task_id);
   const tampered = task.creations[0]!.url.replace(/sig=[^&]+/, 'sig=forged');
-  const err = await downloadMedia(tampered).catch((e: unknown) => e);
+  const err = await downloadMedia(tampered, { trustedOrigins: [client.origin] }).catch((e: unknown) => e);
   assert.ok(err instanceof ViduApiError);
   assert.deepEqual([err.status, err.code, err.retryable], [403, 'MediaUnavailable', false]);
 });

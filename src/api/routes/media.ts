@@ -4,6 +4,12 @@
 // Content-Type, ETag, Last-Modified and single-range Range support, which
 // video players need to seek. Only a plain relative path inside an existing
 // ad's own folder is served.
+//
+// What is served must never run as a page of the API's origin: every answer
+// says `X-Content-Type-Options: nosniff` and `Content-Security-Policy: sandbox`,
+// and only the video, audio and image types the project stores are served as
+// such; anything else (HTML, SVG, text, a type a media host made up) goes as an
+// `application/octet-stream` attachment.
 import path from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -17,6 +23,41 @@ import { ApiError, badRequest, notFound } from '../errors';
 import { AdIdSchema, ErrorBodySchema } from '../schemas';
 
 const MAX_MEDIA_PATH_CHARS = 1024;
+
+/**
+ * The types served as themselves: what Vidu's media and the stored product
+ * images come as (see EXTENSIONS in src/activities/mediaDownload.ts), plus GIF.
+ * No SVG: an image that can carry script.
+ */
+export const INLINE_MEDIA_TYPES: ReadonlySet<string> = new Set([
+  'video/mp4',
+  'video/webm',
+  'video/quicktime',
+  'audio/mpeg',
+  'audio/mp3',
+  'audio/mp4',
+  'audio/x-m4a',
+  'audio/aac',
+  'audio/wav',
+  'audio/wave',
+  'audio/x-wav',
+  'audio/ogg',
+  'image/png',
+  'image/jpeg',
+  'image/webp',
+  'image/gif',
+]);
+
+/** Headers on every answer of the media route, errors and 304s included. */
+export const MEDIA_SAFETY_HEADERS = { 'x-content-type-options': 'nosniff', 'content-security-policy': 'sandbox' } as const;
+
+/** How a stored file is served: its own type if on the allowlist, else an octet-stream attachment. */
+export function servedAs(contentType: string, fileName: string): { type: string; disposition?: string } {
+  const base = contentType.split(';')[0]!.trim().toLowerCase();
+  if (INLINE_MEDIA_TYPES.has(base)) return { type: base };
+  // The name is made of SEGMENT characters only (mediaPathProblem), so it needs no quoting beyond the quotes.
+  return { type: 'application/octet-stream', disposition: `attachment; filename="${fileName}"` };
+}
 const SEGMENT = /^[\w][\w.-]*$/;
 
 /** The rule a media path breaks, or undefined: relative, no empty, "." or ".." segments, no hidden or temporary files. */
@@ -60,7 +101,9 @@ async function sendStored(ctx: ApiContext, key: string, info: ArtifactInfo, requ
   reply.header('etag', info.etag);
   reply.header('last-modified', info.lastModified.toUTCString());
   reply.header('cache-control', 'private, no-cache');
-  reply.type(/^text\/|json|javascript/.test(info.contentType) && !info.contentType.includes('charset') ? `${info.contentType}; charset=utf-8` : info.contentType);
+  const served = servedAs(info.contentType, path.posix.basename(key));
+  reply.type(served.type);
+  if (served.disposition) reply.header('content-disposition', served.disposition);
   const ifNoneMatch = request.headers['if-none-match'];
   if (ifNoneMatch && matchesEtag(ifNoneMatch, info.etag)) return reply.code(304).send();
   // A range is honoured only while the file is still the version the client has (If-Range);
@@ -92,8 +135,15 @@ export function mediaRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       schema: {
         summary: "A file from the ad's folder in the artifact store (supports Range)",
         params: z.object({ adId: AdIdSchema, '*': z.string().describe('Path inside the ad folder, e.g. takes/<id>.mp4') }),
-        produces: ['video/mp4', 'audio/mpeg', 'image/png', 'image/jpeg', 'application/octet-stream'],
+        produces: [...INLINE_MEDIA_TYPES, 'application/octet-stream'],
         response: { 400: ErrorBodySchema, 401: ErrorBodySchema, 404: ErrorBodySchema, 416: ErrorBodySchema },
+      },
+      onRequest: async (_request, reply) => {
+        reply.headers(MEDIA_SAFETY_HEADERS);
+      },
+      onSend: async (_request, reply, payload) => {
+        reply.headers(MEDIA_SAFETY_HEADERS);
+        return payload;
       },
       handler: async (request, reply) => {
         const { adId, '*': relativePath } = request.params;

@@ -78,6 +78,12 @@ export interface CallbackReceiver {
    * `closeTimeoutMs`.
    */
   close(): Promise<void>;
+  /**
+   * Serves /metrics on a listener of its own, never on the callbacks' port
+   * (that one faces the internet): loopback unless `host` says otherwise.
+   * `close()` closes it too.
+   */
+  listenMetrics(port: number, host?: string): Promise<{ port: number; url: string }>;
   metricsText(): Promise<string>;
   metrics: ReceiverMetrics;
 }
@@ -231,18 +237,18 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Callba
     }
     if (path === '/healthz' && isRead) return send(res, { status: 200, body: { status: 'ok' } });
     if (path === '/readyz' && isRead) return send(res, await handleReadiness());
-    if (path === '/metrics' && isRead) {
-      const text = await metrics.text();
-      res.writeHead(200, {
-        'content-type': metrics.contentType,
-        'content-length': Buffer.byteLength(text),
-        ...(stopping.has(req.socket) ? { connection: 'close' } : {}),
-      });
-      res.end(text);
-      return;
-    }
     send(res, { status: 404, body: { error: 'not found' } });
   }
+
+  /** The metrics listener's one route: /metrics, read only. */
+  async function routeMetrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) return send(res, { status: 404, body: { error: 'not found' } });
+    const text = await metrics.text();
+    res.writeHead(200, { 'content-type': metrics.contentType, 'content-length': Buffer.byteLength(text), connection: 'close' });
+    res.end(req.method === 'HEAD' ? undefined : text);
+  }
+  let metricsServer: http.Server | undefined;
 
   const server = http.createServer((req, res) => {
     // A keep-alive connection whose answer went out before close() began is idle now: close it.
@@ -269,6 +275,25 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Callba
     server,
     metrics,
     metricsText: () => metrics.text(),
+    listenMetrics(port, host = '127.0.0.1') {
+      const listener = http.createServer((req, res) => {
+        routeMetrics(req, res).catch((err: unknown) => {
+          log(`metrics request failed: ${(err as Error).stack ?? String(err)}`);
+          if (!res.headersSent) send(res, { status: 500, body: { error: 'internal error' } });
+          else res.destroy();
+        });
+      });
+      metricsServer = listener;
+      return new Promise((resolve, reject) => {
+        listener.once('error', reject);
+        listener.listen(port, host, () => {
+          listener.off('error', reject);
+          const actual = (listener.address() as AddressInfo).port;
+          const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+          resolve({ port: actual, url: `http://${shownHost}:${actual}/metrics` });
+        });
+      });
+    },
     listen(port, host = '0.0.0.0') {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -280,7 +305,14 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Callba
         });
       });
     },
-    close() {
+    async close() {
+      if (metricsServer?.listening) {
+        const closing = metricsServer;
+        // Scrapes are short and their answers close the connection: no need to wait for any.
+        const closed = new Promise<void>((resolve) => closing.close(() => resolve()));
+        closing.closeAllConnections();
+        await closed;
+      }
       return new Promise<void>((resolve, reject) => {
         if (!server.listening) return resolve();
         closing = true;

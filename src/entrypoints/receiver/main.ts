@@ -1,5 +1,6 @@
 // `npm run receiver`: the webhook receiver as a service, configured from the
-// environment (CALLBACK_PUBLIC_URL, VIDU_API_KEY, RECEIVER_*, TEMPORAL_*).
+// environment (CALLBACK_PUBLIC_URL, VIDU_API_KEY, RECEIVER_*, TEMPORAL_*); its
+// /metrics on RECEIVER_METRICS_HOST:RECEIVER_METRICS_PORT (loopback:9466 by default).
 // Stops on SIGINT/SIGTERM after in-flight callbacks are answered (bounded by
 // the Temporal timeout). Reads `.env` in the current directory, if any.
 import { ConfigError, loadConfig, requireViduApiKey, runMain } from '../../config';
@@ -31,8 +32,11 @@ runMain(async () => {
     processMetrics: true,
   });
   const { port } = await receiver.listen(config.receiver.port, config.receiver.host);
+  // /metrics on its own listener (RECEIVER_METRICS_HOST, loopback by default), never on the callbacks' port.
+  const { metricsHost, metricsPort } = config.receiver;
+  const metrics = metricsPort === undefined ? undefined : await receiver.listenMetrics(metricsPort, metricsHost);
   logger.info(
-    { host: config.receiver.host, port, path: config.receiver.path, publicUrl: config.callbackPublicUrl, health: '/healthz', readiness: '/readyz', metrics: '/metrics', tracing: describeTracing(tracing) },
+    { host: config.receiver.host, port, path: config.receiver.path, publicUrl: config.callbackPublicUrl, health: '/healthz', readiness: '/readyz', metrics: metrics?.url ?? null, tracing: describeTracing(tracing) },
     `Vidu callback receiver on ${config.receiver.host}:${port}${config.receiver.path}`,
   );
   const signal = await untilStopSignal();
