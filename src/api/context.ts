@@ -2,6 +2,7 @@
 // files are, and the status feed behind the event streams.
 import type { Client } from '@temporalio/client';
 import type { ArtifactStore } from '../artifacts/artifactStore';
+import type { PageTokens } from './adListing';
 import type { CreditCaps } from './creditCaps';
 import type { StatusReader } from './statusReader';
 import type { StatusFeed } from './statusFeed';
@@ -21,4 +22,6 @@ export interface ApiContext {
   streams: Set<() => void>;
   /** The server's credit caps; a missing one is no cap. */
   caps: CreditCaps;
+  /** Seals and opens GET /v1/ads page tokens. */
+  pageTokens: PageTokens;
 }

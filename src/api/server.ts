@@ -3,6 +3,7 @@
 // and the starter library behind every route, so the API behaves as the
 // TypeScript callers do. `buildApiServer` makes the app (tests use it as it
 // is); `startApiServer` also listens and answers how to stop it.
+import { createHash } from 'node:crypto';
 import fastifyMultipart from '@fastify/multipart';
 import fastifySwagger from '@fastify/swagger';
 import type { Client } from '@temporalio/client';
@@ -10,12 +11,14 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPlug
 import { z } from 'zod';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ArtifactStore } from '../artifacts/artifactStore';
+import { pageTokenSealer } from './adListing';
 import { createTokenChecker, isAuthenticated, keysFromTokens, requestToken, requirePermission, requireToken, SESSION_COOKIE, type SignedInKey } from './auth';
 import type { ApiContext } from './context';
 import type { CreditCaps } from './creditCaps';
 import { refuseCrossSiteCookieRequests } from './crossSiteCheck';
 import { ApiError, errorBody, handleError } from './errors';
 import { ErrorBodySchema } from './schemas';
+import { answerMethodNotAllowed } from './methodNotAllowed';
 import { MULTIPART_LIMITS } from './multipartAd';
 import { registerApiMetrics } from './metrics';
 import { adRoutes } from './routes/ads';
@@ -77,10 +80,13 @@ declare module 'fastify' {
 }
 
 export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstance> {
-  const checker = createTokenChecker([...(deps.keys ?? []), ...keysFromTokens(deps.tokens ?? [])]);
+  const allKeys = [...(deps.keys ?? []), ...keysFromTokens(deps.tokens ?? [])];
+  const checker = createTokenChecker(allKeys);
   const logging = typeof deps.logger === 'object' ? { loggerInstance: deps.logger } : { logger: deps.logger ?? false };
   const app = Fastify({ ...logging, trustProxy: deps.trustProxy ?? false }).withTypeProvider<ZodTypeProvider>();
   registerApiMetrics(app);
+  // Before any route: it learns every route's methods as they are registered.
+  answerMethodNotAllowed(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
@@ -116,6 +122,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
     read,
     streams: new Set(),
     caps: deps.caps ?? {},
+    pageTokens: pageTokenSealer(pageTokenSecret(allKeys)),
   };
   app.addHook('preClose', async () => {
     for (const close of [...ctx.streams]) close();
@@ -161,6 +168,16 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
     else await app.register(extra.plugin, extra.options ?? {});
   }
   return app;
+}
+
+/**
+ * The secret that seals page tokens, derived from the keys' tokens: every API process configured
+ * with the same keys reads the others' page tokens, and nobody without a token can make one.
+ */
+function pageTokenSecret(keys: readonly ApiKey[]): Buffer {
+  const hash = createHash('sha256').update('vidu-api page tokens');
+  for (const token of keys.map((key) => key.token).sort()) hash.update('\0').update(token);
+  return hash.digest();
 }
 
 const MeSchema = z.object({ name: z.string(), role: z.enum(ROLES), permissions: z.array(z.enum(PERMISSIONS)) });
