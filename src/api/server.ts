@@ -9,7 +9,7 @@ import fastifySwagger from '@fastify/swagger';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, type FastifyPluginCallback, type FastifyRequest, type RouteOptions } from 'fastify';
 import { z } from 'zod';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ArtifactStore } from '../artifacts/artifactStore';
 import { pageTokenSealer } from './adListing';
 import { createTokenChecker, isAuthenticated, keysFromTokens, requestToken, requirePermission, requireToken, SESSION_COOKIE, type SignedInKey } from './auth';
@@ -19,6 +19,7 @@ import { refuseCrossSiteCookieRequests } from './crossSiteCheck';
 import { ApiError, errorBody, handleError } from './errors';
 import { ErrorBodySchema } from './schemas';
 import { answerMethodNotAllowed } from './methodNotAllowed';
+import { openApiTransform } from './openapi';
 import { MULTIPART_LIMITS } from './multipartAd';
 import { registerApiMetrics } from './metrics';
 import { adRoutes } from './routes/ads';
@@ -141,7 +142,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
       },
       security: [{ bearer: [] }, { session: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: openApiTransform,
   });
   await app.register(fastifyMultipart, { limits: MULTIPART_LIMITS });
 
