@@ -90,4 +90,87 @@ describe('the OpenAPI contract', () => {
     assert.equal((await rawRequest(rig.url, 'GET', '/v1/nothing-here')).status, 404);
     assert.equal((await rawRequest(rig.url, 'TRACE', '/v1/nothing-here')).status, 404);
   });
+
+  it('declares every status and content type a route answers, errors as JSON everywhere', async () => {
+    type Operation = { requestBody?: { required?: boolean }; responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }> };
+    const doc = (await (await fetch(`${rig.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, Operation>> };
+    for (const [path, operations] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        const codes = Object.keys(operation.responses);
+        if (path.startsWith('/v1/') && path !== '/v1/session') assert.ok(codes.includes('401'), `${where} declares 401`);
+        if (method === 'post') for (const code of ['400', '413', '415']) assert.ok(codes.includes(code), `${where} declares ${code}`);
+        for (const code of codes.filter((c) => Number(c) >= 400)) {
+          assert.deepEqual(Object.keys(operation.responses[code]!.content ?? {}), ['application/json'], `${where} ${code} is JSON`);
+        }
+      }
+    }
+    const events = doc.paths['/v1/ads/{adId}/events']!.get!;
+    assert.deepEqual(Object.keys(events.responses['200']!.content!), ['text/event-stream']);
+    assert.deepEqual((events.responses['200']!.content!['text/event-stream']!.schema.properties as Record<string, unknown>).event, { type: 'string', enum: ['status', 'end'] });
+    const media = doc.paths['/v1/ads/{adId}/media/{*}']!.get!;
+    for (const code of ['200', '206', '304', '416']) assert.ok(media.responses[code], `media declares ${code}`);
+    // approve and cancel take no body at all; the others need one.
+    assert.equal(doc.paths['/v1/ads/{adId}/approve']!.post!.requestBody!.required, false);
+    assert.equal(doc.paths['/v1/ads/{adId}/cancel']!.post!.requestBody!.required, false);
+    assert.equal(doc.paths['/v1/ads/{adId}/edits']!.post!.requestBody!.required, true);
+    // The campaign brief is a closed object of what a caller may set.
+    const brief = (doc.paths['/v1/campaigns']!.post!.requestBody as unknown as { content: Record<string, { schema: { additionalProperties: boolean; properties: Record<string, unknown> } }> }).content['application/json']!.schema;
+    assert.equal(brief.additionalProperties, false);
+    assert.equal(brief.properties.continued, undefined);
+    assert.ok(brief.properties.variants);
+  });
+
+  it('reads an ad id of up to 128 characters (no 414 for ids over 100)', async () => {
+    const longId = 'a'.repeat(128);
+    const response = await api.call('GET', `/v1/ads/${longId}`);
+    assert.equal(response.status, 404, JSON.stringify(response.body));
+    const tooLong = await api.call('GET', `/v1/ads/${'a'.repeat(129)}`);
+    assert.equal(tooLong.status, 400);
+    assert.equal(tooLong.body.error.field, 'adId');
+  });
+
+  it('refuses a media path whose segment no file system could hold with 400, not 500', async () => {
+    // An ad that exists: the path reaches the store (an unknown ad is a 404 before that).
+    const adId = `contract-media-${process.pid}-${Date.now().toString(36)}`;
+    assert.equal((await api.call('POST', '/v1/ads', { adId, images: ['https://images.invalid/a.png'] })).status, 201);
+    const response = await api.call('GET', `/v1/ads/${adId}/media/${'a'.repeat(300)}`);
+    assert.equal(response.status, 400, JSON.stringify(response.body));
+    assert.equal(response.body.error.field, 'path');
+  });
+
+  it('reads a multipart form whose object fields come as application/json parts, and refuses an unreadable form with 400', async () => {
+    const boundary = 'contract-boundary-19';
+    const part = (name: string, value: string, type?: string) =>
+      `--${boundary}\r\ncontent-disposition: form-data; name="${name}"\r\n${type ? `content-type: ${type}\r\n` : ''}\r\n${value}\r\n`;
+    const adId = `contract-form-${process.pid}-${Date.now().toString(36)}`;
+    const body =
+      part('adId', adId) +
+      part('images', 'https://images.invalid/a.png') +
+      part('polling', JSON.stringify({ initialMs: 1_000, maxMs: 2_000 }), 'application/json') +
+      part('review', JSON.stringify({ enabled: true, windowMs: 60_000, onTimeout: 'fail' }), 'application/json') +
+      `--${boundary}--\r\n`;
+    const started = await fetch(`${rig.url}/v1/ads`, { method: 'POST', headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': `multipart/form-data; boundary=${boundary}` }, body });
+    assert.equal(started.status, 201, await started.clone().text());
+    const status = await api.call('GET', `/v1/ads/${adId}`);
+    assert.equal(status.status, 200);
+    await api.call('POST', `/v1/ads/${adId}/cancel`, { reason: 'test over' });
+
+    const noBoundary = await fetch(`${rig.url}/v1/ads`, { method: 'POST', headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'multipart/form-data' }, body: '{"adId":"x"}' });
+    assert.equal(noBoundary.status, 400);
+    assert.match(((await noBoundary.json()) as { error: { message: string } }).error.message, /multipart/);
+    const brokenJson = part('adId', 'x') + part('polling', '{not json', 'application/json') + `--${boundary}--\r\n`;
+    const refused = await fetch(`${rig.url}/v1/ads`, { method: 'POST', headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': `multipart/form-data; boundary=${boundary}` }, body: brokenJson });
+    assert.equal(refused.status, 400);
+  });
+
+  it('refuses campaign fields a caller may not set (continued, unknown ones) with 400 naming the field', async () => {
+    const brief = { campaignId: `contract-c-${process.pid}-${Date.now().toString(36)}`, images: ['https://images.invalid/a.png'], variants: { aspectRatios: ['16:9'], languages: ['en'], durations: [10] } };
+    for (const field of ['continued', 'colour']) {
+      const response = await api.call('POST', '/v1/campaigns', { ...brief, [field]: field === 'continued' ? { runNumber: 9 } : 'someone' });
+      assert.equal(response.status, 400, `${field}: ${JSON.stringify(response.body)}`);
+      assert.equal(response.body.error.field, field);
+    }
+    assert.equal((await api.call('GET', `/v1/campaigns/${brief.campaignId}`)).status, 404, 'nothing was started');
+  });
 });
