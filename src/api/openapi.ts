@@ -76,8 +76,22 @@ export function implicitRefusals(route: Pick<RouteOptions, 'method' | 'url' | 's
 
 const binary = { type: 'string', format: 'binary' };
 
-function isText(contentType: string): boolean {
-  return contentType.startsWith('text/');
+/** One server-sent event as a client reads it: `status` with the AdStatus JSON, then `end`. */
+const SERVER_SENT_EVENT = {
+  type: 'object',
+  properties: {
+    event: { type: 'string', enum: ['status', 'end'] },
+    data: { type: 'string', description: 'status: the AdStatus as JSON; end: {"reason": ...}' },
+  },
+  required: ['event', 'data'],
+};
+
+/** Marks an operation whose body may be left out (approve, cancel): fastify-swagger would call every body required. */
+const OPTIONAL_BODY = 'x-optional-body';
+
+function schemaOfType(type: string): unknown {
+  if (type === 'text/event-stream') return SERVER_SENT_EVENT;
+  return type.startsWith('text/') ? { type: 'string' } : binary;
 }
 
 /** The transform given to @fastify/swagger: the zod transform, then every answer declared with its content type. */
@@ -105,11 +119,30 @@ export function openApiTransform(input: Parameters<typeof jsonSchemaTransform>[0
   }
   // A route that produces a stream or files, and says nothing of its 2xx, answers them in its own types.
   if (produces && !Object.keys(answers).some((code) => code.startsWith('2'))) {
-    const content = Object.fromEntries(produces.map((type) => [type, { schema: isText(type) ? { type: 'string' } : binary }]));
+    const content = Object.fromEntries(produces.map((type) => [type, { schema: schemaOfType(type) }]));
     answers['200'] = { description: STATUS_DESCRIPTIONS[200], content };
     for (const status of EXTRA_SUCCESSES[input.url] ?? []) {
       answers[String(status)] = status === 304 ? { description: STATUS_DESCRIPTIONS[304], type: 'null' } : { description: STATUS_DESCRIPTIONS[status], content };
     }
   }
-  return { ...result, schema: { ...transformed, response: answers } };
+  const body = original.body as { safeParse?: (value: unknown) => { success: boolean } } | undefined;
+  const bodyOptional = body?.safeParse?.(undefined).success === true;
+  return { ...result, schema: { ...transformed, response: answers, ...(bodyOptional && { [OPTIONAL_BODY]: true }) } };
+}
+
+interface OpenApiDocument {
+  paths?: Record<string, Record<string, { requestBody?: { required?: boolean }; [OPTIONAL_BODY]?: boolean }>>;
+}
+
+/** The transformObject given to @fastify/swagger: a body the route may go without is not required. */
+export function openApiTransformObject(input: object): Record<string, unknown> {
+  const document = (input as { openapiObject: OpenApiDocument }).openapiObject;
+  for (const operations of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(operations)) {
+      if (!operation[OPTIONAL_BODY]) continue;
+      delete operation[OPTIONAL_BODY];
+      if (operation.requestBody) operation.requestBody.required = false;
+    }
+  }
+  return document as Record<string, unknown>;
 }
