@@ -21,7 +21,7 @@ if [ "${SCHEMATHESIS_IN_NAMESPACE:-}" != 1 ]; then
     "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
   fi
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo -E"
-  exec $SUDO env SCHEMATHESIS_IN_NAMESPACE=1 unshare -n -- "$0" "$@"
+  exec $SUDO env SCHEMATHESIS_IN_NAMESPACE=1 unshare -n -- bash "$PWD/scripts/schemathesis.sh" "$@"
 fi
 
 # Inside the namespace: loopback only.

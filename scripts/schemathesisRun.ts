@@ -18,6 +18,8 @@ runMain(async () => {
   try {
     console.log(`schemathesis: API at ${rig.url} (simulator ${rig.simulator.url}); seed ${SEED}, at most ${MAX_EXAMPLES} examples per operation`);
     const args = [
+      '--config-file',
+      'scripts/schemathesis.toml',
       'run',
       `${rig.url}/openapi.json`,
       '--checks',
