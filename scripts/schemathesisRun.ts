@@ -10,7 +10,7 @@ import { API_TOKEN, openApiRig } from '../test/api/apiRig';
 
 const ST = process.env.SCHEMATHESIS_BIN ?? '.tools/schemathesis/bin/st';
 const SEED = process.env.SCHEMATHESIS_SEED ?? '19';
-const MAX_EXAMPLES = process.env.SCHEMATHESIS_MAX_EXAMPLES ?? '12';
+const MAX_EXAMPLES = process.env.SCHEMATHESIS_MAX_EXAMPLES ?? '30';
 
 runMain(async () => {
   const rig = await openApiRig();

@@ -134,9 +134,46 @@ interface OpenApiDocument {
   paths?: Record<string, Record<string, { requestBody?: { required?: boolean }; [OPTIONAL_BODY]?: boolean }>>;
 }
 
-/** The transformObject given to @fastify/swagger: a body the route may go without is not required. */
+/**
+ * OpenAPI links: the ad (campaign) a start answers is what the ad's (campaign's) other operations
+ * take as their path parameter, so clients and fuzzers can follow a start to the ad it made.
+ */
+const LINKS: ReadonlyArray<{ from: string; parameter: string; to: string[] }> = [
+  {
+    from: '/v1/ads',
+    parameter: 'adId',
+    to: ['/v1/ads/{adId} get', '/v1/ads/{adId}/edits post', '/v1/ads/{adId}/selections post', '/v1/ads/{adId}/approve post', '/v1/ads/{adId}/cancel post'],
+  },
+  {
+    from: '/v1/campaigns',
+    parameter: 'campaignId',
+    to: ['/v1/campaigns/{campaignId} get', '/v1/campaigns/{campaignId}/edits post', '/v1/campaigns/{campaignId}/approve post', '/v1/campaigns/{campaignId}/cancel post'],
+  },
+];
+
+function pointer(path: string, method: string): string {
+  return `#/paths/${path.replace(/~/g, '~0').replace(/\//g, '~1')}/${method}`;
+}
+
+function addLinks(document: OpenApiDocument): void {
+  for (const { from, parameter, to } of LINKS) {
+    const start = document.paths?.[from]?.post as { responses?: Record<string, { links?: Record<string, unknown> }> } | undefined;
+    if (!start?.responses) continue;
+    const links: Record<string, unknown> = {};
+    for (const target of to) {
+      const [path, method] = target.split(' ') as [string, string];
+      if (!document.paths?.[path]?.[method]) continue;
+      const name = `${method}${path.replace(/[{}]/g, '').split('/').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('')}`;
+      links[name] = { operationRef: pointer(path, method), parameters: { [parameter]: `$response.body#/${parameter}` } };
+    }
+    for (const code of ['200', '201']) if (start.responses[code]) start.responses[code]!.links = links;
+  }
+}
+
+/** The transformObject given to @fastify/swagger: a body the route may go without is not required; links from starts. */
 export function openApiTransformObject(input: object): Record<string, unknown> {
   const document = (input as { openapiObject: OpenApiDocument }).openapiObject;
+  addLinks(document);
   for (const operations of Object.values(document.paths ?? {})) {
     for (const operation of Object.values(operations)) {
       if (!operation[OPTIONAL_BODY]) continue;

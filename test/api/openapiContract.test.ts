@@ -119,6 +119,9 @@ describe('the OpenAPI contract', () => {
     assert.equal(brief.additionalProperties, false);
     assert.equal(brief.properties.continued, undefined);
     assert.ok(brief.properties.variants);
+    // A start links to the operations on what it started.
+    const links = (doc.paths['/v1/ads']!.post!.responses['201'] as unknown as { links: Record<string, { operationRef: string; parameters: Record<string, string> }> }).links;
+    assert.deepEqual(links.postV1AdsAdIdApprove, { operationRef: '#/paths/~1v1~1ads~1{adId}~1approve/post', parameters: { adId: '$response.body#/adId' } });
   });
 
   it('reads an ad id of up to 128 characters (no 414 for ids over 100)', async () => {
