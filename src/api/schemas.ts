@@ -104,21 +104,23 @@ export const ReviewSchema = z.strictObject({
 });
 
 /**
- * An image as the document states it: an http(s) URL on a DNS name (the starter refuses loopback,
- * private and link-local addresses, which no pattern can list). A data:image/(png|jpeg|webp);base64
- * URI is taken too, but only with real image bytes, which no pattern can say either: the document
- * leaves it to the description.
+ * An image as a caller may send it: an http(s) URL or a data:image/(png|jpeg|jpg|webp);base64 URI,
+ * written out as such (no leading control characters, no "HTTP:/host" the URL parser would mend,
+ * no white space), the same regex in the document. The starter's rules come on top (a public host,
+ * real image bytes); a `stored:` reference is the starter's own form and never a caller's (it
+ * would name another ad's files).
  */
-const IMAGE_DOC = {
-  description: 'A public http(s) URL, or a data:image/(png|jpeg|webp);base64 URI of a real image',
-  pattern: '^https?://[A-Za-z][A-Za-z0-9-]*(\\.[A-Za-z][A-Za-z0-9-]*)*\\.[A-Za-z]{2,}(/[A-Za-z0-9._~/-]*)?$',
-};
+const IMAGE_FORM = /^(https?:\/\/\S+|data:image\/(png|jpeg|jpg|webp);base64,\S*)$/;
+const ImageSchema = z
+  .string({ error: 'must be a text: an http(s) URL or a data:image/...;base64 URI' })
+  .regex(IMAGE_FORM, { error: 'must be an http(s) URL or a data:image/(png|jpeg|jpg|webp);base64 URI' })
+  .describe('A public http(s) URL, or a data:image/(png|jpeg|webp);base64 URI of a real image');
 
 export const StartAdBodySchema = z
   .strictObject({
     adId: AdIdSchema,
     images: z
-      .array(z.string({ error: 'must be a text: an http(s) URL or a data:image/...;base64 URI' }).meta(IMAGE_DOC), { error: 'is required: an array of images' })
+      .array(ImageSchema, { error: 'is required: an array of images' })
       .min(VIDU_LIMITS.minImages, { error: `must hold ${VIDU_LIMITS.minImages}-${VIDU_LIMITS.maxImages} images` })
       .max(VIDU_LIMITS.maxImages, { error: `must hold ${VIDU_LIMITS.minImages}-${VIDU_LIMITS.maxImages} images` })
       .describe('Public http(s) URLs or data:image/(png|jpeg|webp);base64 URIs (stored by the API, never put in workflow history)'),

@@ -124,6 +124,17 @@ describe('the OpenAPI contract', () => {
     assert.deepEqual(links.postV1AdsAdIdApprove, { operationRef: '#/paths/~1v1~1ads~1{adId}~1approve/post', parameters: { adId: '$response.body#/adId' } });
   });
 
+  it('refuses images not written as an http(s) URL or data:image URI (what the document states), naming the field', async () => {
+    for (const image of ['https:images.invalid/a.png', '\u0001https://images.invalid/a.png', 'HTTP://images.invalid/a.png', 'https://images.invalid/a b.png', 'stored:some-other-ad/images/0.png']) {
+      const response = await api.call('POST', '/v1/ads', { adId: `contract-image-${process.pid}-${Date.now().toString(36)}`, images: [image] });
+      assert.equal(response.status, 400, `${JSON.stringify(image)}: ${JSON.stringify(response.body)}`);
+      assert.equal(response.body.error.field, 'images[0]');
+    }
+    const doc = (await (await fetch(`${rig.url}/openapi.json`)).json()) as { paths: Record<string, { post: { requestBody: { content: Record<string, { schema: { properties: { images: { items: { pattern: string } } } } }> } } }> };
+    const pattern = new RegExp(doc.paths['/v1/ads']!.post.requestBody.content['application/json']!.schema.properties.images.items.pattern);
+    assert.ok(pattern.test('https://images.invalid/a.png') && !pattern.test('https:images.invalid/a.png'), 'the document states the same rule');
+  });
+
   it('reads an ad id of up to 128 characters (no 414 for ids over 100)', async () => {
     const longId = 'a'.repeat(128);
     const response = await api.call('GET', `/v1/ads/${longId}`);
