@@ -110,7 +110,8 @@ export const ReviewSchema = z.strictObject({
  * real image bytes); a `stored:` reference is the starter's own form and never a caller's (it
  * would name another ad's files).
  */
-const IMAGE_FORM = /^(https?:\/\/\S+|data:image\/(png|jpeg|jpg|webp);base64,\S*)$/;
+// A data URI holds at least one base64 character: an empty image used to reach the store (a 500 starting a campaign).
+const IMAGE_FORM = /^(https?:\/\/\S+|data:image\/(png|jpeg|jpg|webp);base64,\S+)$/;
 const ImageSchema = z
   .string({ error: 'must be a text: an http(s) URL or a data:image/...;base64 URI' })
   .regex(IMAGE_FORM, { error: 'must be an http(s) URL or a data:image/(png|jpeg|jpg|webp);base64 URI' })

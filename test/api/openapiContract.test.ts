@@ -178,13 +178,17 @@ describe('the OpenAPI contract', () => {
     assert.equal(refused.status, 400);
   });
 
-  it('refuses campaign fields a caller may not set (continued, unknown ones) with 400 naming the field', async () => {
+  it('refuses campaign fields a caller may not set (continued, unknown ones) and an empty data URI with 400 naming the field, not 500', async () => {
     const brief = { campaignId: `contract-c-${process.pid}-${Date.now().toString(36)}`, images: ['https://images.invalid/a.png'], variants: { aspectRatios: ['16:9'], languages: ['en'], durations: [10] } };
     for (const field of ['continued', 'colour']) {
       const response = await api.call('POST', '/v1/campaigns', { ...brief, [field]: field === 'continued' ? { runNumber: 9 } : 'someone' });
       assert.equal(response.status, 400, `${field}: ${JSON.stringify(response.body)}`);
       assert.equal(response.body.error.field, field);
     }
+    // An empty data URI reached the store before the brief's images were checked: a 500.
+    const empty = await api.call('POST', '/v1/campaigns', { ...brief, images: ['data:image/png;base64,'] });
+    assert.equal(empty.status, 400, JSON.stringify(empty.body));
+    assert.equal(empty.body.error.field, 'images[0]');
     assert.equal((await api.call('GET', `/v1/campaigns/${brief.campaignId}`)).status, 404, 'nothing was started');
   });
 });
