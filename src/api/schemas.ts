@@ -106,12 +106,13 @@ export const ReviewSchema = z.strictObject({
 /**
  * An image as a caller may send it: an http(s) URL or a data:image/(png|jpeg|jpg|webp);base64 URI,
  * written out as such (no leading control characters, no "HTTP:/host" the URL parser would mend,
- * no white space), the same regex in the document. The starter's rules come on top (a public host,
+ * no white space; base64 of at least one byte), the same regex in the document. The starter's rules come on top (a public host,
  * real image bytes); a `stored:` reference is the starter's own form and never a caller's (it
  * would name another ad's files).
  */
-// A data URI holds at least one base64 character: an empty image used to reach the store (a 500 starting a campaign).
-const IMAGE_FORM = /^(https?:\/\/\S+|data:image\/(png|jpeg|jpg|webp);base64,\S+)$/;
+// A data URI holds base64 of at least one byte: an image that decoded to nothing ("base64," or "base64,0")
+// used to reach the store, a 500 starting a campaign.
+const IMAGE_FORM = /^(https?:\/\/\S+|data:image\/(png|jpeg|jpg|webp);base64,[A-Za-z0-9+/]{4,}={0,2})$/;
 const ImageSchema = z
   .string({ error: 'must be a text: an http(s) URL or a data:image/...;base64 URI' })
   .regex(IMAGE_FORM, { error: 'must be an http(s) URL or a data:image/(png|jpeg|jpg|webp);base64 URI' })

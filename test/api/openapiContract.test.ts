@@ -186,9 +186,11 @@ describe('the OpenAPI contract', () => {
       assert.equal(response.body.error.field, field);
     }
     // An empty data URI reached the store before the brief's images were checked: a 500.
-    const empty = await api.call('POST', '/v1/campaigns', { ...brief, images: ['data:image/png;base64,'] });
-    assert.equal(empty.status, 400, JSON.stringify(empty.body));
-    assert.equal(empty.body.error.field, 'images[0]');
+    for (const image of ['data:image/png;base64,', 'data:image/png;base64,0', 'data:image/png;base64,\u0001\u0097Hs6']) {
+      const empty = await api.call('POST', '/v1/campaigns', { ...brief, images: [image] });
+      assert.equal(empty.status, 400, `${JSON.stringify(image)}: ${JSON.stringify(empty.body)}`);
+      assert.equal(empty.body.error.field, 'images[0]');
+    }
     assert.equal((await api.call('GET', `/v1/campaigns/${brief.campaignId}`)).status, 404, 'nothing was started');
   });
 });
