@@ -1,7 +1,10 @@
 // GET /v1/ads: ads from Temporal visibility, newest first, filtered by the
 // AdStage search attribute. The raw ListWorkflowExecutions call is used (not
 // client.workflow.list, which hides the page token) so a page can be resumed
-// from the opaque nextPageToken, handed to clients base64url-encoded.
+// from the opaque nextPageToken, handed to clients base64url-encoded and
+// sealed with an HMAC tag: a token the API did not hand out is a 400 at once,
+// and never reaches Temporal (which holds a forged one for seconds, then fails).
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
@@ -45,11 +48,39 @@ function keyword(fields: Record<string, Payload> | null | undefined, name: strin
   return typeof value === 'string' ? value : Array.isArray(value) && typeof value[0] === 'string' ? value[0] : undefined;
 }
 
-function decodePageToken(token: string | undefined): Uint8Array | undefined {
+const PAGE_TOKEN_RULE = 'must be a nextPageToken from an earlier answer';
+const TAG_BYTES = 16;
+
+/** Seals Temporal's page tokens for clients and opens them again; a token it did not seal does not open. */
+export interface PageTokens {
+  seal(raw: Uint8Array): string;
+  /** Temporal's token inside `token`; undefined when `token` was not sealed with this secret. */
+  open(token: string): Uint8Array | undefined;
+}
+
+/**
+ * Page tokens sealed with `secret` (HMAC-SHA256, first 16 bytes, in front of Temporal's token).
+ * API processes with the same secret read each other's tokens.
+ */
+export function pageTokenSealer(secret: Uint8Array | string): PageTokens {
+  const tagOf = (raw: Uint8Array): Buffer => createHmac('sha256', secret).update(raw).digest().subarray(0, TAG_BYTES);
+  return {
+    seal: (raw) => Buffer.concat([tagOf(raw), raw]).toString('base64url'),
+    open(token) {
+      const bytes = Buffer.from(token, 'base64url');
+      // base64url decoding skips what is not base64url; a token must be exactly what seal wrote.
+      if (bytes.length <= TAG_BYTES || bytes.toString('base64url') !== token) return undefined;
+      const raw = bytes.subarray(TAG_BYTES);
+      return timingSafeEqual(bytes.subarray(0, TAG_BYTES), tagOf(raw)) ? raw : undefined;
+    },
+  };
+}
+
+function openPageToken(pageTokens: PageTokens, token: string | undefined): Uint8Array | undefined {
   if (token === undefined || token === '') return undefined;
-  const bytes = Buffer.from(token, 'base64url');
-  if (bytes.length === 0) throw badRequest('pageToken', 'must be a nextPageToken from an earlier answer');
-  return bytes;
+  const raw = pageTokens.open(token);
+  if (!raw) throw badRequest('pageToken', PAGE_TOKEN_RULE);
+  return raw;
 }
 
 function summaryOf(execution: temporal.api.workflow.v1.IWorkflowExecutionInfo): AdSummary {
@@ -67,21 +98,22 @@ function summaryOf(execution: temporal.api.workflow.v1.IWorkflowExecutionInfo): 
   };
 }
 
-export async function listAds(client: Client, options: { stage?: AdStage; pageSize: number; pageToken?: string }): Promise<AdPage> {
+export async function listAds(client: Client, options: { stage?: AdStage; pageSize: number; pageToken?: string; pageTokens: PageTokens }): Promise<AdPage> {
+  const nextPageToken = openPageToken(options.pageTokens, options.pageToken);
   let response;
   try {
     response = await client.workflowService.listWorkflowExecutions({
       namespace: client.options.namespace,
       query: listQuery(options.stage),
       pageSize: options.pageSize,
-      nextPageToken: decodePageToken(options.pageToken),
+      nextPageToken,
     });
   } catch (err) {
     // A token that is not one of Temporal's own comes back as INVALID_ARGUMENT.
-    if ((err as { code?: number }).code === GRPC_INVALID_ARGUMENT && options.pageToken) throw badRequest('pageToken', 'must be a nextPageToken from an earlier answer');
+    if ((err as { code?: number }).code === GRPC_INVALID_ARGUMENT && options.pageToken) throw badRequest('pageToken', PAGE_TOKEN_RULE);
     throw err;
   }
   const ads = response.executions.map(summaryOf);
-  const next = response.nextPageToken && response.nextPageToken.length > 0 ? Buffer.from(response.nextPageToken).toString('base64url') : undefined;
+  const next = response.nextPageToken && response.nextPageToken.length > 0 ? options.pageTokens.seal(response.nextPageToken) : undefined;
   return { ads, ...(next ? { nextPageToken: next } : {}) };
 }

@@ -2,6 +2,7 @@
 // files are, and the status feed behind the event streams.
 import type { Client } from '@temporalio/client';
 import type { ArtifactStore } from '../artifacts/artifactStore';
+import type { PageTokens } from './adListing';
 import type { CreditCaps } from './creditCaps';
 import type { StreamSlots } from './limits';
 import type { StatusReader } from './statusReader';
@@ -24,4 +25,6 @@ export interface ApiContext {
   streamSlots: StreamSlots;
   /** The server's credit caps; a missing one is no cap. */
   caps: CreditCaps;
+  /** Seals and opens GET /v1/ads page tokens. */
+  pageTokens: PageTokens;
 }

@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'Unauthorized'
   | 'Forbidden'
   | 'NotFound'
+  | 'MethodNotAllowed'
   | 'Conflict'
   | 'Unprocessable'
   | 'PayloadTooLarge'

@@ -46,12 +46,19 @@ function parseJsonField(name: string, value: string): unknown {
 function limitError(err: unknown, imageIndex: number): ApiError | undefined {
   const code = (err as { code?: string }).code;
   const mb = (IMAGE_UPLOAD_MAX_BYTES / 1_000_000).toFixed(0);
+  // A text part declared application/json that is not JSON (@fastify/multipart says 406, but it is the request that is wrong).
+  if (code === 'FST_INVALID_JSON_FIELD_ERROR') return badRequest('(form)', 'a part sent as application/json must hold JSON text');
   if (code === 'FST_REQ_FILE_TOO_LARGE') return badRequest(`images[${imageIndex}]`, `must be at most ${mb} MB`);
   if (code === 'FST_FILES_LIMIT') return badRequest('images', `must hold at most ${VIDU_LIMITS.maxImages} images`);
   if (code === 'FST_FIELDS_LIMIT') return badRequest('(form)', `has too many text fields (at most ${MULTIPART_LIMITS.fields})`);
   if (code === 'FST_PARTS_LIMIT') return badRequest('(form)', `has too many parts (at most ${MULTIPART_LIMITS.parts} text fields and files together)`);
   // @fastify/multipart refuses names such as constructor or toString before the part reaches us.
   if (code === 'FST_PROTO_VIOLATION') return badRequest('(form)', 'has a field named like a property of every object (constructor, toString, __proto__, ...), which is not a field of an ad request');
+  // The form parser's own complaints (no boundary, a cut-off form, a broken part header) carry no status: the body is at fault.
+  const message = err instanceof Error ? err.message : '';
+  if (code === undefined && /^(Multipart: |Unexpected end of form|Malformed part header|Malformed urlencoded form)/.test(message)) {
+    return badRequest('(form)', `is not a readable multipart/form-data body (${message})`);
+  }
   return undefined;
 }
 
@@ -84,6 +91,14 @@ export async function readMultipartAd(request: FastifyRequest): Promise<Record<s
         throw badRequest(name, 'only images may be uploaded as files');
       }
       if (part.valueTruncated) throw badRequest(name, `must be at most ${MULTIPART_LIMITS.fieldSize} bytes`);
+      // A text part sent as application/json (how OpenAPI clients send an object field) arrives parsed already.
+      if (JSON_FIELDS.has(name) || name === 'review') {
+        if (part.value !== null && typeof part.value === 'object') {
+          if (Object.hasOwn(form, name) || Object.hasOwn(body, name)) throw badRequest(name, 'is given more than once');
+          body[name] = part.value;
+          continue;
+        }
+      }
       const value = String(part.value);
       // Own keys only: `in` would also find 'constructor', 'toString' or '__proto__' on every object.
       if (Object.hasOwn(form, name) || Object.hasOwn(body, name)) throw badRequest(name, 'is given more than once');

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { AD_ID_PATTERN, adRequestIssues, BOUNDED_FIELDS } from '../starter/adRequest';
 import { REQUEST_ID_RULE } from '../starter/requestIds';
 import { ASPECT_RATIOS, LANGUAGES, VIDU_LIMITS } from '../vidu/requestValidation';
-import { CANCEL_REASON_MAX_CHARS, EDIT_KINDS, INPUT_LIMITS, MAX_MAX_EDITS, NOTIFY_URL_MAX_CHARS, REVIEW_TIMEOUT_OUTCOMES, TAKE_ID_MAX_CHARS } from '../workflows/inputRules';
+import { CANCEL_REASON_MAX_CHARS, EDIT_KINDS, INPUT_LIMITS, MAX_CREDITS_LIMIT, MAX_MAX_EDITS, NOTIFY_URL_MAX_CHARS, REVIEW_TIMEOUT_OUTCOMES, TAKE_ID_MAX_CHARS } from '../workflows/inputRules';
 import { AD_STAGES, EDIT_PROMPT_MAX_CHARS, REQUEST_ID_PATTERN } from '../workflows/messages';
 
 export { EDIT_KINDS, MAX_MAX_EDITS, REVIEW_TIMEOUT_OUTCOMES };
@@ -33,7 +33,8 @@ export const AdIdSchema = z
   .string()
   .regex(AD_ID_PATTERN, { error: 'must be 1-128 letters, digits, ".", "_" or "-"' })
   .refine((id) => !/^\.+$/.test(id), { error: 'must not be only dots' })
-  .describe('The caller-chosen ad id; also the idempotency key of POST /v1/ads');
+  // The document's pattern says both rules (the allowed characters, not only dots) in one regex.
+  .meta({ description: 'The caller-chosen ad id; also the idempotency key of POST /v1/ads', pattern: '^[A-Za-z0-9._-]*[A-Za-z0-9_-][A-Za-z0-9._-]*$', minLength: 1, maxLength: 128 });
 
 export const RequestIdSchema = z
   .string()
@@ -53,16 +54,26 @@ function checkStoryboardIndex(value: { kind: string; storyboardIndex?: number },
   }
 }
 
+/** checkStoryboardIndex in the document's words (OpenAPI 3.0 has no if/then): video needs it, the others must not have it. */
+const STORYBOARD_INDEX_RULE = {
+  anyOf: [
+    { properties: { kind: { enum: ['video'] } }, required: ['storyboardIndex'] },
+    { properties: { kind: { enum: EDIT_KINDS.filter((kind) => kind !== 'video') } }, not: { required: ['storyboardIndex'] } },
+  ],
+};
+
 export const EditPromptSchema = z
   .string({ error: 'is required: a text' })
   .refine((p) => p.trim() !== '', { error: 'must not be empty' })
   // The workflow's validator counts UTF-16 units, which is what max() counts.
-  .max(EDIT_PROMPT_MAX_CHARS, { error: `must be at most ${EDIT_PROMPT_MAX_CHARS} characters` });
+  .max(EDIT_PROMPT_MAX_CHARS, { error: `must be at most ${EDIT_PROMPT_MAX_CHARS} characters` })
+  // The document says "not empty" as: at least one character that is not white space.
+  .meta({ minLength: 1, pattern: '\\S' });
 
 export const EditBodySchema = z
   .strictObject({ requestId: RequestIdSchema.optional(), kind: EditKindSchema, storyboardIndex: StoryboardIndexSchema.optional(), prompt: EditPromptSchema })
   .superRefine(checkStoryboardIndex)
-  .describe('An edit: a new take of one storyboard video, of the narration or of the background music');
+  .meta({ description: 'An edit: a new take of one storyboard video, of the narration or of the background music', ...STORYBOARD_INDEX_RULE });
 
 export const SelectionBodySchema = z
   .strictObject({
@@ -72,7 +83,7 @@ export const SelectionBodySchema = z
     takeId: z.string({ error: 'is required: a take id' }).min(1, { error: 'must not be empty' }).max(TAKE_ID_MAX_CHARS, { error: `must be at most ${TAKE_ID_MAX_CHARS} characters` }),
   })
   .superRefine(checkStoryboardIndex)
-  .describe('Chooses an existing finished take during review');
+  .meta({ description: 'Chooses an existing finished take during review', ...STORYBOARD_INDEX_RULE });
 
 /** approve and cancel may come without a body at all (fastify then has null). */
 export const ApproveBodySchema = z.strictObject({ requestId: RequestIdSchema.optional() }).nullish();
@@ -89,11 +100,26 @@ export const ReviewSchema = z.strictObject({
   onTimeout: z.enum(REVIEW_TIMEOUT_OUTCOMES, { error: `must be one of ${REVIEW_TIMEOUT_OUTCOMES.join(', ')}` }),
 });
 
+/**
+ * An image as a caller may send it: an http(s) URL or a data:image/(png|jpeg|jpg|webp);base64 URI,
+ * written out as such (no leading control characters, no "HTTP:/host" the URL parser would mend,
+ * no white space; base64 of at least one byte), the same regex in the document. The starter's rules come on top (a public host,
+ * real image bytes); a `stored:` reference is the starter's own form and never a caller's (it
+ * would name another ad's files).
+ */
+// A data URI holds base64 of at least one byte: an image that decoded to nothing ("base64," or "base64,0")
+// used to reach the store, a 500 starting a campaign.
+const IMAGE_FORM = /^(https?:\/\/\S+|data:image\/(png|jpeg|jpg|webp);base64,[A-Za-z0-9+/]{4,}={0,2})$/;
+const ImageSchema = z
+  .string({ error: 'must be a text: an http(s) URL or a data:image/...;base64 URI' })
+  .regex(IMAGE_FORM, { error: 'must be an http(s) URL or a data:image/(png|jpeg|jpg|webp);base64 URI' })
+  .describe('A public http(s) URL, or a data:image/(png|jpeg|webp);base64 URI of a real image');
+
 export const StartAdBodySchema = z
   .strictObject({
     adId: AdIdSchema,
     images: z
-      .array(z.string({ error: 'must be a text: an http(s) URL or a data:image/...;base64 URI' }), { error: 'is required: an array of images' })
+      .array(ImageSchema, { error: 'is required: an array of images' })
       .min(VIDU_LIMITS.minImages, { error: `must hold ${VIDU_LIMITS.minImages}-${VIDU_LIMITS.maxImages} images` })
       .max(VIDU_LIMITS.maxImages, { error: `must hold ${VIDU_LIMITS.minImages}-${VIDU_LIMITS.maxImages} images` })
       .describe('Public http(s) URLs or data:image/(png|jpeg|webp);base64 URIs (stored by the API, never put in workflow history)'),
@@ -113,7 +139,15 @@ export const StartAdBodySchema = z
     edits: z.array(EditBodySchema).max(MAX_MAX_EDITS, { error: `must hold at most ${MAX_MAX_EDITS} edits` }).optional().describe('Edits applied as soon as the first video is ready; no more than maxEdits'),
     maxEdits: z.number().int({ error: 'must be a whole number' }).min(0, { error: 'must be 0 or more' }).max(MAX_MAX_EDITS, { error: `must be at most ${MAX_MAX_EDITS}` }).optional(),
     // Its rule (a positive whole number that pays for the create and a compose) is the starter's, below.
-    maxCredits: z.number().optional().describe('The ad\'s credit budget: each create, edit and compose reserves its estimated cost against it first'),
+    maxCredits: z
+      .number()
+      .optional()
+      .meta({
+        description: "The ad's credit budget: each create, edit and compose reserves its estimated cost against it first; at least what the create and one compose of its duration cost",
+        type: 'integer',
+        minimum: 1,
+        maximum: MAX_CREDITS_LIMIT,
+      }),
     notifyUrl: z
       .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
       .max(NOTIFY_URL_MAX_CHARS, { error: `must be at most ${NOTIFY_URL_MAX_CHARS} characters` })

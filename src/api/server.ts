@@ -3,14 +3,16 @@
 // and the starter library behind every route, so the API behaves as the
 // TypeScript callers do. `buildApiServer` makes the app (tests use it as it
 // is); `startApiServer` also listens and answers how to stop it.
+import { createHash } from 'node:crypto';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, type FastifyPluginCallback, type FastifyRequest, type RouteOptions } from 'fastify';
 import { z } from 'zod';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ArtifactStore } from '../artifacts/artifactStore';
+import { pageTokenSealer } from './adListing';
 import { createTokenChecker, keyOfRequest, keysFromTokens, requirePermission, requireToken, SESSION_COOKIE, type Authenticator, type SignedInKey } from './auth';
 import type { ApiContext } from './context';
 import type { CreditCaps } from './creditCaps';
@@ -19,6 +21,8 @@ import { ApiError, errorBody, handleError } from './errors';
 import { ErrorBodySchema } from './schemas';
 import { applyLimits, createFailureLimiter, createStreamSlots, LIMIT_DEFAULTS, type ApiLimits } from './limits';
 import { createMemorySessionStore, createSignInCodes, type SessionSettings, type SessionStore, type SignInCodes } from './sessions';
+import { answerMethodNotAllowed } from './methodNotAllowed';
+import { openApiTransform, openApiTransformObject } from './openapi';
 import { MULTIPART_LIMITS } from './multipartAd';
 import { registerApiMetrics } from './metrics';
 import { adRoutes } from './routes/ads';
@@ -87,14 +91,22 @@ declare module 'fastify' {
   }
 }
 
+/** Longest path parameter fastify matches: above every bound (a media path's 1024 characters) so the schemas decide. */
+const MAX_PARAM_LENGTH = 4096;
+
 export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstance> {
-  const checker = createTokenChecker([...(deps.keys ?? []), ...keysFromTokens(deps.tokens ?? [])]);
+  const allKeys = [...(deps.keys ?? []), ...keysFromTokens(deps.tokens ?? [])];
+  const checker = createTokenChecker(allKeys);
   const logging = typeof deps.logger === 'object' ? { loggerInstance: deps.logger } : { logger: deps.logger ?? false };
   const limits: ApiLimits = { ...LIMIT_DEFAULTS, ...deps.limits };
   // Every request is answered within requestTimeoutMs (503), its body received within it too (408); open event streams are exempt.
   const timeouts = { handlerTimeout: limits.requestTimeoutMs, requestTimeout: limits.requestTimeoutMs };
-  const app = Fastify({ ...logging, ...timeouts, trustProxy: deps.trustProxy ?? false }).withTypeProvider<ZodTypeProvider>();
+  // maxParamLength: fastify's default (100) answered 414 for ad ids of 101-128 characters, which the
+  // schemas allow; past this, the params' own schemas refuse with a 400 naming the field.
+  const app = Fastify({ ...logging, ...timeouts, trustProxy: deps.trustProxy ?? false, routerOptions: { maxParamLength: MAX_PARAM_LENGTH } }).withTypeProvider<ZodTypeProvider>();
   registerApiMetrics(app);
+  // Before any route: it learns every route's methods as they are registered.
+  answerMethodNotAllowed(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
@@ -138,6 +150,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
     streams: new Set(),
     streamSlots: createStreamSlots(limits),
     caps: deps.caps ?? {},
+    pageTokens: pageTokenSealer(pageTokenSecret(allKeys)),
   };
   app.addHook('preClose', async () => {
     for (const close of [...ctx.streams]) close();
@@ -156,7 +169,8 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
       },
       security: [{ bearer: [] }, { session: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: openApiTransform,
+    transformObject: openApiTransformObject,
   });
   await app.register(fastifyMultipart, { limits: MULTIPART_LIMITS });
 
@@ -184,6 +198,16 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
     else await app.register(extra.plugin, extra.options ?? {});
   }
   return app;
+}
+
+/**
+ * The secret that seals page tokens, derived from the keys' tokens: every API process configured
+ * with the same keys reads the others' page tokens, and nobody without a token can make one.
+ */
+function pageTokenSecret(keys: readonly ApiKey[]): Buffer {
+  const hash = createHash('sha256').update('vidu-api page tokens');
+  for (const token of keys.map((key) => key.token).sort()) hash.update('\0').update(token);
+  return hash.digest();
 }
 
 const MeSchema = z.object({ name: z.string(), role: z.enum(ROLES), permissions: z.array(z.enum(PERMISSIONS)) });

@@ -88,7 +88,7 @@ export function adRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
           response: { 200: AdListSchema, 400: ErrorBodySchema, 401: ErrorBodySchema, 503: ErrorBodySchema },
         },
       },
-      async (request) => ctx.read(() => listAds(ctx.client, request.query)),
+      async (request) => ctx.read(() => listAds(ctx.client, { ...request.query, pageTokens: ctx.pageTokens })),
     );
 
     app.get(

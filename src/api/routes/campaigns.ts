@@ -11,15 +11,70 @@ import { workflowIdForCampaign, type CampaignInput } from '../../workflows/campa
 import type { ApiContext } from '../context';
 import { CAP_SETTINGS, cappedBudget, type CreditCaps } from '../creditCaps';
 import { notFound } from '../errors';
-import { CancelReasonSchema, EditKindSchema, EditPromptSchema, ErrorBodySchema, RequestIdSchema } from '../schemas';
+import { CancelReasonSchema, EditKindSchema, EditPromptSchema, ErrorBodySchema, RequestIdSchema, StartAdBodySchema } from '../schemas';
 
 const CampaignIdParamsSchema = z.strictObject({
   campaignId: z.string().regex(/^[\w.-]{1,64}$/, { error: 'must be 1-64 letters, digits, ".", "_" or "-"' }),
 });
 const VariantKeysSchema = z.array(z.string().max(100)).min(1, { error: 'must list at least one variant key' }).max(1000).optional();
+/**
+ * The brief: a closed object of the fields a caller may set (never `continued`; `startedBy` is ignored),
+ * with their types and bounds, so the document states them; the rules across fields (images or
+ * products, variant keys, budgets against durations) are the starter's (campaignInputProblems),
+ * which name the field in a 400. Enumerations are stated in the document and checked by those rules.
+ */
+const VariantListSchema = <T extends z.ZodType>(item: T, max: number) => z.array(item).min(1, { error: 'must list at least one value' }).max(max).meta({ uniqueItems: true });
+const CampaignImagesSchema = StartAdBodySchema.shape.images;
 const CampaignBriefSchema = z
-  .looseObject({ campaignId: z.string({ error: 'is required: 1-64 letters, digits, ".", "_" or "-"' }) })
-  .describe('A campaign brief: campaignId, images or products, prompt, variants {aspectRatios, languages, durations}, variantPrompts, priorities, maxConcurrent, ads');
+  .strictObject({
+    campaignId: z.string({ error: 'is required: 1-64 letters, digits, ".", "_" or "-"' }).meta({
+      description: 'Caller-chosen; each ad is <campaignId>.<variant key>',
+      pattern: '^[A-Za-z0-9._-]*[A-Za-z0-9_-][A-Za-z0-9._-]*$',
+      minLength: 1,
+      maxLength: 64,
+    }),
+    images: CampaignImagesSchema.optional(),
+    prompt: z.string().max(2000).optional(),
+    products: z
+      .array(z.strictObject({ productId: z.string().meta({ pattern: '^[A-Za-z0-9_-]{1,32}$' }), images: CampaignImagesSchema, prompt: z.string().max(2000).optional() }))
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('Several products (each productId different), instead of images'),
+    variants: z.strictObject(
+      {
+        aspectRatios: VariantListSchema(z.string().meta({ enum: ['16:9', '9:16', '1:1'] }), 3),
+        languages: VariantListSchema(z.string().meta({ enum: ['zh', 'en'] }), 2),
+        durations: VariantListSchema(z.number().meta({ type: 'integer', minimum: 10, maximum: 60 }), 51),
+      },
+      { error: 'must be { aspectRatios, languages, durations }' },
+    ),
+    variantPrompts: z.record(z.string(), z.string().min(1).max(2000)).optional().describe('A prompt per variant key ("16x9-en-15s")'),
+    priorities: z.record(z.string(), z.number().int().min(-1_000_000).max(1_000_000)).optional().describe('A priority per variant key; higher starts first'),
+    budgetCredits: z.number().optional().describe('The most credits the whole campaign may spend (a positive whole number, at least one ad\'s allotment)'),
+    maxConcurrent: z.number().int().min(1).max(100).optional(),
+    continueAsNewAfterEvents: z.number().int().min(100).max(40_000).optional(),
+    startedBy: z.string().max(200).optional().describe('Ignored: the campaign records the name of the key that started it'),
+    ads: z
+      .strictObject({
+        review: StartAdBodySchema.shape.review,
+        maxEdits: StartAdBodySchema.shape.maxEdits,
+        maxCredits: StartAdBodySchema.shape.maxCredits,
+        polling: StartAdBodySchema.shape.polling,
+        taskDeadlineMs: StartAdBodySchema.shape.taskDeadlineMs,
+        queueDeadlineMs: StartAdBodySchema.shape.queueDeadlineMs,
+        outageBudgetMs: StartAdBodySchema.shape.outageBudgetMs,
+        notifyUrl: StartAdBodySchema.shape.notifyUrl,
+      })
+      .optional()
+      .describe('Options of every ad of the campaign'),
+  })
+  .meta({
+    description: 'A campaign brief: campaignId, images or products, prompt, variants {aspectRatios, languages, durations}, variantPrompts, priorities, maxConcurrent, budgetCredits, ads',
+    // images or products, not both (the starter's rule, in the document's words).
+    anyOf: [{ required: ['images'] }, { required: ['products'] }],
+    not: { required: ['images', 'products'] },
+  });
 const CampaignApproveBodySchema = z.strictObject({ requestId: RequestIdSchema.optional(), variantKeys: VariantKeysSchema }).nullish();
 const CampaignEditBodySchema = z.strictObject({
   requestId: RequestIdSchema.optional(),

@@ -59,6 +59,7 @@ export function servedAs(contentType: string, fileName: string): { type: string;
   return { type: 'application/octet-stream', disposition: `attachment; filename="${fileName}"` };
 }
 const SEGMENT = /^[\w][\w.-]*$/;
+const MAX_SEGMENT_CHARS = 255;
 
 /** The rule a media path breaks, or undefined: relative, no empty, "." or ".." segments, no hidden or temporary files. */
 export function mediaPathProblem(relativePath: string): string | undefined {
@@ -68,9 +69,18 @@ export function mediaPathProblem(relativePath: string): string | undefined {
   const segments = relativePath.split('/');
   if (segments.some((s) => s === '..' || s === '.')) return 'must not contain "." or ".." segments';
   if (!segments.every((s) => SEGMENT.test(s))) return 'each segment must be letters, digits, "_", "-" or "." and not start with "." or "-"';
+  // A longer file name cannot exist (the file systems' limit); asking for one failed inside the store (a 500).
+  if (segments.some((s) => s.length > MAX_SEGMENT_CHARS)) return `each segment must be at most ${MAX_SEGMENT_CHARS} characters`;
   if (relativePath.endsWith('.tmp')) return 'must name a finished file';
   return undefined;
 }
+
+/** mediaPathProblem's rules as the document states them (the handler checks them, naming the field "path"). */
+const MEDIA_PATH_DOC = {
+  description: 'Path inside the ad folder, e.g. takes/<id>.mp4: segments of letters, digits, "_", "-" and "." not starting with "." or "-"',
+  pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}(/[A-Za-z0-9_][A-Za-z0-9_.-]{0,254})*$',
+  maxLength: MAX_MEDIA_PATH_CHARS,
+};
 
 /** Remembers ads known to exist, so a video player's many range requests cost one Temporal call. */
 function knownAds(ctx: ApiContext, capacity = 10_000) {
@@ -134,7 +144,7 @@ export function mediaRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
       url: '/v1/ads/:adId/media/*',
       schema: {
         summary: "A file from the ad's folder in the artifact store (supports Range)",
-        params: z.object({ adId: AdIdSchema, '*': z.string().describe('Path inside the ad folder, e.g. takes/<id>.mp4') }),
+        params: z.object({ adId: AdIdSchema, '*': z.string().meta(MEDIA_PATH_DOC) }),
         produces: [...INLINE_MEDIA_TYPES, 'application/octet-stream'],
         response: { 400: ErrorBodySchema, 401: ErrorBodySchema, 404: ErrorBodySchema, 416: ErrorBodySchema },
       },
