@@ -61,8 +61,11 @@ function unknownFields(value: unknown, known: Set<string>, at: string): string[]
     .map((key) => `${at}${keyName(key)}: is not a field of ${at === '' ? 'a campaign brief' : at.slice(0, -1)} (${[...known].filter((k) => k !== 'continued').join(', ')})`);
 }
 
-/** The shared rules a brief meets beyond the older ones: closed objects, bounded texts and the ad options' own rules. */
-function sharedRuleProblems(input: Record<string, unknown>): string[] {
+/**
+ * The shared rules a brief meets beyond the older ones: closed objects, bounded texts and the ad
+ * options' own rules. It reads no image, so the API runs it on a brief as it arrives.
+ */
+export function sharedRuleProblems(input: Record<string, unknown>): string[] {
   const problems = unknownFields(input, BRIEF_FIELDS, '');
   if (input.prompt !== undefined && (typeof input.prompt !== 'string' || [...input.prompt].length > AD_PROMPT_MAX_CHARS)) {
     problems.push(`prompt: must be a text of at most ${AD_PROMPT_MAX_CHARS} characters`);

@@ -8,9 +8,10 @@ import { getCampaignHandle } from '../../starter/campaignHandle';
 import { AdNotFoundError } from '../../starter/errors';
 import { startCampaign } from '../../starter/startCampaign';
 import { workflowIdForCampaign, type CampaignInput } from '../../workflows/campaignMessages';
+import { sharedRuleProblems } from '../../workflows/campaignVariants';
 import type { ApiContext } from '../context';
 import { CAP_SETTINGS, cappedBudget, type CreditCaps } from '../creditCaps';
-import { notFound } from '../errors';
+import { badRequest, notFound } from '../errors';
 import { CancelReasonSchema, EditKindSchema, EditPromptSchema, ErrorBodySchema, RequestIdSchema, StartAdBodySchema } from '../schemas';
 
 const CampaignIdParamsSchema = z.strictObject({
@@ -111,6 +112,17 @@ export function campaignRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         // Up to 7 inline images per product, as for an ad.
         bodyLimit: 21 * 1024 * 1024,
         schema: { summary: 'Start a campaign; the campaignId is the idempotency key', body: CampaignBriefSchema, response: { 200: StartedCampaignSchema, 201: StartedCampaignSchema, ...REFUSALS } },
+        // The campaign rules first, in their own words (whose a field is, which options a campaign may
+        // set); the schema, which says the same as a closed object, would only call a field unknown.
+        preValidation: async (request) => {
+          const body = request.body;
+          if (body === null || typeof body !== 'object' || Array.isArray(body)) return;
+          const { startedBy: _ignored, ...brief } = body as Record<string, unknown>;
+          const [problem] = sharedRuleProblems(brief);
+          if (problem === undefined) return;
+          const at = problem.indexOf(': ');
+          throw badRequest(problem.slice(0, at), problem.slice(at + 2));
+        },
       },
       async (request, reply) => {
         const brief = withCaps(request.body as unknown as CampaignInput, ctx.caps);
