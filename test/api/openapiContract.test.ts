@@ -91,6 +91,16 @@ describe('the OpenAPI contract', () => {
     assert.equal((await rawRequest(rig.url, 'TRACE', '/v1/nothing-here')).status, 404);
   });
 
+  it('says that sign-in takes a token or a code, not both, as the route does', async () => {
+    const doc = (await (await fetch(`${rig.url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { oneOf?: unknown } }> } }>>;
+    };
+    const schema = doc.paths['/v1/session']!.post!.requestBody!.content['application/json']!.schema;
+    assert.deepEqual(schema.oneOf, [{ required: ['token'] }, { required: ['code'] }]);
+    const both = await fetch(`${rig.url}/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: 'x', code: 'A'.repeat(43) }) });
+    assert.equal(both.status, 400);
+  });
+
   it('declares every status and content type a route answers, errors as JSON everywhere', async () => {
     type Operation = { requestBody?: { required?: boolean }; responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }> };
     const doc = (await (await fetch(`${rig.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, Operation>> };

@@ -19,7 +19,9 @@ export const SignInBodySchema = z
       .regex(/^[A-Za-z0-9_-]{43}$/, { error: 'must be a sign-in code: 43 letters, digits, "-" or "_"' })
       .optional(),
   })
-  .refine((body) => (body.token === undefined) !== (body.code === undefined), { error: 'give either token (an API token) or code (a one-time sign-in code)', path: ['token'] });
+  .refine((body) => (body.token === undefined) !== (body.code === undefined), { error: 'give either token (an API token) or code (a one-time sign-in code)', path: ['token'] })
+  // The refinement in the document's words: exactly one of the two.
+  .meta({ oneOf: [{ required: ['token'] }, { required: ['code'] }] });
 
 export function sessionRoutes(auth: Authenticator): FastifyPluginAsyncZod {
   return async (app) => {
