@@ -143,6 +143,17 @@ export function adInputProblems(input: unknown, version: InputRulesVersion = 'sh
   if (prompt !== undefined && (typeof prompt !== 'string' || [...prompt].length > AD_PROMPT_MAX_CHARS)) {
     problems.push(`prompt: must be a text of at most ${AD_PROMPT_MAX_CHARS} characters`);
   }
+  problems.push(...setByOthersProblems(input));
+  if (input.startedBy !== undefined && (typeof input.startedBy !== 'string' || input.startedBy.length > STARTED_BY_MAX_CHARS)) {
+    problems.push(`startedBy: must be a text of at most ${STARTED_BY_MAX_CHARS} characters`);
+  }
+  problems.push(...adOptionIssues(input).map((issue) => `${issue.field}: ${issue.rule}`));
+  return problems;
+}
+
+/** The fields retryAd and campaigns set (`resumeFromTaskId`, `campaign`), as both versions of the rules check them. */
+function setByOthersProblems(input: Record<string, unknown>): string[] {
+  const problems: string[] = [];
   const resume = input.resumeFromTaskId;
   if (resume !== undefined && (typeof resume !== 'string' || !/^[\w-]{1,64}$/.test(resume))) {
     problems.push('resumeFromTaskId: must be a Vidu task id (1-64 letters, digits, "-" or "_")');
@@ -151,10 +162,6 @@ export function adInputProblems(input: unknown, version: InputRulesVersion = 'sh
   if (campaign !== undefined && (!isObject(campaign) || typeof campaign.workflowId !== 'string' || !CAMPAIGN_WORKFLOW_ID.test(campaign.workflowId))) {
     problems.push('campaign.workflowId: must name a campaign workflow ("campaign-<campaignId>"); set by campaigns, not by callers');
   }
-  if (input.startedBy !== undefined && (typeof input.startedBy !== 'string' || input.startedBy.length > STARTED_BY_MAX_CHARS)) {
-    problems.push(`startedBy: must be a text of at most ${STARTED_BY_MAX_CHARS} characters`);
-  }
-  problems.push(...adOptionIssues(input).map((issue) => `${issue.field}: ${issue.rule}`));
   return problems;
 }
 
@@ -183,14 +190,7 @@ function adInputProblemsBeforeRules(input: unknown): string[] {
       problems.push('polling.maxMs: must not be less than polling.initialMs');
     }
   }
-  const resume = input.resumeFromTaskId;
-  if (resume !== undefined && (typeof resume !== 'string' || !/^[\w-]{1,64}$/.test(resume))) {
-    problems.push('resumeFromTaskId: must be a Vidu task id (1-64 letters, digits, "-" or "_")');
-  }
-  const campaign = input.campaign;
-  if (campaign !== undefined && (!isObject(campaign) || typeof campaign.workflowId !== 'string' || !CAMPAIGN_WORKFLOW_ID.test(campaign.workflowId))) {
-    problems.push('campaign.workflowId: must name a campaign workflow ("campaign-<campaignId>"); set by campaigns, not by callers');
-  }
+  problems.push(...setByOthersProblems(input));
   const notifyProblem = notifyUrlProblem(input.notifyUrl);
   if (notifyProblem) problems.push(notifyProblem);
   const creditsProblem = maxCreditsProblem(input.maxCredits, input.duration);
