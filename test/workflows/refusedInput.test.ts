@@ -33,6 +33,15 @@ describe('input a workflow refuses when started directly', { timeout: 120_000 },
     await h?.close();
   });
 
+  /** A one-variant campaign started directly, with `extra` in its brief. */
+  function startOneVariantCampaign(taskQueue: string, campaignId: string, extra: Record<string, unknown>) {
+    return h.env.client.workflow.start(campaignWorkflow, {
+      taskQueue,
+      workflowId: workflowIdForCampaign(campaignId),
+      args: [{ campaignId, images: [PRODUCT_IMAGE], variants: { aspectRatios: ['16:9'], languages: ['en'], durations: [15] }, maxConcurrent: 1, ...extra }],
+    });
+  }
+
   it('refuses an ad started with a continued state it was not continued into, creating nothing at Vidu', async () => {
     const adId = uniqueAdId('forged-continued');
     const before = h.sim.counters().tasksCreated.ad;
@@ -61,19 +70,7 @@ describe('input a workflow refuses when started directly', { timeout: 120_000 },
   it('refuses a campaign whose ads carry continued, and starts none of its ads', async () => {
     const campaignId = uniqueAdId('campaign-forged');
     await h.withWorker(async (taskQueue) => {
-      const handle = await h.env.client.workflow.start(campaignWorkflow, {
-        taskQueue,
-        workflowId: workflowIdForCampaign(campaignId),
-        args: [
-          {
-            campaignId,
-            images: [PRODUCT_IMAGE],
-            variants: { aspectRatios: ['16:9'], languages: ['en'], durations: [15] },
-            maxConcurrent: 1,
-            ads: { polling: FAST_POLLING, continued: { state: newAdState('x', 1_000), run: 2 }, resumeFromTaskId: '384000874801790976' } as never,
-          },
-        ],
-      });
+      const handle = await startOneVariantCampaign(taskQueue, campaignId, { ads: { polling: FAST_POLLING, continued: { state: newAdState('x', 1_000), run: 2 }, resumeFromTaskId: '384000874801790976' } as never });
       const failure = await invalidInput(handle);
       assert.match(failure.message, /ads\.continued: is set only by an ad when it continues as new/);
       assert.match(failure.message, /ads\.resumeFromTaskId: is set only by retryAd/);
@@ -84,19 +81,7 @@ describe('input a workflow refuses when started directly', { timeout: 120_000 },
   it('refuses a campaign started with a continued state it was not continued into', async () => {
     const campaignId = uniqueAdId('campaign-continued');
     await h.withWorker(async (taskQueue) => {
-      const handle = await h.env.client.workflow.start(campaignWorkflow, {
-        taskQueue,
-        workflowId: workflowIdForCampaign(campaignId),
-        args: [
-          {
-            campaignId,
-            images: [PRODUCT_IMAGE],
-            variants: { aspectRatios: ['16:9'], languages: ['en'], durations: [15] },
-            maxConcurrent: 1,
-            continued: { run: 3, variants: [], requests: [], ledger: { limit: 1_000_000, spent: 0, reserved: 0, overrun: 0, reservations: [] }, maxConcurrent: 1 } as never,
-          },
-        ],
-      });
+      const handle = await startOneVariantCampaign(taskQueue, campaignId, { continued: { run: 3, variants: [], requests: [], ledger: { limit: 1_000_000, spent: 0, reserved: 0, overrun: 0, reservations: [] }, maxConcurrent: 1 } as never });
       const failure = await invalidInput(handle);
       assert.match(failure.message, /^continued: is set only by the workflow when it continues as new/);
     });
