@@ -335,7 +335,7 @@ class AdFilmRun {
 
   private editsClosedBecause(fromInput: boolean): string | undefined {
     const { state } = this;
-    if (m.isFinishedStage(state.stage) || this.cancelReason !== undefined) return `the ad is ${state.stage}`;
+    if (m.isFinishedStage(state.stage) || this.cancelReason !== undefined) return m.finishedAdRefusal(state.stage);
     if (!fromInput && !this.reviewOpen) return `edits are accepted during review only (the ad is ${state.stage})`;
     if (!fromInput && state.approved) return 'the ad is approved: no more edits';
     return undefined;

@@ -23,6 +23,15 @@ export function isFinishedStage(stage: string): boolean {
   return (FINISHED_AD_STAGES as readonly string[]).includes(stage);
 }
 
+/**
+ * The refusal for a request to an ad that has finished or is being cancelled:
+ * the same words whether the workflow's validator answers (it is still
+ * closing) or the API does (it has closed), so a caller need not race them.
+ */
+export function finishedAdRefusal(stage: AdStage): string {
+  return isFinishedStage(stage) ? `the ad has already finished (${stage})` : `the ad is being cancelled (it was ${stage})`;
+}
+
 /** What an edit changes: one storyboard's video, the narration, or the background music. */
 export type EditKind = 'video' | 'narration' | 'bgm';
 

@@ -80,7 +80,7 @@ export class OperatorDesk {
   private problemOf(request: unknown, kind: Kind): string | undefined {
     if (kind === 'edit') return this.ctx.edits.problem(request, false);
     if (kind === 'select') return takeChoiceProblem(this.ctx.state, (request ?? {}) as m.SelectTakeInput, this.ctx.reviewOpen());
-    return this.ctx.closed() ? `stage: the ad is ${this.ctx.state.stage}` : undefined;
+    return this.ctx.closed() ? `stage: ${m.finishedAdRefusal(this.ctx.state.stage)}` : undefined;
   }
 
   /** True when this request id was already accepted. */

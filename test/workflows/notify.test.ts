@@ -4,10 +4,10 @@
 // notifyUrl is refused, naming the field, by the starter and by the workflow.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ApplicationFailure, CancelledFailure, WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure, CancelledFailure, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { adRequestIssues } from '../../src/starter/adRequest';
 import { FAILURE_TYPES } from '../../src/workflows/failures';
-import { statusQuery, type AdFinishedNotification } from '../../src/workflows/messages';
+import { approveUpdate, editUpdate, statusQuery, type AdFinishedNotification } from '../../src/workflows/messages';
 import { startWebhookReceiver, type WebhookReceiver } from '../notify/webhookReceiver';
 import { FAST_POLLING, openAdHarness, uniqueAdId, waitForStatus, type AdHarness } from './harness';
 
@@ -52,6 +52,29 @@ describe('completion webhook', () => {
         assert.deepEqual(status.notification, { url: receiver.url, state: 'delivered', webhookId: first!.verifiedId });
         const takes = status.storyboards.flatMap((s) => s.takes).filter((t) => t.state === 'success');
         assert.ok(takes.length > 0 && takes.every((t) => t.media && t.cover), 'an ad without review keeps its takes before it is done');
+      },
+      { notify: NOTIFY },
+    );
+  });
+
+  it('refuses requests to an ad that is done but still delivering its notification, in the words the API uses for a closed ad', async () => {
+    const adId = uniqueAdId('notify-closing');
+    receiver.received.length = 0;
+    receiver.script = [500, 500];
+    await h.withWorker(
+      async (taskQueue) => {
+        const handle = await h.startAd(taskQueue, { adId, polling: FAST_POLLING, notifyUrl: receiver.url });
+        // Between stage done and the workflow's close, the notification's retries keep it running.
+        await waitForStatus(handle, (s) => s.stage === 'done', 'stage done');
+        const refusals = await Promise.all([
+          handle.executeUpdate(editUpdate, { args: [{ kind: 'narration', prompt: 'too late' }] }).then(() => undefined, (e: unknown) => e),
+          handle.executeUpdate(approveUpdate, { args: [{}] }).then(() => undefined, (e: unknown) => e),
+        ]);
+        for (const refusal of refusals) {
+          assert.ok(refusal instanceof WorkflowUpdateFailedError, String(refusal));
+          assert.match(refusal.cause?.message ?? '', /^stage: the ad has already finished \(done\)$/);
+        }
+        await handle.result();
       },
       { notify: NOTIFY },
     );
