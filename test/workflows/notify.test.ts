@@ -68,7 +68,7 @@ describe('completion webhook', () => {
         await waitForStatus(handle, (s) => s.stage === 'done', 'stage done');
         const refusals = await Promise.all([
           handle.executeUpdate(editUpdate, { args: [{ kind: 'narration', prompt: 'too late' }] }).then(() => undefined, (e: unknown) => e),
-          handle.executeUpdate(approveUpdate, { args: [{}] }).then(() => undefined, (e: unknown) => e),
+          handle.executeUpdate(approveUpdate.name, { args: [{}] }).then(() => undefined, (e: unknown) => e),
         ]);
         for (const refusal of refusals) {
           assert.ok(refusal instanceof WorkflowUpdateFailedError, String(refusal));
