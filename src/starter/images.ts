@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { imagePathFor, STORED_REF_PREFIX } from '../artifacts/storeParts';
 import { readImageHeader } from '../vidu/imageHeader';
 import type { InputIssue } from './errors';
 import { imageRefProblem } from '../workflows/inputRules';
@@ -92,6 +93,15 @@ export async function loadImages(images: unknown[], options: LoadImagesOptions):
     }
   }
   return { images: loaded, issues };
+}
+
+/**
+ * The list the workflow will get, without storing anything: an inline image's
+ * reference is named by its content (the stores are content-addressed), so a
+ * request's rules can be checked before a refused request stores a byte.
+ */
+export function plannedRefs(images: readonly LoadedImage[]): string[] {
+  return images.map((image) => image.asIs ?? `${STORED_REF_PREFIX}${imagePathFor(image.inline!.bytes, image.inline!.contentType)}`);
 }
 
 /** Stores the inline images; answers the list the workflow gets (URLs and `stored:` references only). */

@@ -1,11 +1,12 @@
 // Campaigns over HTTP with fetch alone: a brief with a data-URI image starts
 // once (201, then 200), its status sums its ads, a campaign edit and approve
 // reach the ads in review, refusals name the field or the stage, and an
-// unknown campaign is a 404.
+// unknown campaign is a 404. A refused brief stores none of its images.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { imagePathFor } from '../../src/artifacts/storeParts';
 import { API_TOKEN, eventually, openApiRig, type ApiRig } from './apiRig';
 import { apiClient, type ApiClient } from './httpClient';
 
@@ -71,6 +72,17 @@ describe('campaigns over HTTP', { timeout: 120_000 }, () => {
     const bad = await http.call('POST', '/v1/campaigns', { campaignId: 'api-bad', images: [IMAGE], variants: { aspectRatios: ['4:3'], languages: ['en'], durations: [15] } });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error.field, 'variants.aspectRatios');
+    // A refused brief stores nothing: its image is checked, not kept (content-addressed, so its path is known).
+    const mug = readFileSync(path.join(__dirname, '../../samples/coffee-mug.png'));
+    const tooSmall = await http.call('POST', '/v1/campaigns', {
+      campaignId: 'api-too-small',
+      images: [`data:image/png;base64,${mug.toString('base64')}`],
+      variants: { aspectRatios: ['16:9'], languages: ['en'], durations: [15] },
+      budgetCredits: 1,
+    });
+    assert.equal(tooSmall.status, 400, JSON.stringify(tooSmall.body));
+    assert.equal(tooSmall.body.error.field, 'budgetCredits');
+    assert.equal(existsSync(path.join(rig.artifactDir, imagePathFor(mug, 'image/png'))), false, 'the refused brief left its image in the store');
     const missing = await http.call('GET', '/v1/campaigns/no-such-campaign');
     assert.equal(missing.status, 404);
     const unauthorised = await apiClient(rig.url, 'wrong-token-0123456789abcdef').call('GET', '/v1/campaigns/x');
