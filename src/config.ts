@@ -67,6 +67,8 @@ export const DEFAULT_VIDU_BASE_URL = 'https://api.vidu.com';
 
 /** The receiver's /metrics port (RECEIVER_METRICS_PORT), on RECEIVER_METRICS_HOST (loopback by default). */
 export const DEFAULT_RECEIVER_METRICS_PORT = 9466;
+/** The API's /metrics port (API_METRICS_PORT), on API_METRICS_HOST (loopback by default). */
+export const DEFAULT_API_METRICS_PORT = 9467;
 
 /** Where `npm run build` writes the workflow bundle; the worker uses it when WORKFLOW_BUNDLE_PATH is unset and it exists. */
 export const DEFAULT_WORKFLOW_BUNDLE_PATH = path.join(PROJECT_ROOT, 'dist', 'workflow-bundle.js');
@@ -142,7 +144,18 @@ export interface AppConfig {
    * API_KEYS_FILE, then the bare tokens of API_TOKENS as admin keys `token-1`, `token-2`, ...; it is
    * empty until one of them is set. `caps` are the server's credit caps (unset: no cap).
    */
-  api: { host: string; port: number; keys: ApiKey[]; trustProxy: boolean; caps: ApiCreditCaps; sessions: ApiSessionSettings; limits: ApiLimitSettings };
+  api: {
+    host: string;
+    port: number;
+    keys: ApiKey[];
+    trustProxy: boolean;
+    caps: ApiCreditCaps;
+    sessions: ApiSessionSettings;
+    limits: ApiLimitSettings;
+    /** /metrics listens apart (metricsHost, metricsPort; undefined: off), never on the API's port. */
+    metricsHost: string;
+    metricsPort: number | undefined;
+  };
   /**
    * Completion webhooks (the worker sends them). `signingSecret` is a Standard
    * Webhooks secret, "whsec_" then base64 of at least 24 bytes; undefined when
@@ -547,6 +560,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       },
       sessions: apiSessions(env, problems),
       limits: apiLimits(env, problems),
+      metricsHost: text(env, 'API_METRICS_HOST') ?? '127.0.0.1',
+      metricsPort: read(undefined, () => optionalPort(env, 'API_METRICS_PORT', DEFAULT_API_METRICS_PORT)),
     },
     notify: {
       signingSecret: read(undefined, () => webhookSecret(env, 'NOTIFY_SIGNING_SECRET')),

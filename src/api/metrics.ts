@@ -1,8 +1,10 @@
-// The API's Prometheus metrics at GET /metrics: requests by method, route
-// (the route's pattern, e.g. /v1/ads/:adId, so ad ids do not multiply the
-// series) and status, and how long they took. Open like /healthz: it shows
-// counts, no ad data. Added to the root instance before any route so that
-// its hook covers every route, the 404s and the refused tokens too.
+// The API's Prometheus metrics: requests by method, route (the route's
+// pattern, e.g. /v1/ads/:adId, so ad ids do not multiply the series) and
+// status, and how long they took. Counted by a hook added to the root instance
+// before any route, so it covers every route, the 404s and the refused tokens
+// too. Served at /metrics on a listener of its own (startApiServer's
+// `metrics`), never on the API's port, which may face the internet: the
+// counts tell an outsider which routes and keys fail.
 import type { FastifyInstance } from 'fastify';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -27,10 +29,6 @@ export function registerApiMetrics(app: FastifyInstance, opts: { processMetrics?
     const route = request.routeOptions.url ?? 'unmatched';
     requests.inc({ method: request.method, route, status: String(reply.statusCode) });
     seconds.observe({ method: request.method, route }, reply.elapsedTime / 1000);
-  });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-    reply.type(registry.contentType);
-    return registry.metrics();
   });
   return registry;
 }

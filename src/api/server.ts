@@ -24,6 +24,8 @@ import { createMemorySessionStore, createSignInCodes, type SessionSettings, type
 import { answerMethodNotAllowed } from './methodNotAllowed';
 import { openApiTransform, openApiTransformObject } from './openapi';
 import { MULTIPART_LIMITS } from './multipartAd';
+import type { Registry } from 'prom-client';
+import { serveMetrics } from '../metrics/metricsServer';
 import { registerApiMetrics } from './metrics';
 import { adRoutes } from './routes/ads';
 import { campaignRoutes } from './routes/campaigns';
@@ -74,6 +76,8 @@ export interface ApiServerDeps {
   sessions?: SessionSettings & { store?: SessionStore; signInCodeTtlMs?: number };
   /** Sign-in failure limit, request deadline, stream and upload caps (./limits.ts); LIMIT_DEFAULTS for those not given. */
   limits?: Partial<ApiLimits>;
+  /** Add Node's process metrics (heap, CPU, event loop): for the service, not for the many APIs of a test process. */
+  processMetrics?: boolean;
 }
 
 declare module 'fastify' {
@@ -88,6 +92,8 @@ declare module 'fastify' {
     sessions: SessionStore;
     /** The pollers behind the event streams (how many ads are followed, for tests and metrics). */
     statusFeed: StatusFeed;
+    /** The API's request counts, served by startApiServer on a listener of its own. */
+    metricsRegistry: Registry;
   }
 }
 
@@ -104,7 +110,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   // maxParamLength: fastify's default (100) answered 414 for ad ids of 101-128 characters, which the
   // schemas allow; past this, the params' own schemas refuse with a 400 naming the field.
   const app = Fastify({ ...logging, ...timeouts, trustProxy: deps.trustProxy ?? false, routerOptions: { maxParamLength: MAX_PARAM_LENGTH } }).withTypeProvider<ZodTypeProvider>();
-  registerApiMetrics(app);
+  app.decorate('metricsRegistry', registerApiMetrics(app, { processMetrics: deps.processMetrics }));
   // Before any route: it learns every route's methods as they are registered.
   answerMethodNotAllowed(app);
   app.setValidatorCompiler(validatorCompiler);
@@ -267,13 +273,22 @@ function logChange(request: FastifyRequest, statusCode: number): void {
 export interface ApiServerOptions extends ApiServerDeps {
   host: string;
   port: number;
+  /** Where /metrics listens (API_METRICS_HOST, API_METRICS_PORT); undefined: not served. */
+  metrics?: { host: string; port: number };
 }
 
 export interface RunningApiServer {
   /** Base URL, e.g. http://127.0.0.1:8090 */
   url: string;
+  /** The metrics listener's URL, e.g. http://127.0.0.1:9467/metrics, when it was asked for. */
+  metricsUrl: string | undefined;
   app: FastifyInstance;
   close(): Promise<void>;
+}
+
+function urlOf(host: string, port: number): string {
+  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
 }
 
 export async function startApiServer(options: ApiServerOptions): Promise<RunningApiServer> {
@@ -281,7 +296,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  return { url, app, close: () => app.close() };
+  const metrics = options.metrics ? await serveMetrics(app.metricsRegistry, options.metrics.host, options.metrics.port).catch(async (err: unknown) => {
+    await app.close();
+    throw err;
+  }) : undefined;
+  return {
+    url: urlOf(options.host, port),
+    metricsUrl: metrics && `${urlOf(options.metrics!.host, metrics.port)}/metrics`,
+    app,
+    close: async () => {
+      await metrics?.close();
+      await app.close();
+    },
+  };
 }

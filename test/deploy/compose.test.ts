@@ -4,7 +4,7 @@
 // without, ports, the shared artifact volume and the dry-run profile; and what
 // must stay private (issue 19): Temporal's gRPC and Web UI, PostgreSQL and the
 // simulator on 127.0.0.1 or not published, no password with a default, the dry
-// run's token only against the simulator, the receiver's metrics off its public port.
+// run's token only against the simulator, the receiver's and the API's metrics off their public ports.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -312,15 +312,18 @@ describe('docker-compose.yml', () => {
     assert.equal(apiConfig(PRODUCTION_ENV).api.keys.length, 1);
   });
 
-  it("keeps the receiver's /metrics off its published port, exposed to the compose network only", () => {
-    const receiver = service('receiver');
-    const config = configOf(interpolateDocument(compose, PRODUCTION_ENV).services.receiver!.environment).receiver;
-    assert.ok(config.metricsPort !== undefined, 'the receiver serves metrics');
-    assert.notEqual(config.metricsPort, config.port);
-    const published = (receiver.ports ?? []).map((mapping) => mapping.split(':').at(-1));
-    assert.deepEqual(published, [String(config.port)], 'only the callback port is published');
-    assert.deepEqual(receiver.expose, [String(config.metricsPort)]);
-  });
+  for (const name of ['receiver', 'api'] as const) {
+    it(`keeps the ${name}'s /metrics off its published port, exposed to the compose network only`, () => {
+      const definition = service(name);
+      const config = configOf(interpolateDocument(compose, PRODUCTION_ENV).services[name]!.environment)[name];
+      assert.ok(config.metricsPort !== undefined, `the ${name} serves metrics`);
+      assert.notEqual(config.metricsPort, config.port);
+      assert.equal(config.metricsHost, '0.0.0.0', 'reachable by a Prometheus in the compose network');
+      const published = (definition.ports ?? []).map((mapping) => mapping.split(':').at(-1));
+      assert.deepEqual(published, [String(config.port)], 'only the service port is published');
+      assert.deepEqual(definition.expose, [String(config.metricsPort)]);
+    });
+  }
 
   it('downloads media from global unicast addresses only, except in the dry run (the simulator is on the compose network)', () => {
     const workerConfig = (env: Record<string, string>) => configOf(interpolateDocument(compose, env).services.worker!.environment);
