@@ -30,7 +30,7 @@ describe('the API entry point', () => {
 
   it('serves with the settings from the environment and stops on SIGTERM', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../../src/entrypoints/api/main.ts')], {
-      env: { ...process.env, API_HOST: '127.0.0.1', API_PORT: '0', API_TOKENS: TOKEN, ARTIFACT_DIR: artifactDir, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: env.namespace },
+      env: { ...process.env, API_HOST: '127.0.0.1', API_PORT: '0', API_METRICS_PORT: '0', API_TOKENS: TOKEN, ARTIFACT_DIR: artifactDir, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: env.namespace },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -49,6 +49,11 @@ describe('the API entry point', () => {
         });
       });
       assert.deepEqual(await (await fetch(`${url}/healthz`)).json(), { ok: true });
+      // /metrics on its own listener, named in the start line; not on the API's port.
+      const metricsUrl = /"metrics":"(http:\/\/127\.0\.0\.1:\d+\/metrics)"/.exec(output)?.[1];
+      assert.ok(metricsUrl, `the start line names the metrics URL: ${output}`);
+      assert.match(await (await fetch(metricsUrl)).text(), /api_http_requests_total\{method="GET",route="\/healthz",status="200"\} 1/);
+      assert.equal((await fetch(`${url}/metrics`)).status, 404);
       assert.equal((await fetch(`${url}/v1/ads`)).status, 401);
       const listed = await fetch(`${url}/v1/ads`, { headers: { authorization: `Bearer ${TOKEN}` } });
       assert.equal(listed.status, 200, await listed.clone().text());

@@ -114,6 +114,7 @@ describe('the production build, run as the image runs it', { timeout: 240_000 },
       API_HOST: '127.0.0.1',
       API_PORT: String(apiPort),
       API_TOKENS: TOKEN,
+      API_METRICS_PORT: 'off', // its /metrics listener (9467 by default) is not needed here, and other tests run APIs at once
       RECEIVER_HOST: '127.0.0.1',
       RECEIVER_PORT: String(receiverPort),
       RECEIVER_METRICS_PORT: 'off', // its /metrics listener (9466 by default) is not needed here, and several receivers run at once
