@@ -2,8 +2,9 @@
 // before anything is sent: a request Vidu would reject costs a round trip at
 // best, and a create that Vidu accepts but cannot use costs credits. Each
 // failure names the field and the rule it broke.
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
 import { z } from 'zod';
+import { classifyAddress } from '../notify/outboundGuard';
 import type { ComposeRequest, CreateAdRequest, EditRequest } from './apiTypes';
 import { ViduValidationError, fieldPath, type ValidationIssue } from './errors';
 import { readImageHeader } from './imageHeader';
@@ -72,32 +73,22 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-// Vidu downloads URL images from its own servers, where these addresses mean
-// Vidu's own machines or nothing: such a URL can never work there, so it is
-// refused here rather than by Vidu after a round trip. IPv4-mapped IPv6 literals
-// (::ffff:127.0.0.1) are caught by BlockList's ipv4 rules; `::` is 0.0.0.0's twin.
-const PRIVATE_ADDRESSES = (() => {
-  const list = new BlockList();
-  for (const [network, prefix] of [['127.0.0.0', 8], ['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16], ['169.254.0.0', 16], ['0.0.0.0', 8]] as const) {
-    list.addSubnet(network, prefix, 'ipv4');
-  }
-  for (const [network, prefix] of [['::1', 128], ['::', 128], ['fe80::', 10], ['fc00::', 7]] as const) list.addSubnet(network, prefix, 'ipv6');
-  return list;
-})();
-
 /**
- * Whether an http(s) URL's host can only mean a machine on the caller's own
- * network. Hostnames are not resolved (that would make validation slow and
- * racy): only `localhost` names and address literals are recognised. The URL
- * parser has already normalised shorthand IPv4 forms (127.1, 0x7f.1, 2130706433).
+ * Whether an http(s) URL's host can never be reached from Vidu's servers, which
+ * download URL images: a `localhost` name, or an address literal that is not
+ * global unicast (private, loopback, link-local, carrier-grade NAT, reserved,
+ * documentation, IPv6 forms carrying such an IPv4 address...). The ranges are
+ * ipaddr.js's, through the classifier the worker's own outbound requests use.
+ * Such a URL is refused here rather than by Vidu after a round trip. Hostnames
+ * are not resolved (that would make validation slow and racy). The URL parser
+ * has already normalised shorthand IPv4 forms (127.1, 0x7f.1, 2130706433).
  */
 export function isPrivateHost(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/\.$/, '');
   if (host === 'localhost' || host.endsWith('.localhost')) return true;
   const address = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-  const family = isIP(address);
-  if (family === 0) return false;
-  return PRIVATE_ADDRESSES.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  if (isIP(address) === 0) return false;
+  return !classifyAddress(address).globalUnicast;
 }
 
 /** The rule an http(s) image URL breaks, if any. */

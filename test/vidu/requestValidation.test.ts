@@ -84,7 +84,7 @@ test('create: each image is a public http(s) URL or a png/jpeg/jpg/webp base64 d
   }
 });
 
-test('create: an image URL on a loopback, private or link-local host is refused, naming the host', () => {
+test('create: an image URL on a host that is not global unicast (loopback, private, link-local, reserved...) is refused, naming the host', () => {
   const refused: Array<[string, string]> = [
     ['http://localhost/a.png', 'localhost'],
     ['https://LOCALHOST./a.png', 'localhost.'],
@@ -108,6 +108,20 @@ test('create: an image URL on a loopback, private or link-local host is refused,
     ['http://[fd12:3456::1]/a.png', '[fd12:3456::1]'],
     // An IPv4-mapped IPv6 literal of a loopback address.
     ['http://[::ffff:127.0.0.1]/a.png', '[::ffff:7f00:1]'],
+    // Every other range that is not global unicast (ipaddr.js's, the worker's outbound classifier):
+    // carrier-grade NAT, documentation and benchmarking, multicast, broadcast, the metadata service
+    // behind IPv4-mapped, NAT64, 6to4 and Teredo forms, IPv6 documentation and site-local.
+    ['http://100.64.0.1/a.png', '100.64.0.1'],
+    ['http://192.0.2.1/a.png', '192.0.2.1'],
+    ['http://198.18.0.1/a.png', '198.18.0.1'],
+    ['http://224.0.0.1/a.png', '224.0.0.1'],
+    ['http://255.255.255.255/a.png', '255.255.255.255'],
+    ['http://[::ffff:169.254.169.254]/a.png', '[::ffff:a9fe:a9fe]'],
+    ['http://[64:ff9b::a9fe:a9fe]/a.png', '[64:ff9b::a9fe:a9fe]'],
+    ['http://[2002:a9fe:a9fe::1]/a.png', '[2002:a9fe:a9fe::1]'],
+    ['http://[2001::1]/a.png', '[2001::1]'],
+    ['http://[2001:db8::1]/a.png', '[2001:db8::1]'],
+    ['http://[fec0::1]/a.png', '[fec0::1]'],
   ];
   for (const [url, host] of refused) {
     rejects(() => validateCreateAdRequest({ images: [URL_IMAGE, url] }), 'images[1]', `must be a public http(s) URL (${host} is a private or loopback address)`);
@@ -123,8 +137,8 @@ test('create: an image URL on a loopback, private or link-local host is refused,
     'http://11.0.0.1/a.png',
     'http://192.169.0.1/a.png',
     'http://169.253.0.1/a.png',
-    'http://[2001:db8::1]/a.png',
-    'http://[fec0::1]/a.png',
+    'http://100.63.255.255/a.png',
+    'http://[2606:4700:4700::1111]/a.png',
     'http://[::ffff:8.8.8.8]/a.png',
     'https://localhost.example.com/a.png',
     'https://notlocalhost/a.png',
