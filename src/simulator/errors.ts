@@ -1,4 +1,4 @@
-// Vidu's error body as integrations observe it (NOTES.md, "Errors"):
+// Vidu's error body as integrations observe it (docs/vidu-api.md, "Errors"):
 // {"code": <http status>, "reason": "<Code>", "message": "...", "metadata": {"trace_id": "..."}}.
 import { randomBytes } from 'node:crypto';
 

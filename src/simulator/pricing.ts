@@ -1,4 +1,4 @@
-// Credit prices from NOTES.md ("Limits and cost"): charged when a task is
+// Credit prices from docs/vidu-api.md ("Limits and prices"): charged when a task is
 // created and refunded when it fails or is cancelled.
 import { charCount } from './charCount';
 

@@ -111,7 +111,7 @@ export class SimulatorStore {
     this.perAd(task.adId).creditsCharged += task.credits;
   }
 
-  /** Failed and cancelled tasks are not charged (NOTES.md). */
+  /** Failed and cancelled tasks are not charged (docs/vidu-api.md, "Limits and prices"). */
   refund(task: SimTask): void {
     this.counters.creditsRemaining += task.credits;
     this.counters.creditsCharged -= task.credits;

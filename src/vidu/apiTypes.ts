@@ -155,7 +155,7 @@ export interface CreditsResponse {
   [extra: string]: unknown;
 }
 
-/** Vidu's error body, parsed leniently (NOTES.md: code from `reason`, else string `code`, else HTTP status). */
+/** Vidu's error body, parsed leniently (docs/vidu-api.md, "Errors": code from `reason`, else string `code`, else HTTP status). */
 export interface ViduErrorBody {
   code?: number | string;
   reason?: string;

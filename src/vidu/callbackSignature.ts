@@ -1,4 +1,4 @@
-// Vidu's callback signature (NOTES.md, "Callback signature"): HMAC-SHA256 keyed
+// Vidu's callback signature (docs/vidu-api.md, "Callback signature"): HMAC-SHA256 keyed
 // with the API key over method, callback path, raw query, the literal "vidu",
 // the Date header and each listed signed header. The body is not signed, so a
 // verified callback proves who sent it and for which callback URL, not what it says.

@@ -4,7 +4,7 @@
 // client redacts server-supplied text before it reaches a message.
 import type { ViduErrorBody } from './apiTypes';
 
-/** Codes NOTES.md ("Errors") marks as "retry later"; every 429 and every 5xx is retryable as well. */
+/** Codes docs/vidu-api.md ("Errors") marks as "retry later"; every 429 and every 5xx is retryable as well. */
 const RETRYABLE_400_CODES = new Set(['OperationInProcess']);
 
 /** Replaces every occurrence of `secret` in `text`; a no-op when there is no secret. */

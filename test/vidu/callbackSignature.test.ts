@@ -10,7 +10,7 @@ const vector = {
   signature: 'PrO4+kG4W+b3HOSimdHMHn8pnQ6YXQTseBDC/8yvvNA=',
 };
 
-test('the NOTES test vector: string to sign and signature match', () => {
+test('the documented test vector (docs/vidu-api.md): string to sign and signature match', () => {
   const toSign = buildStringToSign('POST', vector.callbackUrl, vector.date, ['Date', 'x-request-nonce'], {
     Date: vector.date,
     'x-request-nonce': vector.nonce,

@@ -1,4 +1,4 @@
-// Vidu's published prices (NOTES.md, "Limits and cost") and the estimate of
+// Vidu's published prices (docs/vidu-api.md, "Limits and prices") and the estimate of
 // what each spending request costs. Estimates are rounded up and made before
 // anything is sent: they are what a budget reserves. What Vidu finally
 // charges (its final task report) settles the reservation.
