@@ -13,7 +13,7 @@ import { startApiServer } from '../src/api/server';
 import { LocalArtifactStore } from '../src/artifacts/artifactStore';
 import { startViduSimulator } from '../src/simulator';
 import { ViduClient } from '../src/vidu/viduClient';
-import { createAdWorker } from '../src/worker';
+import { createAdWorker } from '../src/worker/adWorker';
 import { dataUri, tinyPng } from '../test/vidu/tinyImages';
 import type { BenchContext, Benchmark } from './support/benchmark';
 import { summarise } from './support/stats';

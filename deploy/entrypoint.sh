@@ -24,11 +24,11 @@ USAGE
 
 command="${1:-}"
 case "$command" in
-  worker) entry=src/worker.ts ;;
+  worker) entry=src/entrypoints/worker/main.ts ;;
   receiver) entry=src/entrypoints/receiver/main.ts ;;
   api) entry=src/entrypoints/api/main.ts ;;
-  simulator) entry=src/simulator/main.ts ;;
-  start-ad) entry=src/entrypoints/startAdCli.ts ;;
+  simulator) entry=src/entrypoints/simulator/main.ts ;;
+  start-ad) entry=src/entrypoints/start-ad/main.ts ;;
   admin) entry=src/entrypoints/admin/main.ts ;;
   -h | --help | help)
     usage

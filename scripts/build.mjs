@@ -1,6 +1,6 @@
 // `npm run build`: the production build, in dist/ (git- and docker-ignored).
 //   1. tsc -p tsconfig.build.json compiles src/ and deploy/ to JavaScript once,
-//      folders kept (src/worker.ts -> dist/src/worker.js); the container image
+//      folders kept (src/entrypoints/worker/main.ts -> dist/src/entrypoints/worker/main.js); the container image
 //      runs these with plain `node`, without tsx or TypeScript;
 //   2. the files the compiled code reads next to itself at run time are copied
 //      beside it (ASSET_DIRS: the review console's pages and scripts);

@@ -13,7 +13,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
 import { loadConfig } from '../../src/config';
 import { ViduClient } from '../../src/vidu/viduClient';
-import { createAdWorker } from '../../src/worker';
+import { createAdWorker } from '../../src/worker/adWorker';
 import { createBaselineActivities } from './baselineActivities';
 import { collectGarbage, startRssSampler } from './memory';
 

@@ -12,7 +12,7 @@ import { startApiServer, type ApiServerDeps, type RunningApiServer } from '../..
 import { type ArtifactStore, LocalArtifactStore } from '../../src/artifacts/artifactStore';
 import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
 import { ViduClient } from '../../src/vidu/viduClient';
-import { createAdWorker, type AdWorkerOptions } from '../../src/worker';
+import { createAdWorker, type AdWorkerOptions } from '../../src/worker/adWorker';
 import { startCallbackRelay, type CallbackRelay } from '../support/callbackRelay';
 import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
 

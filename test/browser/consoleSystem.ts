@@ -17,7 +17,7 @@ import { freePort } from '../../src/entrypoints/demo/ports';
 import { createCallbackReceiver } from '../../src/entrypoints/receiver/callbackReceiver';
 import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
 import { ViduClient } from '../../src/vidu/viduClient';
-import { createAdWorker } from '../../src/worker';
+import { createAdWorker } from '../../src/worker/adWorker';
 import { FAST_TIMING } from '../entrypoints/liveRig';
 import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
 

@@ -1,7 +1,7 @@
 // The cluster tier's rig: the whole service as real processes on a Temporal
 // backend (the local cluster, or a dev server while working on the tier):
 // the Vidu simulator with fast timings, two webhook receivers behind a
-// round-robin front, and two workers (`src/worker.ts`, as `npm run worker`
+// round-robin front, and two workers (`src/entrypoints/worker/main.ts`, as `npm run worker`
 // starts it) sharing one artifact store. A case starts a batch of ads at once,
 // plays the operator for the ads that go through review (one edit each, then
 // approve), does its damage while the batch runs, and ends by checking every
@@ -78,7 +78,7 @@ export interface WorkerStop {
 }
 
 const LOGS_ROOT = path.join(PROJECT_ROOT, '.data', 'test', 'cluster-logs');
-const WORKER_SCRIPT = path.join(PROJECT_ROOT, 'src', 'worker.ts');
+const WORKER_SCRIPT = path.join(PROJECT_ROOT, 'src', 'entrypoints', 'worker', 'main.ts');
 const RECEIVER_SCRIPT = path.join(PROJECT_ROOT, 'src', 'entrypoints', 'receiver', 'main.ts');
 const CALLBACK_PATH = '/vidu/callback';
 /** How long a stopping worker lets its running activities finish (WORKER_SHUTDOWN_GRACE_MS). */

@@ -138,7 +138,7 @@ test('the worker reads .env in its directory and exits 2 listing every wrong set
     writeFileSync(path.join(dir, '.env'), 'AD_TASK_QUEUE=fine-queue\nWORKER_SHUTDOWN_GRACE_MS=soon\n');
     const env: Env = { ...process.env, AD_TASK_QUEUE: 'has space', VIDU_TIMEOUT_MS: '5', VIDU_API_KEY: 'unused' };
     delete env.WORKER_SHUTDOWN_GRACE_MS;
-    const result = spawnSync(process.execPath, ['--import', pathToFileURL(path.join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href, path.join(root, 'src', 'worker.ts')], {
+    const result = spawnSync(process.execPath, ['--import', pathToFileURL(path.join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href, path.join(root, 'src', 'entrypoints', 'worker', 'main.ts')], {
       cwd: dir,
       env,
       encoding: 'utf8',

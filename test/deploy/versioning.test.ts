@@ -10,7 +10,7 @@ import { decodeVersioningBehavior } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { Worker } from '@temporalio/worker';
 import { ConfigError, loadConfig, type WorkerDeploymentConfig } from '../../src/config';
-import { createAdWorker, workerDeploymentOptions } from '../../src/worker';
+import { createAdWorker, workerDeploymentOptions } from '../../src/worker/adWorker';
 import { approveSignal, editUpdate } from '../../src/workflows/messages';
 import { openAdHarness, uniqueAdId, waitForStatus, type AdHarness } from '../workflows/harness';
 

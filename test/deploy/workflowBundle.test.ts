@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { DefaultLogger, Runtime, Worker, type LogLevel, type ReplayResult } from '@temporalio/worker';
 import { buildWorkflowBundle } from '../../scripts/buildWorkflowBundle';
 import { ConfigError, loadConfig } from '../../src/config';
-import { chooseWorkflowCode } from '../../src/worker';
+import { chooseWorkflowCode } from '../../src/worker/workflowCodeChoice';
 import { historyFromFileText } from '../support/historyFiles';
 
 const HISTORIES_DIR = path.join(__dirname, '..', 'histories');

@@ -8,7 +8,7 @@ import type { Worker } from '@temporalio/worker';
 import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
 import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
 import { ViduClient } from '../../src/vidu/viduClient';
-import { createAdWorker } from '../../src/worker';
+import { createAdWorker } from '../../src/worker/adWorker';
 import { INPUT_LIMITS } from '../../src/workflows/inputRules';
 import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
 

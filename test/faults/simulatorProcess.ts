@@ -27,7 +27,7 @@ export interface SimulatorProcess {
   stop(): Promise<void>;
 }
 
-const MAIN = path.join(PROJECT_ROOT, 'src', 'simulator', 'main.ts');
+const MAIN = path.join(PROJECT_ROOT, 'src', 'entrypoints', 'simulator', 'main.ts');
 
 async function control<T>(url: string, method: 'GET' | 'PUT', what: string, body?: unknown): Promise<T> {
   const response = await fetch(`${url}/_simulator/${what}`, {

@@ -167,7 +167,7 @@ describe('OpenTelemetry traces of one ad', { timeout: 300_000 }, () => {
       OTEL_BSP_SCHEDULE_DELAY: '200',
     };
     const receiver = spawnService('src/entrypoints/receiver/main.ts', { ...common, OTEL_SERVICE_NAME: 'tracing-test-receiver', RECEIVER_HOST: '127.0.0.1', RECEIVER_PORT: String(receiverPort), RECEIVER_METRICS_PORT: 'off' });
-    const worker = spawnService('src/worker.ts', {
+    const worker = spawnService('src/entrypoints/worker/main.ts', {
       ...common,
       OTEL_SERVICE_NAME: 'tracing-test-worker',
       AD_TASK_QUEUE: taskQueue,

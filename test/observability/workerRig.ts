@@ -1,5 +1,5 @@
 // For the observability tests: the worker exactly as `npm run worker` runs it
-// (src/worker.ts's main, in a child process, configured by environment), the
+// (src/entrypoints/worker/main.ts's main, in a child process, configured by environment), the
 // Vidu simulator and the webhook receiver in this process, and one ad run
 // through them. The worker's stdout and stderr are kept apart: stdout is
 // where its JSON log lines go.
@@ -17,7 +17,7 @@ import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
 import { adFilmWorkflow } from '../../src/workflows/adFilmWorkflow';
 import { workflowIdForAd, type AdFilmResult } from '../../src/workflows/messages';
 
-const WORKER_SCRIPT = path.join(PROJECT_ROOT, 'src', 'worker.ts');
+const WORKER_SCRIPT = path.join(PROJECT_ROOT, 'src', 'entrypoints', 'worker', 'main.ts');
 
 export interface WorkerRig {
   apiKey: string;

@@ -63,7 +63,7 @@ describe('graceful shutdown on SIGTERM', { timeout: 240_000 }, () => {
 
   function startWorker(taskQueue: string): Promise<ServiceProcess> {
     return startService(
-      'src/worker.ts',
+      'src/entrypoints/worker/main.ts',
       {
         TEMPORAL_ADDRESS: address,
         TEMPORAL_NAMESPACE: namespace,

@@ -1,4 +1,4 @@
-// A service entry point (src/worker.ts, the receiver's main) in a child
+// A service entry point (src/entrypoints/worker/main.ts, the receiver's main) in a child
 // process exactly as `npm run ...` starts it, for the shutdown tests: its
 // output kept, ready once a line matches, and its exit status handed back.
 import { spawn } from 'node:child_process';

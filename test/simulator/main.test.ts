@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { connect } from 'node:net';
 import path from 'node:path';
 
-const MAIN = path.resolve(__dirname, '../../src/simulator/main.ts');
+const MAIN = path.resolve(__dirname, '../../src/entrypoints/simulator/main.ts');
 
 function rawRequest(port: number, text: string): Promise<string> {
   return new Promise((resolve, reject) => {

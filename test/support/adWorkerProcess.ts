@@ -9,7 +9,7 @@
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
 import { ViduClient } from '../../src/vidu/viduClient';
-import { createAdWorker, type AdWorkerOptions } from '../../src/worker';
+import { createAdWorker, type AdWorkerOptions } from '../../src/worker/adWorker';
 
 function required(name: string): string {
   const value = process.env[name];

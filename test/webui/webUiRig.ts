@@ -15,7 +15,7 @@ import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
 import { startDevServer, type DevServer } from '../../src/temporal/devServer';
 import { bundleAdWorkflowCode } from '../../src/temporal/workflowCode';
 import { ViduClient } from '../../src/vidu/viduClient';
-import { createAdWorker } from '../../src/worker';
+import { createAdWorker } from '../../src/worker/adWorker';
 
 export interface WebUiRig {
   client: Client;

@@ -8,7 +8,7 @@ import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@tem
 import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
 import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
 import { ViduClient } from '../../src/vidu/viduClient';
-import { createAdWorker, type AdWorkerOptions } from '../../src/worker';
+import { createAdWorker, type AdWorkerOptions } from '../../src/worker/adWorker';
 import { adFilmWorkflow } from '../../src/workflows/adFilmWorkflow';
 import { statusQuery, workflowIdForAd, type AdFilmInput, type AdStatus } from '../../src/workflows/messages';
 import { startCallbackRelay, type CallbackRelay } from '../support/callbackRelay';

@@ -13,7 +13,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { accountCreditsActivity } from '../../src/activities/accountCredits';
 import type { ActivityDeps } from '../../src/activities/deps';
-import { createAdWorker } from '../../src/worker';
+import { createAdWorker } from '../../src/worker/adWorker';
 import type { AccountCreditsInput } from '../../src/workflows/activityTypes';
 import { FAST_POLLING, openAdHarness, uniqueAdId, type AdHarness } from './harness';
 

@@ -1,5 +1,5 @@
 // The `npm run demo` command line: flags, Ctrl-C, the progress display and
-// the closing lines, around runDemo. src/entrypoints/demo.ts runs it as is;
+// the closing lines, around runDemo. src/entrypoints/demo/main.ts runs it as is;
 // the tests run it with millisecond timings in a child process of their own.
 import path from 'node:path';
 import { parseArgs } from 'node:util';

@@ -27,7 +27,7 @@ export interface RunningReviewConsole {
   close(): Promise<void>;
 }
 
-/** Starts a review console for the demo (src/entrypoints/demo.ts passes `startDemoReviewConsole`). */
+/** Starts a review console for the demo (src/entrypoints/demo/main.ts passes `startDemoReviewConsole`). */
 export type ReviewConsoleStarter = (context: ReviewConsoleContext) => Promise<RunningReviewConsole>;
 
 /** The API's documented port, or another free one when something holds it. */

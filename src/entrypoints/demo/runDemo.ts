@@ -14,7 +14,7 @@ import { PROJECT_ROOT } from '../../temporal/projectRoot';
 import { startViduSimulator } from '../../simulator';
 import type { SimulatorCounters } from '../../simulator';
 import { ViduClient } from '../../vidu/viduClient';
-import { createAdWorker } from '../../worker';
+import { createAdWorker } from '../../worker/adWorker';
 import { DEFAULT_TASK_QUEUE, isFinishedStage, type AdFilmResult, type AdStatus } from '../../workflows/messages';
 import { approveAd, requestEdit, showAd, watchAd } from '../admin/adminActions';
 import { renderProgressLine, renderStoryboardTable } from '../admin/render';
@@ -221,7 +221,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
     });
     running.catch(() => undefined);
 
-    // The HTTP API and review console (src/entrypoints/demo.ts passes it): its link goes beside the Web UI's.
+    // The HTTP API and review console (src/entrypoints/demo/main.ts passes it): its link goes beside the Web UI's.
     let adPageUrl: ((adId: string) => string) | undefined;
     if (options.startReviewConsole) {
       // Not raced with Ctrl-C either: a server that started must be closed with the rest.

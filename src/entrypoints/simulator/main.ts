@@ -1,11 +1,11 @@
 // Runs the simulator as its own process: `npm run simulator -- --port 8089`.
 // --media (or VIDU_SIM_MEDIA) picks real rendered media files or placeholders.
 import { parseArgs } from 'node:util';
-import { untilStopSignal } from '../entrypoints/untilStopSignal';
-import { startViduSimulator, type SimulatorOptions } from './index';
-import { isMediaMode } from './options';
+import { untilStopSignal } from '../untilStopSignal';
+import { startViduSimulator, type SimulatorOptions } from '../../simulator/index';
+import { isMediaMode } from '../../simulator/options';
 
-const USAGE = `usage: tsx src/simulator/main.ts [--port 8089] [--host 127.0.0.1] [--api-key sim-key]
+const USAGE = `usage: tsx src/entrypoints/simulator/main.ts [--port 8089] [--host 127.0.0.1] [--api-key sim-key]
   [--queue-ms N] [--processing-ms N] [--progress-steps N] [--concurrency-limit N]
   [--media-ttl-ms N] [--credits N] [--callback-retry-delay-ms N] [--quiet]
   [--media rendered|placeholder]   media URLs serve real files rendered with ffmpeg (H.264 MP4,

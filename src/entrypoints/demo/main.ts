@@ -5,9 +5,9 @@
 // the real Vidu API instead (callbacks when CALLBACK_PUBLIC_URL is set,
 // polling otherwise). Ends by itself; --keep-running leaves everything up
 // until Ctrl-C. Nothing keeps running after it exits.
-import { runMain } from '../config';
-import { runDemoCli } from './demo/demoCli';
-import { startDemoReviewConsole } from './demo/reviewConsole';
+import { runMain } from '../../config';
+import { runDemoCli } from './demoCli';
+import { startDemoReviewConsole } from './reviewConsole';
 
 runMain(async () => {
   process.exitCode = await runDemoCli(process.argv.slice(2), {

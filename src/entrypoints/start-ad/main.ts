@@ -6,16 +6,16 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
-import { artifactStoreFromConfig } from '../artifacts/artifactStoreFromConfig';
-import { loadConfig, runMain } from '../config';
-import { AdInputError, getAdHandle, startAd, type StartAdRequest } from '../starter';
-import { connectClient } from '../temporal/connection';
-import type { AspectRatio, Language } from '../vidu/apiTypes';
-import { DEFAULT_MAX_EDITS, DEFAULT_TASK_QUEUE, isFinishedStage, type AdFilmResult, type ReviewTimeoutOutcome } from '../workflows/messages';
-import { findAd, type FoundAd } from './admin/adLookup';
-import { watchAd } from './admin/adminActions';
-import { ADMIN_BIN, parseDurationMs, parseWholeNumber, UsageError } from './admin/cliSupport';
-import { ProgressDisplay } from './admin/progressDisplay';
+import { artifactStoreFromConfig } from '../../artifacts/artifactStoreFromConfig';
+import { loadConfig, runMain } from '../../config';
+import { AdInputError, getAdHandle, startAd, type StartAdRequest } from '../../starter';
+import { connectClient } from '../../temporal/connection';
+import type { AspectRatio, Language } from '../../vidu/apiTypes';
+import { DEFAULT_MAX_EDITS, DEFAULT_TASK_QUEUE, isFinishedStage, type AdFilmResult, type ReviewTimeoutOutcome } from '../../workflows/messages';
+import { findAd, type FoundAd } from '../admin/adLookup';
+import { watchAd } from '../admin/adminActions';
+import { ADMIN_BIN, parseDurationMs, parseWholeNumber, UsageError } from '../admin/cliSupport';
+import { ProgressDisplay } from '../admin/progressDisplay';
 
 const USAGE = `Usage: npm run start-ad -- --image <url|file> [--image ...] [options]
 

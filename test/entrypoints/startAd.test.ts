@@ -10,7 +10,7 @@ import { getAdHandle, startAd } from '../../src/starter';
 import { FAST_POLLING, openLiveRig, type LiveRig } from './liveRig';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const CLI = path.join(ROOT, 'src', 'entrypoints', 'startAdCli.ts');
+const CLI = path.join(ROOT, 'src', 'entrypoints', 'start-ad', 'main.ts');
 const SAMPLE = path.join(ROOT, 'samples', 'perfume-bottle.png');
 
 let rig: LiveRig;
