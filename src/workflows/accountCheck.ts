@@ -7,7 +7,7 @@ import { ApplicationFailure, sleep } from '@temporalio/workflow';
 import type { ActivityGroup } from './activityProxies';
 import { FAILURE_TYPES } from './failures';
 import { retryThroughOutages } from './outageRetry';
-import { shortDuration } from './summaries';
+import { shortDuration } from './shortText';
 
 export interface AccountCheckContext {
   reads: ActivityGroup;

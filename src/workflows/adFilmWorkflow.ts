@@ -31,7 +31,8 @@ import { afterReviewTimeout, awaitReview } from './review';
 import { composeIfChanged } from './composeStep';
 import { selectionOf, slotsFromRecords } from './selection';
 import { StatusPublisher } from './statusPublisher';
-import { adStaticSummary, shortTaskId } from './summaries';
+import { adStaticSummary } from './summaries';
+import { shortTaskId } from './shortText';
 import { TakeKeeper } from './takeKeeper';
 import { ViduTaskWaiter } from './taskWaiter';
 

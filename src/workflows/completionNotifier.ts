@@ -11,7 +11,7 @@ import { FAILURE_TYPES } from './failures';
 import { notifyUrlProblem } from './inputRules';
 import type { AdFinishedNotification } from './messages';
 import { failureCause } from './outageRetry';
-import { urlHost } from './summaries';
+import { urlHost } from './shortText';
 
 /** Histories recorded before the webhook existed never reach a notifyAdFinished call. */
 export const NOTIFY_FINISHED_PATCH = 'notify-finished';

@@ -5,7 +5,7 @@
 // Everything else (the ad, the selection, edits, takes, errors) follows.
 import { creditsSpent, creditsStatus, editsInFlight, type AdState } from './adState';
 import { selectionOf } from './selection';
-import { shortTaskId, urlHost } from './summaries';
+import { shortTaskId, urlHost } from './shortText';
 
 /** What the details need beyond the state. */
 export interface DetailsContext {

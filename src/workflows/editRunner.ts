@@ -17,7 +17,7 @@ import { FAILURE_TYPES } from './failures';
 import type { EditAccepted, EditRequestInput } from './messages';
 import { failureCause, retryThroughOutages } from './outageRetry';
 import { applyTake, describeSlot, slotOf } from './selection';
-import { firstWords } from './summaries';
+import { firstWords } from './shortText';
 
 export interface EditRunnerContext {
   state: AdState;

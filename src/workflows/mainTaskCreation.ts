@@ -18,7 +18,7 @@ import type { CreateAdTaskInput, CreateEvidence } from './activityTypes';
 import type { AdState } from './adState';
 import { FAILURE_TYPES } from './failures';
 import { failureCause, retryThroughOutages } from './outageRetry';
-import { shortDuration, shortTaskId } from './summaries';
+import { shortDuration, shortTaskId } from './shortText';
 
 export interface CreationContext {
   state: AdState;

@@ -7,7 +7,7 @@
 // such a refusal proves nothing was created, so trying again is safe.
 import { ActivityFailure, ApplicationFailure, isCancellation, log, sleep, TimeoutFailure } from '@temporalio/workflow';
 import { FAILURE_TYPES } from './failures';
-import { shortDuration } from './summaries';
+import { shortDuration } from './shortText';
 
 export interface OutageRetryOptions {
   /** What is being tried, for the status: "reading the storyboards". */

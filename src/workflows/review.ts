@@ -6,7 +6,7 @@ import { ApplicationFailure, condition, log } from '@temporalio/workflow';
 import type { AdState } from './adState';
 import { FAILURE_TYPES } from './failures';
 import type { AdFilmInput } from './messages';
-import { shortDuration } from './summaries';
+import { shortDuration } from './shortText';
 
 export async function awaitReview(state: AdState, windowMs: number): Promise<'approved' | 'timed-out'> {
   state.reviewDeadline ??= Date.now() + windowMs;

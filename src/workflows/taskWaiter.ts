@@ -19,7 +19,7 @@ import { FAILURE_TYPES } from './failures';
 import type { ViduCallbackSignal } from './messages';
 import { failureCause } from './outageRetry';
 import { nextPollDelay, type PollingSchedule } from './pollingSchedule';
-import { shortDuration, shortTaskId } from './summaries';
+import { shortDuration, shortTaskId } from './shortText';
 
 /** The activities a wait calls, each call with its summary for the Web UI. */
 export type WaiterActivities = (summary: string) => {

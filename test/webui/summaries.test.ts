@@ -6,7 +6,8 @@ import { describe, it } from 'node:test';
 import { newAdState, type AdState } from '../../src/workflows/adState';
 import { newLedger, reserve, settle } from '../../src/workflows/budget/ledger';
 import { nextAction, renderDetails } from '../../src/workflows/details';
-import { adStaticDetails, adStaticSummary, firstWords, shortDuration, shortTaskId, urlHost } from '../../src/workflows/summaries';
+import { adStaticDetails, adStaticSummary } from '../../src/workflows/summaries';
+import { firstWords, shortDuration, shortTaskId, urlHost } from '../../src/workflows/shortText';
 
 const CONTEXT = { adLine: 'Ad spring-42: a bottle on a beach, 15 s, 16:9', runNumber: 1 };
 
