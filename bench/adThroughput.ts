@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { LocalArtifactStore } from '../src/artifacts/artifactStore';
+import { LocalArtifactStore } from '../src/artifacts/localArtifactStore';
 import { startViduSimulator, type ViduSimulator } from '../src/simulator';
 import { adWorkerEnv, benchAdRequest, latencyRow, listeningReceiver, POLLING, runAds, SIM_TIMING, startWorkerProcess, type WorkerProcess } from './support/adRig';
 import type { Benchmark } from './support/benchmark';

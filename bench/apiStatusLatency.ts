@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { startApiServer } from '../src/api/server';
-import { LocalArtifactStore } from '../src/artifacts/artifactStore';
+import { LocalArtifactStore } from '../src/artifacts/localArtifactStore';
 import { startViduSimulator } from '../src/simulator';
 import { ViduClient } from '../src/vidu/viduClient';
 import { createAdWorker } from '../src/worker/adWorker';

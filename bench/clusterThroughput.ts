@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { LocalArtifactStore } from '../src/artifacts/artifactStore';
+import { LocalArtifactStore } from '../src/artifacts/localArtifactStore';
 import { PROJECT_ROOT } from '../src/temporal/projectRoot';
 import { startViduSimulator, type ViduSimulator } from '../src/simulator';
 import { startTemporalBackend } from '../test/cluster/temporalBackend';

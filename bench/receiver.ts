@@ -8,7 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { Pool } from 'undici';
 import { createCallbackReceiver, type CallbackReceiver } from '../src/entrypoints/receiver/callbackReceiver';
 import { signCallback } from '../src/vidu/callbackSignature';
-import { AD_WORKFLOW_TYPE } from '../src/workflows/messages';
+import { AD_WORKFLOW_TYPE } from '../src/workflows/ad/contract';
 import type { BenchContext, Benchmark } from './support/benchmark';
 import { runClosedLoop } from './support/closedLoop';
 import type { ResultRow } from './support/report';

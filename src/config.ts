@@ -8,7 +8,7 @@ import { parseEnv } from 'node:util';
 import { isRole, ROLES, type ApiKey } from './api/permissions';
 import type { S3StoreSettings } from './artifacts/s3ArtifactStore';
 import { PROJECT_ROOT } from './temporal/projectRoot';
-import { DEFAULT_TASK_QUEUE } from './workflows/messages';
+import { DEFAULT_TASK_QUEUE } from './workflows/ad/contract';
 
 export class ConfigError extends Error {
   constructor(

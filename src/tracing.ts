@@ -9,7 +9,7 @@
 // HTTP calls (src/vidu/viduClient.ts) under it. Between the two, the workflow
 // passes the trace context of its start, of the last signal and of the last
 // accepted update on to the activities it schedules next
-// (src/workflows/traceContext.ts), so a receiver's signal, the activity it led
+// (src/workflows/shared/traceContext.ts), so a receiver's signal, the activity it led
 // to and that activity's Vidu call are one trace.
 //
 // The SDK's own workflow interceptors (which would also make spans inside the

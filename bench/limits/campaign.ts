@@ -5,9 +5,9 @@
 // more than its budget, and that no ad made (and paid for) a second task;
 // reports ads per minute, the campaign's runs (continue-as-new) and the
 // events of its last run.
-import { campaignWorkflow } from '../../src/workflows/campaignWorkflow';
-import { campaignStatusQuery, workflowIdForCampaign } from '../../src/workflows/campaignMessages';
-import { CALLBACK_QUERY } from '../../src/workflows/messages';
+import { campaignWorkflow } from '../../src/workflows/campaign/workflow';
+import { campaignStatusQuery, workflowIdForCampaign } from '../../src/workflows/campaign/contract';
+import { CALLBACK_QUERY } from '../../src/workflows/ad/contract';
 import type { BenchContext } from '../support/benchmark';
 import { round } from '../support/stats';
 import { openPhase } from './phaseRig';

@@ -3,7 +3,7 @@
 // become 1 s to 12 s, the smallest an ad accepts, and the Vidu task's length
 // is divided by ten too), so the queries counted in each ad's history
 // (getTaskState activities) per hour of task time are production's.
-import { INPUT_LIMITS } from '../../src/workflows/inputRules';
+import { INPUT_LIMITS } from '../../src/workflows/shared/inputRules';
 import { benchAdRequest, runAds } from '../support/adRig';
 import type { BenchContext } from '../support/benchmark';
 import { round, summarise } from '../support/stats';

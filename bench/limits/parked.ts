@@ -3,7 +3,7 @@
 // callback signal, which shows what the workflow cache costs and saves: an
 // ad the cache evicted is replayed from its history when it wakes.
 import { randomUUID } from 'node:crypto';
-import { viduCallbackSignal } from '../../src/workflows/messages';
+import { viduCallbackSignal } from '../../src/workflows/ad/contract';
 import { benchAdRequest, runAds } from '../support/adRig';
 import type { BenchContext } from '../support/benchmark';
 import { runClosedLoop } from '../support/closedLoop';

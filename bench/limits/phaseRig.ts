@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
+import { LocalArtifactStore } from '../../src/artifacts/localArtifactStore';
 import type { CallbackReceiver } from '../../src/entrypoints/receiver/callbackReceiver';
 import { startViduSimulator, type SentCallback, type SimulatorOptions, type ViduSimulator } from '../../src/simulator';
 import { adWorkerEnv, listeningReceiver, startWorkerProcess, type AdRun, type WorkerProcess } from '../support/adRig';

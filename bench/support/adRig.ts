@@ -6,7 +6,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
-import type { LocalArtifactStore } from '../../src/artifacts/artifactStore';
+import { LocalArtifactStore } from '../../src/artifacts/localArtifactStore';
 import { freePort } from '../../src/entrypoints/demo/ports';
 import { createCallbackReceiver, type CallbackReceiver } from '../../src/entrypoints/receiver/callbackReceiver';
 import { getAdHandle, startAd, type AdHandle } from '../../src/starter';

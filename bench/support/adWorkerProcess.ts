@@ -10,7 +10,7 @@
 // with its RSS and CPU figures, asks the parent to signal a baseline
 // workflow, and on {type:'stop'} drains and exits.
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
+import { LocalArtifactStore } from '../../src/artifacts/localArtifactStore';
 import { loadConfig } from '../../src/config';
 import { ViduClient } from '../../src/vidu/viduClient';
 import { createAdWorker } from '../../src/worker/adWorker';

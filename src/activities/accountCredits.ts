@@ -4,7 +4,7 @@
 // ad's, so it lives in the worker's configuration.
 import { Context } from '@temporalio/activity';
 import { DEFAULT_ACCOUNT_RECHECK_MS } from '../config';
-import type { AccountCredits, AccountCreditsInput } from '../workflows/activityTypes';
+import type { AccountCredits, AccountCreditsInput } from '../workflows/ad/activityContract';
 import type { ActivityDeps } from './deps';
 import { whileHeartbeating } from './heartbeat';
 import { readFailure } from './viduFailures';

@@ -2,7 +2,7 @@
 // id (and, for a create, the attempt's marker) in its query string, which
 // Vidu's signature covers, so the receiver knows which workflow to signal and
 // a forger cannot redirect a callback or claim another attempt's task.
-import { CALLBACK_QUERY } from '../workflows/messages';
+import { CALLBACK_QUERY } from '../workflows/ad/contract';
 
 export function callbackUrlFor(callbackPublicUrl: string | undefined, workflowId: string, createAttempt?: string): string | undefined {
   if (!callbackPublicUrl) return undefined;

@@ -1,5 +1,5 @@
 // The campaign's activities: what it asks Vidu about the account.
-import type { AccountSnapshot, CampaignActivities } from '../workflows/campaignActivityTypes';
+import type { AccountSnapshot, CampaignActivities } from '../workflows/campaign/activityContract';
 import type { ActivityDeps } from './deps';
 import { readFailure } from './viduFailures';
 

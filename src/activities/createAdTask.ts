@@ -12,7 +12,7 @@
 // instead of losing track.
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
-import type { CreatedTask, CreateAdTaskInput, CreateEvidence } from '../workflows/activityTypes';
+import type { CreatedTask, CreateAdTaskInput, CreateEvidence } from '../workflows/ad/activityContract';
 import { callbackUrlFor, currentWorkflowId } from './callbackUrl';
 import type { ActivityDeps } from './deps';
 import { DEFAULT_REJECTION_BACKOFF, retryDefinitiveRejections } from './heartbeat';

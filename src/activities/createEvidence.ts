@@ -14,7 +14,7 @@
 import { ActivityCancelledError } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
-import { FAILURE_TYPES } from '../workflows/failures';
+import { FAILURE_TYPES } from '../workflows/shared/failures';
 
 /** Records an activity heartbeat and resolves once Temporal has stored it (rejects if it could not). */
 export type HeartbeatRecorder = (taskToken: Uint8Array, details: unknown) => Promise<void>;

@@ -2,7 +2,7 @@
 import type { ArtifactStore } from '../artifacts/artifactStore';
 import type { WorkerMetrics } from '../metrics/workerMetrics';
 import type { ViduClient } from '../vidu/viduClient';
-import type { AccountShortfallPolicy } from '../workflows/activityTypes';
+import type { AccountShortfallPolicy } from '../workflows/ad/activityContract';
 import type { HeartbeatRecorder } from './createEvidence';
 import type { Backoff } from './heartbeat';
 

@@ -3,9 +3,9 @@
 // happens next. `AdActivities` (in the workflow folder) is the contract.
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
-import type { AdActivities } from '../workflows/activityTypes';
-import type { CampaignActivities } from '../workflows/campaignActivityTypes';
-import { FAILURE_TYPES } from '../workflows/failures';
+import type { AdActivities } from '../workflows/ad/activityContract';
+import type { CampaignActivities } from '../workflows/campaign/activityContract';
+import { FAILURE_TYPES } from '../workflows/shared/failures';
 import { accountCreditsActivity } from './accountCredits';
 import { campaignActivities } from './campaign';
 import { createAdTaskActivity } from './createAdTask';
@@ -18,7 +18,7 @@ import { saveTakesActivity } from './saveTakes';
 import { subTaskActivities } from './subTasks';
 
 export type { ActivityDeps } from './deps';
-export type { AdActivities } from '../workflows/activityTypes';
+export type { AdActivities } from '../workflows/ad/activityContract';
 
 /**
  * A worker shutting down cancels its running activities. Only waits (a

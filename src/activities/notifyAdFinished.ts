@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import { outboundRefusalIn } from '../notify/outboundGuard';
 import { notifyTargetProblem, postWebhook, verdictFor } from '../notify/webhookDelivery';
-import type { NotifyAdFinishedInput, NotifyOutcome } from '../workflows/activityTypes';
+import type { NotifyAdFinishedInput, NotifyOutcome } from '../workflows/ad/activityContract';
 import type { ActivityDeps } from './deps';
 import { whileHeartbeating } from './heartbeat';
 

@@ -4,7 +4,7 @@
 import { Context } from '@temporalio/activity';
 import type { AdSubRecords, SubRecord } from '../vidu/apiTypes';
 import { ViduApiError } from '../vidu/errors';
-import type { AdRecords, CancelOutcome, TakeRecord, TaskSnapshot } from '../workflows/activityTypes';
+import type { AdRecords, CancelOutcome, TakeRecord, TaskSnapshot } from '../workflows/ad/activityContract';
 import type { ActivityDeps } from './deps';
 import { whileHeartbeating } from './heartbeat';
 import { readFailure } from './viduFailures';

@@ -4,9 +4,9 @@
 // atomic replace), so an expired URL or a broken download is simply retried.
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
-import type { SavedResult, SaveResultInput } from '../workflows/activityTypes';
+import type { SavedResult, SaveResultInput } from '../workflows/ad/activityContract';
 import type { SavedFile } from '../artifacts/artifactStore';
-import type { StoredFile } from '../workflows/messages';
+import type { StoredFile } from '../workflows/ad/contract';
 import type { ActivityDeps } from './deps';
 import { whileHeartbeating } from './heartbeat';
 import { downloadToStore, safeName } from './mediaDownload';

@@ -10,7 +10,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import { ViduApiError } from '../vidu/errors';
-import type { SavedTake, SavedTakes, SaveTakesInput, TakeToSave } from '../workflows/activityTypes';
+import type { SavedTake, SavedTakes, SaveTakesInput, TakeToSave } from '../workflows/ad/activityContract';
 import type { ActivityDeps } from './deps';
 import { whileHeartbeating } from './heartbeat';
 import { downloadToStore, safeName } from './mediaDownload';

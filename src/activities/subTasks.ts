@@ -7,8 +7,8 @@
 // within the lookup window is the request sent again.
 import { Context } from '@temporalio/activity';
 import type { AdSubRecords, EditType } from '../vidu/apiTypes';
-import type { StartComposeInput, StartedSubTask, StartEditInput } from '../workflows/activityTypes';
-import type { EditKind } from '../workflows/messages';
+import type { StartComposeInput, StartedSubTask, StartEditInput } from '../workflows/ad/activityContract';
+import type { EditKind } from '../workflows/ad/contract';
 import { callbackUrlFor, currentWorkflowId } from './callbackUrl';
 import type { ActivityDeps } from './deps';
 import { DEFAULT_REJECTION_BACKOFF, retryDefinitiveRejections, whileHeartbeating } from './heartbeat';

@@ -4,7 +4,7 @@
 // outcome is never blindly repeated (see createAdTask and spendingSubTasks).
 import { ApplicationFailure } from '@temporalio/common';
 import { ViduAbortError, ViduApiError, ViduNetworkError, ViduResponseError, ViduValidationError, isViduError } from '../vidu/errors';
-import { FAILURE_TYPES } from '../workflows/failures';
+import { FAILURE_TYPES } from '../workflows/shared/failures';
 
 /**
  * True when the failure proves the request had no effect and a retry may cure

@@ -9,8 +9,8 @@ import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
-import { AD_ID, AD_STAGE } from '../workflows/searchAttributes';
-import { AD_WORKFLOW_TYPE, type AdStage } from '../workflows/messages';
+import { AD_ID, AD_STAGE } from '../workflows/ad/searchAttributes';
+import { AD_WORKFLOW_TYPE, type AdStage } from '../workflows/ad/contract';
 import { badRequest } from './errors';
 
 export interface AdSummary {

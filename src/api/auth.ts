@@ -10,16 +10,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from './errors';
-import { forbiddenMessage, roleAllows, routePermission, type ApiKey } from './permissions';
+import { forbiddenMessage, roleAllows, routePermission, type ApiKey, type SignedInKey } from './permissions';
 import type { SessionStore, SignInCodes } from './sessions';
 
 /** The session cookie: an opaque session id. */
 export const SESSION_COOKIE = 'vidu_session';
 /** The cookie older versions set, which held the API token itself: ignored, and cleared at sign-in and sign-out. */
 export const LEGACY_TOKEN_COOKIE = 'vidu_api_token';
-
-/** A key as the server knows it once a request has shown its token: name and role, never the token. */
-export type SignedInKey = Pick<ApiKey, 'name' | 'role'>;
 
 export interface TokenChecker {
   /** The key whose token `candidate` is; undefined when it is none of them. */

@@ -79,6 +79,9 @@ export interface ApiKey {
   token: string;
 }
 
+/** A key as the server knows it once a request has shown its token: name and role, never the token. */
+export type SignedInKey = Pick<ApiKey, 'name' | 'role'>;
+
 /** What a signed-in caller is told about itself (GET /v1/me): never the token. */
 export interface KeyIdentity {
   name: string;

@@ -7,8 +7,8 @@ import { z } from 'zod';
 import { AD_ID_PATTERN, adRequestIssues, BOUNDED_FIELDS } from '../starter/adRequest';
 import { REQUEST_ID_RULE } from '../starter/requestIds';
 import { ASPECT_RATIOS, LANGUAGES, VIDU_LIMITS } from '../vidu/requestValidation';
-import { CANCEL_REASON_MAX_CHARS, EDIT_KINDS, INPUT_LIMITS, MAX_CREDITS_LIMIT, MAX_MAX_EDITS, NOTIFY_URL_MAX_CHARS, REVIEW_TIMEOUT_OUTCOMES, TAKE_ID_MAX_CHARS } from '../workflows/inputRules';
-import { AD_STAGES, EDIT_PROMPT_MAX_CHARS, REQUEST_ID_PATTERN } from '../workflows/messages';
+import { CANCEL_REASON_MAX_CHARS, EDIT_KINDS, INPUT_LIMITS, MAX_CREDITS_LIMIT, MAX_MAX_EDITS, NOTIFY_URL_MAX_CHARS, REVIEW_TIMEOUT_OUTCOMES, TAKE_ID_MAX_CHARS } from '../workflows/shared/inputRules';
+import { AD_STAGES, EDIT_PROMPT_MAX_CHARS, REQUEST_ID_PATTERN } from '../workflows/ad/contract';
 
 export { EDIT_KINDS, MAX_MAX_EDITS, REVIEW_TIMEOUT_OUTCOMES };
 
@@ -194,7 +194,7 @@ export const AdSummarySchema = z.object({
 });
 export const AdListSchema = z.object({ ads: z.array(AdSummarySchema), nextPageToken: z.string().optional() });
 
-// The status is the workflow's own AdStatus (src/workflows/messages.ts). Loose
+// The status is the workflow's own AdStatus (src/workflows/ad/contract.ts). Loose
 // objects: fields the workflow adds later reach the client without a change here.
 const TakeSchema = z.looseObject({ id: z.string(), prompt: z.string(), state: z.string(), media: z.string().optional(), cover: z.string().optional() });
 const SlotSchema = z.looseObject({ takes: z.array(TakeSchema), selectedTakeId: z.string() });

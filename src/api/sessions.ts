@@ -9,7 +9,7 @@
 // load balancer with sticky sessions. `SessionStore` is the seam for a shared
 // store (the API only calls these methods).
 import { createHash, randomBytes } from 'node:crypto';
-import type { SignedInKey } from './auth';
+import type { SignedInKey } from './permissions';
 
 export interface SessionStore {
   /** Starts a session for `key`; answers its id (the cookie's value). */

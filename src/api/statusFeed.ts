@@ -3,7 +3,7 @@
 // whenever it changes (and at once to a new listener), tells them when the ad
 // has finished, and stops as soon as the last listener leaves.
 import { AdNotFoundError } from '../starter/errors';
-import { isFinishedStage, type AdStatus } from '../workflows/messages';
+import { isFinishedStage, type AdStatus } from '../workflows/ad/contract';
 import type { StatusReader } from './statusReader';
 
 export interface StatusListener {

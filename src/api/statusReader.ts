@@ -8,7 +8,7 @@
 // queried alone, with no extra call.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { getAdHandle } from '../starter/adHandle';
-import { isFinishedStage, workflowIdForAd, type AdStatus } from '../workflows/messages';
+import { isFinishedStage, workflowIdForAd, type AdStatus } from '../workflows/ad/contract';
 
 export interface StatusReader {
   status(adId: string): Promise<AdStatus>;

@@ -7,11 +7,10 @@
 // only (a reader never sees half a file) and replace on repeat, so a retried
 // activity simply overwrites its own output.
 import type { Readable } from 'node:stream';
-import type { StoredFile } from '../workflows/messages';
+import type { StoredFile } from '../workflows/ad/contract';
 import type { ArtifactInfo, ByteRange, MediaBody } from './storeParts';
 
 export * from './storeParts';
-export { LocalArtifactStore } from './localArtifactStore';
 
 /** A file just saved: a StoredFile that always names its key inside the store. */
 export type SavedFile = StoredFile & { key: string };

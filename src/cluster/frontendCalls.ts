@@ -9,7 +9,7 @@ import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GRPC_STATUS } from '../temporal/grpcStatus';
-import { AD_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
+import { AD_SEARCH_ATTRIBUTES } from '../workflows/ad/searchAttributes';
 
 const { IndexedValueType } = temporal.api.enums.v1;
 const ALREADY_EXISTS = 6;

@@ -34,7 +34,7 @@ import {
   type OperatorRequest,
   type RequestAccepted,
   type SelectTakeInput,
-} from '../workflows/messages';
+} from '../workflows/ad/contract';
 import { AdNotFoundError, AdRequestRejectedError } from './errors';
 import { requestIdFor } from './requestIds';
 import { selectionRefusal } from './takeSelection';

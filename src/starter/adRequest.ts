@@ -2,10 +2,10 @@
 // id, which fields may be given at all, and the ad's options); Vidu's own rules
 // (images, prompt, duration, aspect ratio, language) are checked by the Vidu
 // client's validator. The options' rules are the workflow's own
-// (adOptionIssues in src/workflows/inputRules.ts), so a value the starter
+// (adOptionIssues in src/workflows/shared/inputRules.ts), so a value the starter
 // accepts is one the workflow accepts, in the same words.
-import { adOptionIssues, BOUNDED_FIELDS, isObject } from '../workflows/inputRules';
-import type { AdFilmInput } from '../workflows/messages';
+import { adOptionIssues, BOUNDED_FIELDS, isObject } from '../workflows/shared/inputRules';
+import type { AdFilmInput } from '../workflows/ad/contract';
 import type { InputIssue } from './errors';
 
 export { BOUNDED_FIELDS };

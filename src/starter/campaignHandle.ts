@@ -14,8 +14,8 @@ import {
   type CampaignRequestAccepted,
   type CampaignResult,
   type CampaignStatus,
-} from '../workflows/campaignMessages';
-import { senderOf, type OperatorRequest } from '../workflows/messages';
+} from '../workflows/campaign/contract';
+import { senderOf, type OperatorRequest } from '../workflows/ad/contract';
 import { innermostMessage, type AdHandleOptions } from './adHandle';
 import { AdNotFoundError, AdRequestRejectedError } from './errors';
 import { requestIdFor } from './requestIds';

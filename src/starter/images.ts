@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { imagePathFor, STORED_REF_PREFIX } from '../artifacts/storeParts';
 import { readImageHeader } from '../vidu/imageHeader';
 import type { InputIssue } from './errors';
-import { imageRefProblem } from '../workflows/inputRules';
+import { imageRefProblem } from '../workflows/shared/inputRules';
 
 /** The part of the artifact store the starter needs (LocalArtifactStore has it). */
 export interface ImageStore {

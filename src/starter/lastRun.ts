@@ -7,8 +7,8 @@ import { ApplicationFailure, defaultPayloadConverter, type LoadedDataConverter, 
 // The client's own decoding helpers: they run the payload codecs before the converters, as the client does for results.
 import { decodeFromPayloadsAtIndex, decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
 import type { temporal } from '@temporalio/proto';
-import { AD_STAGE, VIDU_TASK_ID } from '../workflows/searchAttributes';
-import { workflowIdForAd, type AdFilmInput } from '../workflows/messages';
+import { AD_STAGE, VIDU_TASK_ID } from '../workflows/ad/searchAttributes';
+import { workflowIdForAd, type AdFilmInput } from '../workflows/ad/contract';
 import { AdNotFoundError } from './errors';
 
 /** The failure a run ended with: the first ApplicationFailure in its cause chain, which carries the ad's failure type. */

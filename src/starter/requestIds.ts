@@ -5,8 +5,8 @@
 // after losing an answer (a timeout, a crash) should choose the id themselves
 // and reuse it; otherwise one is made up per call.
 import { randomUUID } from 'node:crypto';
-import { REQUEST_ID_RULE } from '../workflows/inputRules';
-import { REQUEST_ID_PATTERN } from '../workflows/messages';
+import { REQUEST_ID_RULE } from '../workflows/shared/inputRules';
+import { REQUEST_ID_PATTERN } from '../workflows/ad/contract';
 import { AdInputError } from './errors';
 
 export { REQUEST_ID_RULE };

@@ -6,9 +6,9 @@
 // Temporal's record of the last run, so it works while no worker runs.
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { AD_WORKFLOW_TYPE } from '../workflows/messages';
-import { AD_ID, AD_STAGE, VIDU_TASK_ID } from '../workflows/searchAttributes';
-import { adStaticDetails, adStaticSummary } from '../workflows/summaries';
+import { AD_WORKFLOW_TYPE } from '../workflows/ad/contract';
+import { AD_ID, AD_STAGE, VIDU_TASK_ID } from '../workflows/ad/searchAttributes';
+import { adStaticDetails, adStaticSummary } from '../workflows/ad/summaries';
 import { getAdHandle, type AdHandle } from './adHandle';
 import { AdRetryRefusedError } from './errors';
 import { describeLastRun, readLastRunHistory, type RunFailure } from './lastRun';

@@ -2,8 +2,8 @@
 // Temporal: resume from the Vidu task it already paid for, or create again.
 // Pure functions over the run's facts (src/starter/lastRun.ts), so every rule
 // here is tested without a server.
-import { FAILURE_TYPES } from '../workflows/failures';
-import type { AdFilmInput } from '../workflows/messages';
+import { FAILURE_TYPES } from '../workflows/shared/failures';
+import type { AdFilmInput } from '../workflows/ad/contract';
 import { AdRetryRefusedError } from './errors';
 import type { LastRunDescription, RunFailure, RunHistoryFacts } from './lastRun';
 

@@ -5,13 +5,13 @@
 // one campaign.
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { CAMPAIGN_WORKFLOW_TYPE, workflowIdForCampaign, type CampaignInput } from '../workflows/campaignMessages';
-import { campaignInputProblems, expandVariants } from '../workflows/campaignVariants';
+import { CAMPAIGN_WORKFLOW_TYPE, workflowIdForCampaign, type CampaignInput } from '../workflows/campaign/contract';
+import { campaignInputProblems, expandVariants } from '../workflows/campaign/variants';
 import { getCampaignHandle, type CampaignHandle } from './campaignHandle';
 import { AdInputError, type InputIssue } from './errors';
 import { loadImages, plannedRefs, storeImages, type LoadedImage } from './images';
 import { DEFAULT_STARTER_LABEL, type StartAdOptions } from './startAd';
-import { senderOf } from '../workflows/messages';
+import { senderOf } from '../workflows/ad/contract';
 
 export type StartCampaignOptions = StartAdOptions;
 

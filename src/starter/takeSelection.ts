@@ -2,8 +2,8 @@
 // before the `select` update is sent. The update's validator has the last
 // word; this check exists for its answer: it names the takes a part has, so an
 // operator who mistyped a take id sees which ones there are.
-import { isFinishedStage, type AdStatus, type SelectTakeInput, type TakeStatus } from '../workflows/messages';
-import { describeSlot } from '../workflows/selection';
+import { isFinishedStage, type AdStatus, type SelectTakeInput, type TakeStatus } from '../workflows/ad/contract';
+import { describeSlot } from '../workflows/ad/selection';
 
 function slotOf(status: AdStatus, take: SelectTakeInput): { takes: TakeStatus[]; selectedTakeId: string } | undefined {
   if (take.kind === 'video') return status.storyboards.find((s) => s.index === take.storyboardIndex);

@@ -15,7 +15,7 @@ import { stopChildProcess } from '../tools/childProcess';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DEFAULT_TEMPORAL_START_TIMEOUT_MS } from '../config';
 import { freePort } from '../entrypoints/demo/ports';
-import { AD_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
+import { AD_SEARCH_ATTRIBUTES } from '../workflows/ad/searchAttributes';
 import { devServerArgs, shellCommand, tuningArgs } from './devServerCommand';
 import { OutputTail } from './outputTail';
 import { grpcAddress, whyNotReady } from './serverReadiness';

@@ -2,7 +2,7 @@
 // place, so the launcher and its tests agree on it (flags checked against
 // `temporal server start-dev --help` of CLI v1.5.1).
 import { SearchAttributeType } from '@temporalio/common';
-import { AD_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
+import { AD_SEARCH_ATTRIBUTES } from '../workflows/ad/searchAttributes';
 
 /** The CLI's spelling of each search attribute type. */
 const CLI_TYPE: Record<SearchAttributeType, string> = {

@@ -42,10 +42,11 @@ export function chooseWorkflowCode(configuredPath: string | undefined, defaultPa
  * in the project's src/workflows, not next to this file, so the compiled worker
  * (dist/src/entrypoints/worker/main.js) checks them too; the image holds no sources, so nothing to check there.
  */
-function newerWorkflowSource(bundleMtimeMs: number): string | undefined {
-  const dir = path.join(PROJECT_ROOT, 'src', 'workflows');
+export function newerWorkflowSource(bundleMtimeMs: number, dir = path.join(PROJECT_ROOT, 'src', 'workflows')): string | undefined {
   if (!existsSync(dir)) return undefined;
-  const newer = readdirSync(dir).find((name) => name.endsWith('.ts') && statSync(path.join(dir, name)).mtimeMs > bundleMtimeMs);
+  // Every folder below (ad/, campaign/, shared/): the bundle holds them all.
+  const sources = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts'));
+  const newer = sources.find((name) => statSync(path.join(dir, name)).mtimeMs > bundleMtimeMs);
   return newer && path.join('src', 'workflows', newer);
 }
 

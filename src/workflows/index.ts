@@ -1,3 +1,3 @@
 // The workflow bundle's entry point (bundleWorkflowCode builds from this file).
-export { adFilmWorkflow } from './adFilmWorkflow';
-export { campaignWorkflow } from './campaignWorkflow';
+export { adFilmWorkflow } from './ad/workflow';
+export { campaignWorkflow } from './campaign/workflow';

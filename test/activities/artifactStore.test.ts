@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { ArtifactTooLargeError, isStoredRef, LocalArtifactStore } from '../../src/artifacts/artifactStore';
+import { ArtifactTooLargeError, isStoredRef } from '../../src/artifacts/artifactStore';
+import { LocalArtifactStore } from '../../src/artifacts/localArtifactStore';
 
 describe('LocalArtifactStore', () => {
   let root: string;

@@ -13,11 +13,11 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { compactRecords } from '../../src/activities/readTasks';
-import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
+import { LocalArtifactStore } from '../../src/artifacts/localArtifactStore';
 import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
 import { ViduClient } from '../../src/vidu/viduClient';
-import type { AdActivities, AdRecords, StartEditInput } from '../../src/workflows/activityTypes';
-import { FAILURE_TYPES } from '../../src/workflows/failures';
+import type { AdActivities, AdRecords, StartEditInput } from '../../src/workflows/ad/activityContract';
+import { FAILURE_TYPES } from '../../src/workflows/shared/failures';
 
 const WORKFLOW = { workflowId: 'ad-policy-test', runId: 'run-1' };
 // Expected failures would flood the output; TEST_LOG_LEVEL=INFO shows them.

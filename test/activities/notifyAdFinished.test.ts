@@ -11,7 +11,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import { notifyAdFinishedActivity, NOTIFY_FAILURES } from '../../src/activities/notifyAdFinished';
 import type { ActivityDeps } from '../../src/activities/deps';
 import { PrivateAddressError, publicOnlyLookup } from '../../src/notify/webhookDelivery';
-import type { NotifyAdFinishedInput } from '../../src/workflows/activityTypes';
+import type { NotifyAdFinishedInput } from '../../src/workflows/ad/activityContract';
 import { startWebhookReceiver, type WebhookReceiver } from '../notify/webhookReceiver';
 
 const SECRET = `whsec_${Buffer.from('another test secret, 24+ bytes long').toString('base64')}`;

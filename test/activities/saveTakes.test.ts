@@ -13,10 +13,10 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { compactRecords } from '../../src/activities/readTasks';
-import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
+import { LocalArtifactStore } from '../../src/artifacts/localArtifactStore';
 import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
 import { ViduClient } from '../../src/vidu/viduClient';
-import type { AdActivities, AdRecords, SaveTakesInput, TakeToSave } from '../../src/workflows/activityTypes';
+import type { AdActivities, AdRecords, SaveTakesInput, TakeToSave } from '../../src/workflows/ad/activityContract';
 
 const QUIET = new DefaultLogger('ERROR');
 

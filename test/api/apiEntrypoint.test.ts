@@ -11,7 +11,7 @@ import fastifyStatic from '@fastify/static';
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyPluginAsync } from 'fastify';
 import { startApiServer } from '../../src/api/server';
-import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
+import { LocalArtifactStore } from '../../src/artifacts/localArtifactStore';
 import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
 
 const TOKEN = 'entrypoint-token-0123456789';

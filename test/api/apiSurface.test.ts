@@ -10,11 +10,11 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createTokenChecker, keysFromTokens } from '../../src/api/auth';
 import { buildApiServer } from '../../src/api/server';
-import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
+import { LocalArtifactStore } from '../../src/artifacts/localArtifactStore';
 import { IMAGE_UPLOAD_MAX_BYTES } from '../../src/api/multipartAd';
 import { API_TOKEN, OTHER_TOKEN, openApiRig, type ApiRig, eventually } from './apiRig';
 import { apiClient, openEventStream, type ApiClient } from './httpClient';
-import type { AdStatus } from '../../src/workflows/messages';
+import type { AdStatus } from '../../src/workflows/ad/contract';
 
 const PNG = readFileSync(path.join(__dirname, '../../samples/sneaker.png'));
 const IMAGE = `data:image/png;base64,${PNG.toString('base64')}`;

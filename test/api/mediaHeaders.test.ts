@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startApiServer, type RunningApiServer } from '../../src/api/server';
-import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
-import { AD_WORKFLOW_TYPE, workflowIdForAd } from '../../src/workflows/messages';
+import { LocalArtifactStore } from '../../src/artifacts/localArtifactStore';
+import { AD_WORKFLOW_TYPE, workflowIdForAd } from '../../src/workflows/ad/contract';
 import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
 
 const TOKEN = 'media-headers-token-0123456789';

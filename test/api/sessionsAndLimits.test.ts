@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { consolePlugin } from '../../src/api/console/plugin';
 import { startApiServer } from '../../src/api/server';
-import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
+import { LocalArtifactStore } from '../../src/artifacts/localArtifactStore';
 import { API_TOKEN, OTHER_TOKEN, eventually, openApiRig, type ApiRig } from './apiRig';
 import { apiClient, openEventStream, type ApiClient, type EventStream } from './httpClient';
 

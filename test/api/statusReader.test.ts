@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Client } from '@temporalio/client';
 import { createStatusReader } from '../../src/api/statusReader';
-import type { AdStatus } from '../../src/workflows/messages';
+import type { AdStatus } from '../../src/workflows/ad/contract';
 
 interface FakeWorkflow {
   running: boolean;

@@ -15,7 +15,8 @@ import { after, before, describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { ArtifactTooLargeError, type ArtifactStore, LocalArtifactStore } from '../../src/artifacts/artifactStore';
+import { ArtifactTooLargeError, type ArtifactStore } from '../../src/artifacts/artifactStore';
+import { LocalArtifactStore } from '../../src/artifacts/localArtifactStore';
 import { S3ArtifactStore } from '../../src/artifacts/s3ArtifactStore';
 import { startVersityGateway, type VersityGateway } from '../../src/artifacts/versityGateway';
 

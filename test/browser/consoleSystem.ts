@@ -12,7 +12,7 @@ import type { Worker } from '@temporalio/worker';
 import { chromium, type Browser } from 'playwright-core';
 import { consolePlugin } from '../../src/api/console/plugin';
 import { startApiServer, type RunningApiServer } from '../../src/api/server';
-import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
+import { LocalArtifactStore } from '../../src/artifacts/localArtifactStore';
 import { freePort } from '../../src/entrypoints/demo/ports';
 import { createCallbackReceiver } from '../../src/entrypoints/receiver/callbackReceiver';
 import { startViduSimulator, type ViduSimulator } from '../../src/simulator';

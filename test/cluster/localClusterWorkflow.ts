@@ -2,7 +2,7 @@
 // a search attribute (which fails unless the cluster registered it), waits for
 // a signal and returns what the signal carried.
 import { condition, defineSignal, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import { AD_STAGE } from '../../src/workflows/searchAttributes';
+import { AD_STAGE } from '../../src/workflows/ad/searchAttributes';
 
 export const proceed = defineSignal<[string]>('proceed');
 

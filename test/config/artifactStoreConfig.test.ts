@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
+import { LocalArtifactStore } from '../../src/artifacts/localArtifactStore';
 import { artifactStoreFromConfig } from '../../src/artifacts/artifactStoreFromConfig';
 import { S3ArtifactStore } from '../../src/artifacts/s3ArtifactStore';
 import { ConfigErrors, loadConfig } from '../../src/config';

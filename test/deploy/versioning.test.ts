@@ -11,7 +11,7 @@ import { temporal } from '@temporalio/proto';
 import type { Worker } from '@temporalio/worker';
 import { ConfigError, loadConfig, type WorkerDeploymentConfig } from '../../src/config';
 import { createAdWorker, workerDeploymentOptions } from '../../src/worker/adWorker';
-import { approveSignal, editUpdate } from '../../src/workflows/messages';
+import { approveSignal, editUpdate } from '../../src/workflows/ad/contract';
 import { openAdHarness, uniqueAdId, waitForStatus, type AdHarness } from '../workflows/harness';
 
 function configError(env: Record<string, string>): ConfigError {

@@ -3,14 +3,14 @@
 // replays against that built file, so what ships is what was checked. Also how
 // the worker chooses between a prebuilt bundle and bundling at start.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DefaultLogger, Runtime, Worker, type LogLevel, type ReplayResult } from '@temporalio/worker';
 import { buildWorkflowBundle } from '../../scripts/buildWorkflowBundle';
 import { ConfigError, loadConfig } from '../../src/config';
-import { chooseWorkflowCode } from '../../src/worker/workflowCodeChoice';
+import { chooseWorkflowCode, newerWorkflowSource } from '../../src/worker/workflowCodeChoice';
 import { historyFromFileText } from '../support/historyFiles';
 
 const HISTORIES_DIR = path.join(__dirname, '..', 'histories');
@@ -81,6 +81,15 @@ describe('the worker’s choice of workflow code', () => {
     const atStart = chooseWorkflowCode(undefined, path.join(dir, 'absent.js'));
     assert.equal(atStart.workflowBundle, undefined);
     assert.match(atStart.description, /bundled at start/);
+  });
+
+  it('calls a bundle stale when a workflow source in any sub-folder is newer than it', () => {
+    const sources = path.join(dir, 'workflows');
+    mkdirSync(path.join(sources, 'ad'), { recursive: true });
+    writeFileSync(path.join(sources, 'ad', 'workflow.ts'), '// newer than the bundle\n');
+    const written = statSync(path.join(sources, 'ad', 'workflow.ts')).mtimeMs;
+    assert.equal(newerWorkflowSource(written - 1_000, sources), path.join('src', 'workflows', 'ad', 'workflow.ts'));
+    assert.equal(newerWorkflowSource(written + 1_000, sources), undefined);
   });
 
   it('reads WORKFLOW_BUNDLE_PATH as an absolute path to a .js file', () => {

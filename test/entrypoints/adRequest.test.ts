@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { adRequestIssues, BOUNDED_FIELDS } from '../../src/starter/adRequest';
-import { adInputProblems, INPUT_LIMITS } from '../../src/workflows/inputRules';
+import { adInputProblems, INPUT_LIMITS } from '../../src/workflows/shared/inputRules';
 
 const BASE = { adId: 'spring-42', images: ['https://example.com/a.png'] };
 

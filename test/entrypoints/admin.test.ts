@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { listAds, showAd, watchAd } from '../../src/entrypoints/admin/adminActions';
 import { runAdminCli, type CliIo } from '../../src/entrypoints/admin/commands';
 import { getAdHandle, startAd } from '../../src/starter';
-import type { AdStatus } from '../../src/workflows/messages';
+import type { AdStatus } from '../../src/workflows/ad/contract';
 import { FAST_POLLING, openLiveRig, type LiveRig } from './liveRig';
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { watchAd } from '../../src/entrypoints/admin/adminActions';
 import { derivedRequestId } from '../../src/entrypoints/admin/requestIds';
 import { getAdHandle, startAd } from '../../src/starter';
-import type { AdStatus } from '../../src/workflows/messages';
+import type { AdStatus } from '../../src/workflows/ad/contract';
 import { FAST_POLLING, openLiveRig, type LiveRig } from './liveRig';
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -7,7 +7,7 @@ import { runAdminCli, type CliIo } from '../../src/entrypoints/admin/commands';
 import { ProgressDisplay } from '../../src/entrypoints/admin/progressDisplay';
 import { renderAdList, renderNextSteps, renderProgressLine, renderRetry, renderStatus } from '../../src/entrypoints/admin/render';
 import { derivedRequestId } from '../../src/entrypoints/admin/requestIds';
-import { REQUEST_ID_PATTERN, type AdStatus } from '../../src/workflows/messages';
+import { REQUEST_ID_PATTERN, type AdStatus } from '../../src/workflows/ad/contract';
 
 function offline(argv: string[]): Promise<{ code: number; lines: string[] }> {
   const lines: string[] = [];

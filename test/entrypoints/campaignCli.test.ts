@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { runCampaignCli } from '../../src/entrypoints/campaign/commands';
 import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
-import { campaignStatusQuery, workflowIdForCampaign } from '../../src/workflows/campaignMessages';
+import { campaignStatusQuery, workflowIdForCampaign } from '../../src/workflows/campaign/contract';
 import { FAST_POLLING, openAdHarness, uniqueAdId, type AdHarness } from '../workflows/harness';
 
 describe('campaign command line', { timeout: 120_000 }, () => {

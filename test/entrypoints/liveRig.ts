@@ -5,11 +5,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Worker } from '@temporalio/worker';
-import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
+import { LocalArtifactStore } from '../../src/artifacts/localArtifactStore';
 import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
 import { ViduClient } from '../../src/vidu/viduClient';
 import { createAdWorker } from '../../src/worker/adWorker';
-import { INPUT_LIMITS } from '../../src/workflows/inputRules';
+import { INPUT_LIMITS } from '../../src/workflows/shared/inputRules';
 import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
 
 export interface LiveRig {

@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Client, Connection, ServiceError } from '@temporalio/client';
 import { signCallback } from '../../src/vidu/callbackSignature';
-import { AD_WORKFLOW_TYPE } from '../../src/workflows/messages';
+import { AD_WORKFLOW_TYPE } from '../../src/workflows/ad/contract';
 import { createCallbackReceiver, type CallbackReceiver } from '../../src/entrypoints/receiver/callbackReceiver';
 import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
 import { historyLength, signalsOf } from './signalHistory';

@@ -10,7 +10,7 @@ import { defaultDataConverter } from '@temporalio/common';
 import { AdRetryRefusedError } from '../../src/starter/errors';
 import { runHistoryFacts, type RunHistoryFacts } from '../../src/starter/lastRun';
 import { planRetry, statusRefusal, succeededMainTask } from '../../src/starter/retryPlan';
-import { FAILURE_TYPES } from '../../src/workflows/failures';
+import { FAILURE_TYPES } from '../../src/workflows/shared/failures';
 import { historyFromFileText } from '../support/historyFiles';
 
 const HISTORIES = path.resolve(__dirname, '..', 'histories');

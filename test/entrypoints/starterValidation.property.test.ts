@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { anyValue } from '../support/anyValue';
 import { adRequestIssues, BOUNDED_FIELDS } from '../../src/starter/adRequest';
-import { adInputProblems, INPUT_LIMITS } from '../../src/workflows/inputRules';
+import { adInputProblems, INPUT_LIMITS } from '../../src/workflows/shared/inputRules';
 import type { InputIssue } from '../../src/starter/errors';
 
 const RUNS = 300;

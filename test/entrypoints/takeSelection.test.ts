@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { selectionProblem, selectionRefusal } from '../../src/starter/takeSelection';
-import type { AdStatus, SelectTakeInput } from '../../src/workflows/messages';
+import type { AdStatus, SelectTakeInput } from '../../src/workflows/ad/contract';
 
 function statusWith(overrides: Partial<AdStatus> = {}): AdStatus {
   return {

@@ -1,6 +1,6 @@
 // The ads the fault cases run: one edit (so that an edit and a compose are
 // paid for and can go wrong) unless a case says otherwise.
-import type { EditRequestInput } from '../../src/workflows/messages';
+import type { EditRequestInput } from '../../src/workflows/ad/contract';
 
 /** One video edit: the ad then pays for one create, one edit and one compose. */
 export const ONE_EDIT: EditRequestInput[] = [{ kind: 'video', storyboardIndex: 0, prompt: 'the bottle in the rain' }];

@@ -6,7 +6,7 @@
 // in its payload. Either way Vidu is never paid twice.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { FAILURE_TYPES } from '../../src/workflows/failures';
+import { FAILURE_TYPES } from '../../src/workflows/shared/failures';
 import { ONE_EDIT, ONE_EDIT_CHARGES } from './adPlans';
 import { FaultRig, type WorkerMode } from './rig';
 import { SUITE } from './suiteSize';

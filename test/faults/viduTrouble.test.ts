@@ -4,8 +4,8 @@
 // makes it pay twice; while it waits, the status says what it waits for.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { FAILURE_TYPES } from '../../src/workflows/failures';
-import type { AdStatus } from '../../src/workflows/messages';
+import { FAILURE_TYPES } from '../../src/workflows/shared/failures';
+import type { AdStatus } from '../../src/workflows/ad/contract';
 import { ONE_EDIT, ONE_EDIT_CHARGES } from './adPlans';
 import { FaultRig, type AdRun, type StatusWatch } from './rig';
 import { SUITE } from './suiteSize';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { Client } from '@temporalio/client';
 import { startApiServer } from '../../src/api/server';
-import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
+import { LocalArtifactStore } from '../../src/artifacts/localArtifactStore';
 import { sampleValue } from './workerRig';
 
 test('the API counts its requests by method, route pattern and status at /metrics, on its metrics port only', async () => {

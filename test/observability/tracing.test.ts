@@ -25,9 +25,9 @@ import { freePort } from '../../src/entrypoints/demo/ports';
 import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
 import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
 import { startTracing, tracingSettings } from '../../src/tracing';
-import { adFilmWorkflow } from '../../src/workflows/adFilmWorkflow';
-import { approveUpdate, editUpdate, statusQuery, workflowIdForAd } from '../../src/workflows/messages';
-import { TRACE_HEADER } from '../../src/workflows/traceContext';
+import { adFilmWorkflow } from '../../src/workflows/ad/workflow';
+import { approveUpdate, editUpdate, statusQuery, workflowIdForAd } from '../../src/workflows/ad/contract';
+import { TRACE_HEADER } from '../../src/workflows/shared/traceContext';
 import { describeHits, findSecrets } from '../faults/secretScan';
 
 interface Span {

@@ -14,8 +14,8 @@ import { freePort } from '../../src/entrypoints/demo/ports';
 import { createCallbackReceiver, type CallbackReceiver } from '../../src/entrypoints/receiver/callbackReceiver';
 import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
 import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
-import { adFilmWorkflow } from '../../src/workflows/adFilmWorkflow';
-import { workflowIdForAd, type AdFilmResult } from '../../src/workflows/messages';
+import { adFilmWorkflow } from '../../src/workflows/ad/workflow';
+import { workflowIdForAd, type AdFilmResult } from '../../src/workflows/ad/contract';
 
 const WORKER_SCRIPT = path.join(PROJECT_ROOT, 'src', 'entrypoints', 'worker', 'main.ts');
 

@@ -16,8 +16,8 @@ import { Client, Connection } from '@temporalio/client';
 import { freePort } from '../../src/entrypoints/demo/ports';
 import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
 import { signCallback } from '../../src/vidu/callbackSignature';
-import { adFilmWorkflow } from '../../src/workflows/adFilmWorkflow';
-import { workflowIdForAd, type AdFilmInput } from '../../src/workflows/messages';
+import { adFilmWorkflow } from '../../src/workflows/ad/workflow';
+import { workflowIdForAd, type AdFilmInput } from '../../src/workflows/ad/contract';
 import { logLines, startService, type ServiceProcess } from './serviceProcess';
 
 /** How long Vidu holds the edit request: the worker is stopped meanwhile. */

@@ -7,7 +7,7 @@
 // the activities as is, e.g. {"rejectionBackoff":{"initialMs":200,"maxMs":1000,"tries":10},"recordLookupMs":5000}).
 // Prints "worker ready" once it polls.
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
-import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
+import { LocalArtifactStore } from '../../src/artifacts/localArtifactStore';
 import { ViduClient } from '../../src/vidu/viduClient';
 import { createAdWorker, type AdWorkerOptions } from '../../src/worker/adWorker';
 

@@ -21,7 +21,7 @@ import {
   selectTakeSignal,
   workflowIdForAd,
   type AdFilmInput,
-} from '../../src/workflows/messages';
+} from '../../src/workflows/ad/contract';
 import { openAdHarness, waitForStatus, type AdHarness } from '../workflows/harness';
 import { historyToFileText } from './historyFiles';
 

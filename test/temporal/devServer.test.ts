@@ -9,7 +9,7 @@ import { ConfigError, loadConfig } from '../../src/config';
 import { freePort } from '../../src/entrypoints/demo/ports';
 import { connectClient, connectWorker } from '../../src/temporal/connection';
 import { DevServerStartError, startDevServer } from '../../src/temporal/devServer';
-import { AD_ID, AD_STAGE } from '../../src/workflows/searchAttributes';
+import { AD_ID, AD_STAGE } from '../../src/workflows/ad/searchAttributes';
 import { openTemporalTestEnv } from '../support/temporalTestEnv';
 
 test('the dev server the suite runs on is real and has the ad search attributes registered', async () => {

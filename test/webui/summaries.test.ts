@@ -3,11 +3,11 @@
 // next action and the Vidu task with the credits on their first three lines.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { newAdState, type AdState } from '../../src/workflows/adState';
-import { newLedger, reserve, settle } from '../../src/workflows/budget/ledger';
-import { nextAction, renderDetails } from '../../src/workflows/details';
-import { adStaticDetails, adStaticSummary } from '../../src/workflows/summaries';
-import { firstWords, shortDuration, shortTaskId, urlHost } from '../../src/workflows/shortText';
+import { newAdState, type AdState } from '../../src/workflows/ad/state';
+import { newLedger, reserve, settle } from '../../src/workflows/shared/ledger';
+import { nextAction, renderDetails } from '../../src/workflows/ad/details';
+import { adStaticDetails, adStaticSummary } from '../../src/workflows/ad/summaries';
+import { firstWords, shortDuration, shortTaskId, urlHost } from '../../src/workflows/shared/shortText';
 
 const CONTEXT = { adLine: 'Ad spring-42: a bottle on a beach, 15 s, 16:9', runNumber: 1 };
 

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ApplicationFailure, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { AdWorkerOptions } from '../../src/worker/adWorker';
-import { FAILURE_TYPES } from '../../src/workflows/failures';
-import { approveSignal, cancelAdSignal, editUpdate, requestEditSignal, statusQuery, type AdStatus } from '../../src/workflows/messages';
+import { FAILURE_TYPES } from '../../src/workflows/shared/failures';
+import { approveSignal, cancelAdSignal, editUpdate, requestEditSignal, statusQuery, type AdStatus } from '../../src/workflows/ad/contract';
 import { FAST_POLLING, openAdHarness, uniqueAdId, waitForStatus, type AdHarness } from './harness';
 
 const REVIEW = { enabled: true, windowMs: 120_000, onTimeout: 'fail' as const };

@@ -8,8 +8,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { committedOf, newLedger, refund, reservedOf, reserveAll, settle, totalsOf, type LedgerState } from '../../src/workflows/budget/ledger';
-import { estimateCredits, type SpendRequest } from '../../src/workflows/budget/prices';
+import { committedOf, newLedger, refund, reservedOf, reserveAll, settle, totalsOf, type LedgerState } from '../../src/workflows/shared/ledger';
+import { estimateCredits, type SpendRequest } from '../../src/workflows/shared/prices';
 
 const RUNS = 400;
 const ADS = 3;

@@ -3,7 +3,7 @@
 // delivered again (through another copy, or after a restart) changes nothing.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { statusQuery, viduCallbackSignal } from '../../src/workflows/messages';
+import { statusQuery, viduCallbackSignal } from '../../src/workflows/ad/contract';
 import { openAdHarness, uniqueAdId, waitForStatus, type AdHarness } from './harness';
 
 describe('callback replays', () => {

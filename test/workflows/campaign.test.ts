@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { WorkflowHandle } from '@temporalio/client';
-import { campaignWorkflow } from '../../src/workflows/campaignWorkflow';
+import { campaignWorkflow } from '../../src/workflows/campaign/workflow';
 import {
   campaignApproveUpdate,
   campaignCancelUpdate,
@@ -15,8 +15,8 @@ import {
   workflowIdForCampaign,
   type CampaignInput,
   type CampaignStatus,
-} from '../../src/workflows/campaignMessages';
-import { statusQuery, workflowIdForAd, type AdStatus } from '../../src/workflows/messages';
+} from '../../src/workflows/campaign/contract';
+import { statusQuery, workflowIdForAd, type AdStatus } from '../../src/workflows/ad/contract';
 import { FAST_POLLING, openAdHarness, PRODUCT_IMAGE, uniqueAdId, type AdHarness } from './harness';
 
 const REVIEW = { enabled: true, windowMs: 120_000, onTimeout: 'fail' as const };

@@ -1,6 +1,6 @@
 // Property: what a campaign spends never exceeds its budget, under any
 // interleaving. The campaign grants each ad an allotment from its ledger
-// before the ad starts (src/workflows/campaignBudget.ts); each ad's own ledger
+// before the ad starts (src/workflows/campaign/budget.ts); each ad's own ledger
 // (limit = its allotment) reserves before every create, edit and compose,
 // repeats and retries included; Vidu charges at most the estimate (or nothing,
 // a failed task); ads end in any order and their allotments settle to what
@@ -10,11 +10,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { newLedger, refund, reserve, settle, totalsOf, type LedgerState } from '../../src/workflows/budget/ledger';
-import { estimateCredits, type SpendRequest } from '../../src/workflows/budget/prices';
-import { allotmentFor, allotmentRefusal, newCampaignLedger, reserveAllotment, settleAllotment } from '../../src/workflows/campaignBudget';
-import type { CampaignInput, CampaignVariantStatus } from '../../src/workflows/campaignMessages';
-import { expandVariants } from '../../src/workflows/campaignVariants';
+import { newLedger, refund, reserve, settle, totalsOf, type LedgerState } from '../../src/workflows/shared/ledger';
+import { estimateCredits, type SpendRequest } from '../../src/workflows/shared/prices';
+import { allotmentFor, allotmentRefusal, newCampaignLedger, reserveAllotment, settleAllotment } from '../../src/workflows/campaign/budget';
+import type { CampaignInput, CampaignVariantStatus } from '../../src/workflows/campaign/contract';
+import { expandVariants } from '../../src/workflows/campaign/variants';
 
 type Command =
   | { op: 'start' }

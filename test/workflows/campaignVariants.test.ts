@@ -1,8 +1,8 @@
 // A campaign brief's rules and the order its variants start in (pure functions, no server).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { campaignInputProblems, expandVariants } from '../../src/workflows/campaignVariants';
-import type { CampaignInput } from '../../src/workflows/campaignMessages';
+import { campaignInputProblems, expandVariants } from '../../src/workflows/campaign/variants';
+import type { CampaignInput } from '../../src/workflows/campaign/contract';
 
 const brief = (over: Partial<CampaignInput> = {}): CampaignInput => ({
   campaignId: 'spring',

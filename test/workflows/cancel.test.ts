@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ApplicationFailure, CancelledFailure, WorkflowFailedError } from '@temporalio/client';
-import { FAILURE_TYPES, isAdCancelledError } from '../../src/workflows/failures';
-import { cancelAdSignal, editUpdate, statusQuery } from '../../src/workflows/messages';
-import { AD_STAGE } from '../../src/workflows/searchAttributes';
+import { FAILURE_TYPES, isAdCancelledError } from '../../src/workflows/shared/failures';
+import { cancelAdSignal, editUpdate, statusQuery } from '../../src/workflows/ad/contract';
+import { AD_STAGE } from '../../src/workflows/ad/searchAttributes';
 import { openAdHarness, uniqueAdId, waitForStatus, type AdHarness } from './harness';
 
 async function waitUntil(check: () => Promise<boolean>, what: string): Promise<void> {

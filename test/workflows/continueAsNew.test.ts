@@ -4,7 +4,7 @@
 // would have.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { statusQuery } from '../../src/workflows/messages';
+import { statusQuery } from '../../src/workflows/ad/contract';
 import { openAdHarness, uniqueAdId, type AdHarness } from './harness';
 
 describe('continue-as-new while waiting', () => {

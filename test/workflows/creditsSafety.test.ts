@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
-import { FAILURE_TYPES } from '../../src/workflows/failures';
-import { statusQuery } from '../../src/workflows/messages';
+import { FAILURE_TYPES } from '../../src/workflows/shared/failures';
+import { statusQuery } from '../../src/workflows/ad/contract';
 import { FAST_POLLING, openAdHarness, uniqueAdId, waitForStatus, type AdHarness } from './harness';
 
 describe('credits safety', () => {

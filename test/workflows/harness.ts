@@ -5,12 +5,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
+import { LocalArtifactStore } from '../../src/artifacts/localArtifactStore';
 import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
 import { ViduClient } from '../../src/vidu/viduClient';
 import { createAdWorker, type AdWorkerOptions } from '../../src/worker/adWorker';
-import { adFilmWorkflow } from '../../src/workflows/adFilmWorkflow';
-import { statusQuery, workflowIdForAd, type AdFilmInput, type AdStatus } from '../../src/workflows/messages';
+import { adFilmWorkflow } from '../../src/workflows/ad/workflow';
+import { statusQuery, workflowIdForAd, type AdFilmInput, type AdStatus } from '../../src/workflows/ad/contract';
 import { startCallbackRelay, type CallbackRelay } from '../support/callbackRelay';
 import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
 

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { anyValue } from '../support/anyValue';
-import { adInputProblems, INPUT_LIMITS } from '../../src/workflows/inputRules';
+import { adInputProblems, INPUT_LIMITS } from '../../src/workflows/shared/inputRules';
 
 const RUNS = 500;
 

@@ -14,7 +14,7 @@ import { Worker } from '@temporalio/worker';
 import { accountCreditsActivity } from '../../src/activities/accountCredits';
 import type { ActivityDeps } from '../../src/activities/deps';
 import { createAdWorker } from '../../src/worker/adWorker';
-import type { AccountCreditsInput } from '../../src/workflows/activityTypes';
+import type { AccountCreditsInput } from '../../src/workflows/ad/activityContract';
 import { FAST_POLLING, openAdHarness, uniqueAdId, type AdHarness } from './harness';
 
 const HEARTBEAT_TIMEOUT_MS = 10_000;

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ApplicationFailure, CancelledFailure, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { adRequestIssues } from '../../src/starter/adRequest';
-import { FAILURE_TYPES } from '../../src/workflows/failures';
-import { approveUpdate, editUpdate, statusQuery, type AdFinishedNotification } from '../../src/workflows/messages';
+import { FAILURE_TYPES } from '../../src/workflows/shared/failures';
+import { approveUpdate, editUpdate, statusQuery, type AdFinishedNotification } from '../../src/workflows/ad/contract';
 import { startWebhookReceiver, type WebhookReceiver } from '../notify/webhookReceiver';
 import { FAST_POLLING, openAdHarness, uniqueAdId, waitForStatus, type AdHarness } from './harness';
 

@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ApplicationFailure, WorkflowFailedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
-import { newAdState } from '../../src/workflows/adState';
-import { campaignWorkflow } from '../../src/workflows/campaignWorkflow';
-import { workflowIdForCampaign } from '../../src/workflows/campaignMessages';
-import { FAILURE_TYPES } from '../../src/workflows/failures';
-import { cancelUpdate, workflowIdForAd } from '../../src/workflows/messages';
+import { newAdState } from '../../src/workflows/ad/state';
+import { campaignWorkflow } from '../../src/workflows/campaign/workflow';
+import { workflowIdForCampaign } from '../../src/workflows/campaign/contract';
+import { FAILURE_TYPES } from '../../src/workflows/shared/failures';
+import { cancelUpdate, workflowIdForAd } from '../../src/workflows/ad/contract';
 import { FAST_POLLING, openAdHarness, PRODUCT_IMAGE, uniqueAdId, waitForStatus, type AdHarness } from './harness';
 
 /** The failure of a run that must fail as invalid input. */

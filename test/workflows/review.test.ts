@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ApplicationFailure, WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { FAILURE_TYPES } from '../../src/workflows/failures';
+import { FAILURE_TYPES } from '../../src/workflows/shared/failures';
 import {
   approveSignal,
   editUpdate,
@@ -13,8 +13,8 @@ import {
   statusQuery,
   type AdStatus,
   type EditRequestInput,
-} from '../../src/workflows/messages';
-import { AD_ID, AD_STAGE } from '../../src/workflows/searchAttributes';
+} from '../../src/workflows/ad/contract';
+import { AD_ID, AD_STAGE } from '../../src/workflows/ad/searchAttributes';
 import { openAdHarness, uniqueAdId, waitForStatus, type AdHarness } from './harness';
 
 async function rejection(handle: WorkflowHandle, request: EditRequestInput): Promise<ApplicationFailure> {

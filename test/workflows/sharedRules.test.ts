@@ -8,11 +8,11 @@ import { describe, it } from 'node:test';
 import { EditBodySchema } from '../../src/api/schemas';
 import { adRequestIssues } from '../../src/starter/adRequest';
 import { loadImages } from '../../src/starter/images';
-import { CampaignDesk } from '../../src/workflows/campaignDesk';
-import type { CampaignInput } from '../../src/workflows/campaignMessages';
-import { campaignInputProblems } from '../../src/workflows/campaignVariants';
-import { editRequestProblem, selectTakeProblem } from '../../src/workflows/editRules';
-import { adInputProblems, IMAGE_URL_MAX_CHARS, MAX_MAX_EDITS } from '../../src/workflows/inputRules';
+import { CampaignDesk } from '../../src/workflows/campaign/desk';
+import type { CampaignInput } from '../../src/workflows/campaign/contract';
+import { campaignInputProblems } from '../../src/workflows/campaign/variants';
+import { editRequestProblem, selectTakeProblem } from '../../src/workflows/ad/editRules';
+import { adInputProblems, IMAGE_URL_MAX_CHARS, MAX_MAX_EDITS } from '../../src/workflows/shared/inputRules';
 
 const AD = { adId: 'rules-1', images: ['https://example.com/a.png'] };
 const BRIEF = {

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { WorkflowHandle } from '@temporalio/client';
 import { downloadMedia } from '../../src/vidu/viduClient';
-import { approveSignal, editUpdate, statusQuery, type AdStatus, type TakeStatus } from '../../src/workflows/messages';
+import { approveSignal, editUpdate, statusQuery, type AdStatus, type TakeStatus } from '../../src/workflows/ad/contract';
 import { openAdHarness, uniqueAdId, waitForStatus, type AdHarness } from './harness';
 
 function successfulTakes(status: AdStatus): Array<{ take: TakeStatus; kind: 'video' | 'audio' }> {

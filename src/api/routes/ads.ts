@@ -3,7 +3,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { startAd } from '../../starter/startAd';
 import type { z } from 'zod';
-import { workflowIdForAd, type AdStatus } from '../../workflows/messages';
+import { workflowIdForAd, type AdStatus } from '../../workflows/ad/contract';
 import { listAds } from '../adListing';
 import type { ApiContext } from '../context';
 import { CAP_SETTINGS, cappedBudget } from '../creditCaps';

@@ -1,14 +1,14 @@
 // Campaigns over HTTP: start one from a brief (JSON; images as URLs or data
 // URIs, stored like an ad's), read its status, and approve, edit or cancel its
 // ads at campaign level. The brief itself is checked by the same rules as the
-// starter's (src/workflows/campaignVariants.ts), each problem naming its field.
+// starter's (src/workflows/campaign/variants.ts), each problem naming its field.
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { getCampaignHandle } from '../../starter/campaignHandle';
 import { AdNotFoundError } from '../../starter/errors';
 import { startCampaign } from '../../starter/startCampaign';
-import { workflowIdForCampaign, type CampaignInput } from '../../workflows/campaignMessages';
-import { sharedRuleProblems } from '../../workflows/campaignVariants';
+import { workflowIdForCampaign, type CampaignInput } from '../../workflows/campaign/contract';
+import { sharedRuleProblems } from '../../workflows/campaign/variants';
 import type { ApiContext } from '../context';
 import { CAP_SETTINGS, cappedBudget, type CreditCaps } from '../creditCaps';
 import { badRequest, notFound } from '../errors';

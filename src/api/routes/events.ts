@@ -3,7 +3,7 @@
 // keep-alive; the shared poller stops when the last client goes away. Open
 // streams are capped per key (429) and in all (503), with Retry-After.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { isFinishedStage } from '../../workflows/messages';
+import { isFinishedStage } from '../../workflows/ad/contract';
 import type { ApiContext } from '../context';
 import { AdIdParamsSchema, ErrorBodySchema } from '../schemas';
 

@@ -17,7 +17,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ArtifactInfo } from '../../artifacts/artifactStore';
 import { answerRange } from '../../http/byteRange';
-import { workflowIdForAd } from '../../workflows/messages';
+import { workflowIdForAd } from '../../workflows/ad/contract';
 import type { ApiContext } from '../context';
 import { ApiError, badRequest, notFound } from '../errors';
 import { AdIdSchema, ErrorBodySchema } from '../schemas';

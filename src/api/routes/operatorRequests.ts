@@ -7,7 +7,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { getAdHandle } from '../../starter/adHandle';
 import { AdNotFoundError, AdRequestRejectedError } from '../../starter/errors';
 import { requestIdFor } from '../../starter/requestIds';
-import { workflowIdForAd } from '../../workflows/messages';
+import { workflowIdForAd } from '../../workflows/ad/contract';
 import type { ApiContext } from '../context';
 import {
   AdIdParamsSchema,

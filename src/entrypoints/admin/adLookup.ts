@@ -8,7 +8,7 @@
 import { isGrpcDeadlineError, type Client } from '@temporalio/client';
 import { describeLastRun, type LastRunDescription } from '../../starter/lastRun';
 import { AdNotFoundError } from '../../starter/errors';
-import { isFinishedStage, workflowIdForAd } from '../../workflows/messages';
+import { isFinishedStage, workflowIdForAd } from '../../workflows/ad/contract';
 import { AdminError, AdminTimeoutError } from './adminActions';
 
 const WORKFLOW_ID_PREFIX = workflowIdForAd('');

@@ -7,7 +7,7 @@ import { isGrpcDeadlineError, type Client } from '@temporalio/client';
 import { getAdHandle } from '../../starter/adHandle';
 import { requestIdFor } from '../../starter/requestIds';
 import { retryAd, type RetriedAd, type RetryAdOptions } from '../../starter/retryAd';
-import { AD_ID, AD_STAGE, VIDU_TASK_ID } from '../../workflows/searchAttributes';
+import { AD_ID, AD_STAGE, VIDU_TASK_ID } from '../../workflows/ad/searchAttributes';
 import {
   AD_STAGES,
   AD_WORKFLOW_TYPE,
@@ -21,7 +21,7 @@ import {
   type EditRequestInput,
   type RequestAccepted,
   type SelectTakeInput,
-} from '../../workflows/messages';
+} from '../../workflows/ad/contract';
 
 /** A failure that is neither a missing ad nor a rejection: Temporal slow, no worker, bad filter. */
 export class AdminError extends Error {

@@ -7,7 +7,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { ConfigError, configErrorLines } from '../../config';
 import { AdInputError, AdNotFoundError, AdRequestRejectedError, AdRetryRefusedError } from '../../starter/errors';
-import { AD_STAGES, BY_MAX_CHARS, senderOf, type EditKind, type EditRequestInput, type SelectTakeInput } from '../../workflows/messages';
+import { AD_STAGES, BY_MAX_CHARS, senderOf, type EditKind, type EditRequestInput, type SelectTakeInput } from '../../workflows/ad/contract';
 import { AdminError, AdminTimeoutError, approveAd, cancelAd, listAds, requestEdit, retryClosedAd, selectTake, showAd, watchAd } from './adminActions';
 import { ADMIN_BIN, parseDurationMs, parseWholeNumber, UsageError } from './cliSupport';
 import { resolveAdId } from './adLookup';

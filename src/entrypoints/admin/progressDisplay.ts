@@ -2,7 +2,7 @@
 // redrawn in place on a terminal (a line per change in a pipe or a log), and,
 // when the ad reaches review, once, what the operator can do next, since the
 // ad now waits for them rather than for Vidu.
-import type { AdStatus } from '../../workflows/messages';
+import type { AdStatus } from '../../workflows/ad/contract';
 import { renderNextSteps, renderProgressLine } from './render';
 
 export interface DisplayIo {

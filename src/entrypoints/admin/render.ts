@@ -2,7 +2,7 @@
 // storyboard table and what the operator can do next, the one-line progress
 // display of `watch`, and what a retry did.
 import type { RetriedAd } from '../../starter/retryAd';
-import { isFinishedStage, type AdStatus, type CreditsStatus, type TakeStatus } from '../../workflows/messages';
+import { isFinishedStage, type AdStatus, type CreditsStatus, type TakeStatus } from '../../workflows/ad/contract';
 import type { AdListing } from './adminActions';
 import { ADMIN_BIN, formatClockTime, formatDurationMs, formatTable, truncate } from './cliSupport';
 

@@ -5,7 +5,7 @@
 // same id, and the ad answers it with its first answer. A deliberately
 // identical second request needs a new --request-id.
 import { createHash } from 'node:crypto';
-import { REQUEST_ID_PATTERN } from '../../workflows/messages';
+import { REQUEST_ID_PATTERN } from '../../workflows/ad/contract';
 import { REQUEST_ID_RULE } from '../../starter/requestIds';
 import { UsageError } from './cliSupport';
 

@@ -9,8 +9,8 @@ import type { ImageStore } from '../../starter/images';
 import { getCampaignHandle, type CampaignHandle } from '../../starter/campaignHandle';
 import { AdInputError, AdNotFoundError, AdRequestRejectedError } from '../../starter/errors';
 import { startCampaign } from '../../starter/startCampaign';
-import type { CampaignInput, CampaignStatus } from '../../workflows/campaignMessages';
-import type { EditKind } from '../../workflows/messages';
+import type { CampaignInput, CampaignStatus } from '../../workflows/campaign/contract';
+import type { EditKind } from '../../workflows/ad/contract';
 import { parseWholeNumber, truncate, UsageError } from '../admin/cliSupport';
 
 export const CAMPAIGN_USAGE = `Usage: npm run campaign -- <command> [options]

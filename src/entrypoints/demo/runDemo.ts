@@ -7,7 +7,8 @@
 import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { NativeConnection, type Worker, type WorkflowBundle } from '@temporalio/worker';
-import { type ArtifactStore, LocalArtifactStore } from '../../artifacts/artifactStore';
+import { type ArtifactStore } from '../../artifacts/artifactStore';
+import { LocalArtifactStore } from '../../artifacts/localArtifactStore';
 import { startAd } from '../../starter';
 import { startDevServer } from '../../temporal/devServer';
 import { PROJECT_ROOT } from '../../temporal/projectRoot';
@@ -15,7 +16,7 @@ import { startViduSimulator } from '../../simulator';
 import type { SimulatorCounters } from '../../simulator';
 import { ViduClient } from '../../vidu/viduClient';
 import { createAdWorker } from '../../worker/adWorker';
-import { DEFAULT_TASK_QUEUE, isFinishedStage, type AdFilmResult, type AdStatus } from '../../workflows/messages';
+import { DEFAULT_TASK_QUEUE, isFinishedStage, type AdFilmResult, type AdStatus } from '../../workflows/ad/contract';
 import { approveAd, requestEdit, showAd, watchAd } from '../admin/adminActions';
 import { renderProgressLine, renderStoryboardTable } from '../admin/render';
 import { createCallbackReceiver } from '../receiver/callbackReceiver';

@@ -9,7 +9,7 @@
 //
 // A pure function that never throws: any input gives a signal or a reason
 // naming the field and the rule it breaks.
-import { CALLBACK_QUERY, type ViduCallbackSignal } from '../../workflows/messages';
+import { CALLBACK_QUERY, type ViduCallbackSignal } from '../../workflows/ad/contract';
 
 export type CallbackSignalResult = { ok: true; signal: ViduCallbackSignal } | { ok: false; detail: string };
 

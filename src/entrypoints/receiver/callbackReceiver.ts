@@ -30,7 +30,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { adIdOfWorkflow } from '../../logging';
 import { verifyCallbackSignature } from '../../vidu/callbackSignature';
-import { CALLBACK_QUERY, viduCallbackSignal } from '../../workflows/messages';
+import { CALLBACK_QUERY, viduCallbackSignal } from '../../workflows/ad/contract';
 import { callbackSignalFrom } from './callbackBody';
 import { closeAfterAnswer } from './closeAfterAnswer';
 import { ReceiverMetrics, type CallbackOutcome } from './metrics';

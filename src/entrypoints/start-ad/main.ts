@@ -11,7 +11,7 @@ import { loadConfig, runMain } from '../../config';
 import { AdInputError, getAdHandle, startAd, type StartAdRequest } from '../../starter';
 import { connectClient } from '../../temporal/connection';
 import type { AspectRatio, Language } from '../../vidu/apiTypes';
-import { DEFAULT_MAX_EDITS, DEFAULT_TASK_QUEUE, isFinishedStage, type AdFilmResult, type ReviewTimeoutOutcome } from '../../workflows/messages';
+import { DEFAULT_MAX_EDITS, DEFAULT_TASK_QUEUE, isFinishedStage, type AdFilmResult, type ReviewTimeoutOutcome } from '../../workflows/ad/contract';
 import { findAd, type FoundAd } from '../admin/adLookup';
 import { watchAd } from '../admin/adminActions';
 import { ADMIN_BIN, parseDurationMs, parseWholeNumber, UsageError } from '../admin/cliSupport';
