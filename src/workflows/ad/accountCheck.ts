@@ -4,13 +4,14 @@
 // shown in the status and the Web UI), or fail at once with a clear reason,
 // as the worker's ACCOUNT_CREDITS_SHORTFALL says.
 import { ApplicationFailure, sleep } from '@temporalio/workflow';
+import type { ReadActivities } from './activityContract';
 import type { ActivityGroup } from './activityGroups';
 import { FAILURE_TYPES } from '../shared/failures';
 import { retryThroughOutages } from '../shared/outageRetry';
 import { shortDuration } from '../shared/shortText';
 
 export interface AccountCheckContext {
-  reads: ActivityGroup;
+  reads: ActivityGroup<ReadActivities>;
   /** The create's estimated cost. */
   needed: number;
   outageBudgetMs: number;

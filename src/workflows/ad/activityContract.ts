@@ -187,3 +187,14 @@ export interface AdActivities {
   saveTakes(input: SaveTakesInput): Promise<SavedTakes>;
   notifyAdFinished(input: NotifyAdFinishedInput): Promise<NotifyOutcome>;
 }
+
+/**
+ * The activities by the retry policy they are called under (./activityGroups.ts):
+ * each group exposes only its own, so the compiler refuses, say, a create
+ * through the reads group, whose quick retries would resend a paid request.
+ */
+export type ReadActivities = Pick<AdActivities, 'checkAccountCredits' | 'getTaskState' | 'readSubRecords' | 'cancelViduTask'>;
+export type CreateActivities = Pick<AdActivities, 'createAdTask'>;
+export type SpendActivities = Pick<AdActivities, 'startEdit' | 'startCompose'>;
+export type SaveActivities = Pick<AdActivities, 'saveResult' | 'saveTakes'>;
+export type NotifyActivities = Pick<AdActivities, 'notifyAdFinished'>;

@@ -4,6 +4,7 @@
 // status and never changes the ad's own: the workflow returns its result (or
 // fails with its own failure) after the webhook was delivered or given up.
 import { patched, TemporalFailure, workflowInfo } from '@temporalio/workflow';
+import type { NotifyActivities } from './activityContract';
 import type { ActivityGroup } from './activityGroups';
 import { asAdFailure } from './failures';
 import type { AdState } from './state';
@@ -18,7 +19,7 @@ export const NOTIFY_FINISHED_PATCH = 'notify-finished';
 
 export interface CompletionNotifierContext {
   state: AdState;
-  notifies: ActivityGroup;
+  notifies: ActivityGroup<NotifyActivities>;
   refresh(): void;
 }
 

@@ -3,7 +3,7 @@
 // settled from Vidu's final report. A run that continues as new resumes a
 // compose an earlier run started (its task id and marker are in the state).
 import type { ActivityGroup } from './activityGroups';
-import type { TaskSnapshot } from './activityContract';
+import type { SpendActivities, TaskSnapshot } from './activityContract';
 import { budgetFailure, provenUnspent, RESERVATION, type AdBudget } from './budget';
 import { taskFailure } from './failures';
 import { estimateCredits } from '../shared/prices';
@@ -15,7 +15,7 @@ import { sameSelection } from './selection';
 export interface ComposeContext {
   state: AdState;
   runNumber: number;
-  spends: ActivityGroup;
+  spends: ActivityGroup<SpendActivities>;
   budget: AdBudget;
   outageBudgetMs: number;
   enterStage(): void;

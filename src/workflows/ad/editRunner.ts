@@ -10,7 +10,7 @@
 import { ApplicationFailure, CancellationScope, condition, isCancellation, uuid4 } from '@temporalio/workflow';
 import type { ActivityGroup } from './activityGroups';
 import { provenUnspent, RESERVATION, type AdBudget } from './budget';
-import type { TaskSnapshot } from './activityContract';
+import type { SpendActivities, TaskSnapshot } from './activityContract';
 import { editsInFlight, type AdState, type EditEntry } from './state';
 import { editRequestProblem, normaliseEdit } from './editRules';
 import { FAILURE_TYPES } from '../shared/failures';
@@ -23,7 +23,7 @@ export interface EditRunnerContext {
   state: AdState;
   /** The ad's body scope: edits run under it. */
   body: CancellationScope;
-  spends: ActivityGroup;
+  spends: ActivityGroup<SpendActivities>;
   budget: AdBudget;
   outageBudgetMs: number;
   awaitTask(taskId: string, label: string, onProgress: (progress: number) => void): Promise<TaskSnapshot>;

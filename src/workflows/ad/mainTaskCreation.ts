@@ -14,7 +14,7 @@
 // the worker died first), and the create is simply tried again.
 import { ActivityFailure, ApplicationFailure, condition, isCancellation, log, patched, TimeoutFailure, uuid4 } from '@temporalio/workflow';
 import type { ActivityGroup } from './activityGroups';
-import type { CreateAdTaskInput, CreateEvidence } from './activityContract';
+import type { CreateActivities, CreateAdTaskInput, CreateEvidence, ReadActivities } from './activityContract';
 import type { AdState } from './state';
 import { FAILURE_TYPES } from '../shared/failures';
 import { failureCause, retryThroughOutages } from '../shared/outageRetry';
@@ -23,8 +23,8 @@ import { shortDuration, shortTaskId } from '../shared/shortText';
 export interface CreationContext {
   state: AdState;
   request: Omit<CreateAdTaskInput, 'attemptMarker'>;
-  creates: ActivityGroup;
-  reads: ActivityGroup;
+  creates: ActivityGroup<CreateActivities>;
+  reads: ActivityGroup<ReadActivities>;
   outageBudgetMs: number;
   adoptWindowMs: number;
   setWaiting(message: string | undefined): void;

@@ -8,7 +8,7 @@
 // save runs are folded into one more save after it.
 import { CancellationScope, TemporalFailure, condition, isCancellation, log, patched } from '@temporalio/workflow';
 import type { ActivityGroup } from './activityGroups';
-import type { SavedTakes, TakeToSave } from './activityContract';
+import type { SaveActivities, SavedTakes, TakeToSave } from './activityContract';
 import type { AdState, SlotState } from './state';
 import { failureCause, retryThroughOutages } from '../shared/outageRetry';
 import type { TakeStatus } from './contract';
@@ -20,7 +20,7 @@ export interface TakeKeeperContext {
   state: AdState;
   /** The ad's body scope: a cancel or a failure of the ad stops the saving too. */
   body: CancellationScope;
-  saves: ActivityGroup;
+  saves: ActivityGroup<SaveActivities>;
   outageBudgetMs: number;
   setWaiting(message: string | undefined): void;
   refresh(): void;
