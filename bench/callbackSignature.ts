@@ -4,7 +4,7 @@
 // usual extra headers, which every look-up walks past).
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { signCallback, verifyCallbackSignature, type HeaderBag, type VerifyResult } from '../src/vidu/callbackSignature';
+import { signCallback, verifyCallbackSignature, type HeaderBag, type VerifyResult } from '../src/callbacks/signature';
 import type { BenchContext, Benchmark } from './support/benchmark';
 import type { ResultRow } from './support/report';
 import { perSecond } from './support/stats';

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { Pool } from 'undici';
 import { createCallbackReceiver, type CallbackReceiver } from '../src/entrypoints/receiver/callbackReceiver';
-import { signCallback } from '../src/vidu/callbackSignature';
+import { signCallback } from '../src/callbacks/signature';
 import { AD_WORKFLOW_TYPE } from '../src/workflows/ad/contract';
 import type { BenchContext, Benchmark } from './support/benchmark';
 import { runClosedLoop } from './support/closedLoop';

@@ -3,7 +3,7 @@
 // processing ratio like Vidu's (a short queue, processing ten times longer).
 // Checks that every ad completes and that no ad made (and paid for) a second
 // task; reports ads per minute and how long tasks waited for a slot.
-import { CALLBACK_QUERY } from '../../src/workflows/ad/contract';
+import { CALLBACK_QUERY } from '../../src/callbacks/viduCallback';
 import { benchAdRequest, runAds } from '../support/adRig';
 import type { BenchContext } from '../support/benchmark';
 import { round, summarise } from '../support/stats';

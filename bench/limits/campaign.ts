@@ -7,7 +7,7 @@
 // events of its last run.
 import { campaignWorkflow } from '../../src/workflows/campaign/workflow';
 import { campaignStatusQuery, workflowIdForCampaign } from '../../src/workflows/campaign/contract';
-import { CALLBACK_QUERY } from '../../src/workflows/ad/contract';
+import { CALLBACK_QUERY } from '../../src/callbacks/viduCallback';
 import type { BenchContext } from '../support/benchmark';
 import { round } from '../support/stats';
 import { openPhase } from './phaseRig';

@@ -13,7 +13,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import type { CreatedTask, CreateAdTaskInput, CreateEvidence } from '../workflows/ad/activityContract';
-import { callbackUrlFor, currentWorkflowId } from './callbackUrl';
+import { callbackUrlFor } from '../callbacks/viduCallback';
+import { currentWorkflowId } from './activityWorkflow';
 import type { ActivityDeps } from './deps';
 import { DEFAULT_REJECTION_BACKOFF, retryDefinitiveRejections } from './heartbeat';
 import { createFailure, isDefinitiveRejection } from './viduFailures';

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { request, type Dispatcher } from 'undici';
 import { isFinalState, type TaskCreations } from '../vidu/apiTypes';
-import { signCallback } from '../vidu/callbackSignature';
+import { signCallback } from '../callbacks/signature';
 import type { SimulatorCounters } from './counters';
 import type { CallbackFaultDecision, FaultPlan } from './faults';
 import type { SentCallback } from './options';

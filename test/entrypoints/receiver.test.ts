@@ -7,7 +7,7 @@ import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Client, Connection, ServiceError } from '@temporalio/client';
-import { signCallback } from '../../src/vidu/callbackSignature';
+import { signCallback } from '../../src/callbacks/signature';
 import { AD_WORKFLOW_TYPE } from '../../src/workflows/ad/contract';
 import { createCallbackReceiver, type CallbackReceiver } from '../../src/entrypoints/receiver/callbackReceiver';
 import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { createCallbackReceiver, type CallbackReceiver } from '../../src/entrypoints/receiver/callbackReceiver';
 import { LINGER_MS } from '../../src/entrypoints/receiver/closeAfterAnswer';
-import { signCallback } from '../../src/vidu/callbackSignature';
+import { signCallback } from '../../src/callbacks/signature';
 
 const API_KEY = 'before-body-test-key';
 const PUBLIC_URL = 'https://ads.example.com/hooks/vidu';

@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { freePort } from '../../src/entrypoints/demo/ports';
 import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
-import { signCallback } from '../../src/vidu/callbackSignature';
+import { signCallback } from '../../src/callbacks/signature';
 import { adFilmWorkflow } from '../../src/workflows/ad/workflow';
 import { workflowIdForAd, type AdFilmInput } from '../../src/workflows/ad/contract';
 import { logLines, startService, type ServiceProcess } from './serviceProcess';

@@ -3,7 +3,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TaskCreations } from '../../src/vidu/apiTypes';
-import { verifyCallbackSignature, type VerifyResult } from '../../src/vidu/callbackSignature';
+import { verifyCallbackSignature, type VerifyResult } from '../../src/callbacks/signature';
 import { startViduSimulator, type SimulatorOptions, type ViduSimulator } from '../../src/simulator/index';
 
 export const FAST_TIMING = { queueMs: 10, processingMs: 40, progressSteps: 4 };

@@ -29,9 +29,9 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { adIdOfWorkflow } from '../../logging';
-import { verifyCallbackSignature } from '../../vidu/callbackSignature';
-import { CALLBACK_QUERY, viduCallbackSignal } from '../../workflows/ad/contract';
-import { callbackSignalFrom } from './callbackBody';
+import { verifyCallbackSignature } from '../../callbacks/signature';
+import { viduCallbackSignal } from '../../workflows/ad/contract';
+import { CALLBACK_QUERY, callbackSignalFrom } from '../../callbacks/viduCallback';
 import { closeAfterAnswer } from './closeAfterAnswer';
 import { ReceiverMetrics, type CallbackOutcome } from './metrics';
 import { NonceCache } from './nonceCache';
@@ -177,7 +177,7 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Callba
         closeConnection: body.abandon,
       };
     }
-    const parsed = callbackSignalFrom(body.body, callbackUrl.searchParams, verified.nonce);
+    const parsed = callbackSignalFrom(body.body.toString('utf8'), callbackUrl.searchParams, verified.nonce);
     if (!parsed.ok) return { status: 400, outcome: 'bad_request', body: { error: 'bad request', detail: parsed.detail }, about: { workflowId } };
     const about = { workflowId, taskId: parsed.signal.taskId };
 

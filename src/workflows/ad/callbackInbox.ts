@@ -1,12 +1,22 @@
 // Where Vidu's callbacks enter the workflow. The receiver verified each one;
-// here a nonce seen before is dropped (so a replay through any receiver copy
+// here the signal is checked by the same rules the receiver applied
+// (src/callbacks/viduCallback.ts: anyone with access to Temporal can send
+// one), a nonce seen before is dropped (so a replay through any receiver copy
 // changes nothing), a callback carrying the marker of a create whose outcome
 // is unclear names a candidate task to adopt, and the rest goes to the waiter.
+import { log, patched } from '@temporalio/workflow';
+import { checkCallbackSignal, type ViduCallbackSignal } from '../../callbacks/viduCallback';
 import { MAX_NONCES_KEPT, type AdState } from './state';
+import type { ViduTaskWaiter } from './taskWaiter';
 
 const MAX_EARLY_CREATE_CALLBACKS = 8;
-import type { ViduCallbackSignal } from './contract';
-import type { ViduTaskWaiter } from './taskWaiter';
+
+/**
+ * Runs recorded before it read signals by the receiver's rules, and the legacy
+ * shape below, which such runs may hold in their history. New runs take the
+ * rules only (a legacy-shaped signal is refused: polling covers its task).
+ */
+export const CALLBACK_RULES_PATCH = 'callback-rules';
 
 /** Signals sent before the receiver forwarded compact callbacks carried the whole body. */
 interface LegacyCallbackSignal {
@@ -18,8 +28,8 @@ function text(value: unknown, max: number): string | undefined {
   return typeof value === 'string' && value.length > 0 && value.length <= max ? value : undefined;
 }
 
-/** The callback in its compact form, or undefined when it names no task. */
-export function normaliseCallback(raw: unknown): ViduCallbackSignal | undefined {
+/** The old reading: the callback in its compact form, or undefined when it names no task. */
+export function normaliseLegacyCallback(raw: unknown): ViduCallbackSignal | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const compact = raw as Partial<ViduCallbackSignal> & LegacyCallbackSignal;
   const body = typeof compact.body === 'object' && compact.body !== null ? compact.body : undefined;
@@ -44,7 +54,7 @@ export class CallbackInbox {
   ) {}
 
   receive(raw: unknown): void {
-    const signal = normaliseCallback(raw);
+    const signal = patched(CALLBACK_RULES_PATCH) ? this.checked(raw) : normaliseLegacyCallback(raw);
     if (!signal) return;
     const nonces = this.state.recentNonces;
     if (nonces.includes(signal.nonce)) return;
@@ -52,6 +62,13 @@ export class CallbackInbox {
     if (nonces.length > MAX_NONCES_KEPT) nonces.splice(0, nonces.length - MAX_NONCES_KEPT);
     if (signal.createAttempt && this.state.mainTaskId === undefined) this.noteCreateCallback(signal.createAttempt, signal.taskId);
     this.waiter.onCallback(signal, Date.now());
+  }
+
+  private checked(raw: unknown): ViduCallbackSignal | undefined {
+    const result = checkCallbackSignal(raw);
+    if (result.ok) return result.signal;
+    log.warn(`ad ${this.state.adId}: viduCallback signal refused: ${result.detail}`);
+    return undefined;
   }
 
   private noteCreateCallback(marker: string, taskId: string): void {

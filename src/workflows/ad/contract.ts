@@ -3,6 +3,7 @@
 // definitions; the workflow implements them. Every argument is a plain JSON
 // object so `temporal workflow signal --input '{...}'` and the Web UI work too.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ViduCallbackSignal } from '../../callbacks/viduCallback';
 import type { AspectRatio, Language } from '../../vidu/apiTypes';
 
 export const AD_WORKFLOW_TYPE = 'adFilmWorkflow';
@@ -315,24 +316,8 @@ export interface RequestRecord {
   at: number;
 }
 
-/**
- * A Vidu callback that the receiver verified, reduced to what the workflow
- * needs: no media URL from a callback body ever enters history. The body is
- * not signed, so its fields are hints, confirmed with the query API.
- */
-export interface ViduCallbackSignal {
-  taskId: string;
-  state?: string;
-  progress?: number;
-  errCode?: string;
-  /** The create attempt marker from the callback URL's signed query (create callbacks only). */
-  createAttempt?: string;
-  /** The callback's x-request-nonce: the workflow ignores a nonce it has seen (replays across receiver copies). */
-  nonce: string;
-}
-
-/** Query parameters of the callback URL (both are covered by Vidu's signature). */
-export const CALLBACK_QUERY = { workflowId: 'workflowId', createAttempt: 'createAttempt' } as const;
+/** The `viduCallback` signal's argument, and its rules: src/callbacks/viduCallback.ts. */
+export type { ViduCallbackSignal };
 
 export interface SelectTakeInput extends OperatorRequest {
   kind: EditKind;

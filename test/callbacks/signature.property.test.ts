@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { SIGNATURE_HEADERS, signCallback, verifyCallbackSignature, type HeaderBag, type VerifyResult } from '../../src/vidu/callbackSignature';
+import { SIGNATURE_HEADERS, signCallback, verifyCallbackSignature, type HeaderBag, type VerifyResult } from '../../src/callbacks/signature';
 
 const RUNS = { numRuns: 200 };
 const API_KEY = 'property-test-key';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { CALLBACK_FIELD_MAX_CHARS, callbackSignalFrom, type CallbackSignalResult } from '../../src/entrypoints/receiver/callbackBody';
+import { CALLBACK_FIELD_MAX_CHARS, callbackSignalFrom, checkCallbackSignal, type CallbackSignalResult } from '../../src/callbacks/viduCallback';
 
 const RUNS = { numRuns: 300 };
 const ALLOWED_KEYS = new Set(['taskId', 'state', 'progress', 'errCode', 'createAttempt', 'nonce']);
@@ -35,7 +35,7 @@ function assertWellFormed(result: CallbackSignalResult): void {
 }
 
 function parse(body: string | Uint8Array, query = NO_QUERY, nonce = 'nonce-1'): CallbackSignalResult {
-  return callbackSignalFrom(Buffer.from(body), query, nonce);
+  return callbackSignalFrom(Buffer.from(body).toString('utf8'), query, nonce);
 }
 
 /** Text that is not a URL; the only "http" in the bodies below comes from `mediaUrl`. */
@@ -135,6 +135,40 @@ describe('callbackSignalFrom, for any input', () => {
       ),
       RUNS,
     );
+  });
+});
+
+describe('checkCallbackSignal, the workflow\'s check of a signal, for any input', () => {
+  it('takes every signal the receiver makes, unchanged', { timeout: 5_000 }, () => {
+    fc.assert(
+      fc.property(callbackLikeBody, fc.oneof(fc.constant(NO_QUERY), fc.string().map((a) => new URLSearchParams({ createAttempt: a }))), mostlyToken(128), (body, query, nonce) => {
+        const made = parse(JSON.stringify(body), query, typeof nonce === 'string' ? nonce : 'n-1');
+        if (made.ok) assert.deepEqual(checkCallbackSignal(made.signal), made);
+      }),
+      RUNS,
+    );
+  });
+
+  it('refuses, naming the field, what the receiver would never send', { timeout: 5_000 }, () => {
+    const sent = (signal: unknown) => checkCallbackSignal(signal);
+    const refusals: Array<[unknown, RegExp]> = [
+      [null, /must be an object/],
+      [[{ taskId: 't', nonce: 'n' }], /must be an object/],
+      [{ nonce: 'n' }, /taskId must be a non-empty string/],
+      [{ taskId: 'https://evil.example/x', nonce: 'n' }, /taskId may only contain/],
+      [{ taskId: 't' }, /nonce must be a non-empty string/],
+      [{ taskId: 't', nonce: 'n'.repeat(129) }, /nonce must be at most 128/],
+      [{ taskId: 't', nonce: 'n', progress: '50' }, /progress must be a finite number/],
+      [{ taskId: 't', nonce: 'n', createAttempt: 'a_b' }, /createAttempt may only contain letters, digits and "-"/],
+      // The shape older receivers sent: the whole body. New runs refuse it (polling covers its task).
+      [{ body: { id: 't', state: 'success' }, nonce: 'n' }, /taskId must be a non-empty string/],
+    ];
+    for (const [signal, detail] of refusals) {
+      const result = sent(signal);
+      assert.equal(result.ok, false, JSON.stringify(signal));
+      if (!result.ok) assert.match(result.detail, detail);
+    }
+    fc.assert(fc.property(fc.anything(), (value) => void sent(value)), RUNS);
   });
 });
 

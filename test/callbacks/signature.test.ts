@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildStringToSign, signCallback, verifyCallbackSignature } from '../../src/vidu/callbackSignature';
+import { buildStringToSign, signCallback, verifyCallbackSignature } from '../../src/callbacks/signature';
 
 const vector = {
   apiKey: 'your_secret_token',
