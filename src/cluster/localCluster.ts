@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Connection } from '@temporalio/client';
-import { isPortFree } from '../entrypoints/demo/ports';
+import { isPortFree } from '../tools/ports';
 import { ensureGoTool, GO_TOOLS } from '../tools/goTools';
 import { newDatabasePassword, readClusterState, writeClusterState, type ClusterState } from './clusterState';
 import {

@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { stopChildProcess } from '../tools/childProcess';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DEFAULT_TEMPORAL_START_TIMEOUT_MS } from '../config';
-import { freePort } from '../entrypoints/demo/ports';
+import { freePort } from '../tools/ports';
 import { AD_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 import { devServerArgs, shellCommand, tuningArgs } from './devServerCommand';
 import { OutputTail } from './outputTail';

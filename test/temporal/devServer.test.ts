@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { ConfigError, loadConfig } from '../../src/config';
-import { freePort } from '../../src/entrypoints/demo/ports';
+import { freePort } from '../../src/tools/ports';
 import { connectClient, connectWorker } from '../../src/temporal/connection';
 import { DevServerStartError, startDevServer } from '../../src/temporal/devServer';
 import { AD_ID, AD_STAGE } from '../../src/workflows/searchAttributes';
