@@ -18,7 +18,7 @@ import {
   matchingServes,
   openFrontendConnection,
   retrying,
-} from './frontendCalls';
+} from '../temporal/frontendCalls';
 import { isOurProcess, stopPid } from './processes';
 import { CLUSTER_HOST, pickClusterPorts, type ClusterPorts } from './ports';
 import { postgresPid, postgresLayout, startPostgres, stopPostgres } from './postgres';
