@@ -2,20 +2,12 @@
 // the state file so that the frontend's address stays the same across starts
 // (from the range pickServerPort explains).
 import { pickServerPort } from '../tools/ports';
-import type { TemporalService } from './types';
+import type { ServerPorts, ServicePorts } from '../temporal/serverConfig';
 
 export const CLUSTER_HOST = '127.0.0.1';
 
-export interface ServicePorts {
-  grpc: number;
-  membership: number;
-}
-
-export interface ClusterPorts {
+export interface ClusterPorts extends ServerPorts {
   postgres: number;
-  /** The frontend's HTTP API (and Nexus) port. */
-  frontendHttp: number;
-  services: Record<TemporalService, ServicePorts>;
 }
 
 /** Every port of the cluster with what it is for, for checks and messages. */
