@@ -49,14 +49,12 @@ export async function frontendServes(connection: Connection): Promise<void> {
   if (status !== SERVING) throw new Error(`the frontend's health check says ${status}, not SERVING`);
 }
 
-/** Creates the namespace with its retention unless it exists. */
+/**
+ * Creates the namespace with its retention unless it exists. Registered straight away rather than
+ * looked up first: a look-up of a namespace that does not exist yet is remembered as "not found"
+ * by the server's namespace cache for a second, which every call on it would then wait out.
+ */
 export async function ensureNamespace(connection: Connection, namespace: string, log: (line: string) => void): Promise<void> {
-  try {
-    await bounded(connection, () => connection.workflowService.describeNamespace({ namespace }));
-    return;
-  } catch (err) {
-    if (grpcCode(err) !== GRPC_STATUS.NOT_FOUND) throw err;
-  }
   try {
     await bounded(connection, () =>
       connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs(NAMESPACE_RETENTION) }),
