@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../config';
-import { ensureGoTool, findGo, GO_TOOLS, isExecutable, LOCAL_BIN_DIR } from '../tools/goTools';
+import { ensureGoTool, findGo, GO_TOOLS, isExecutable, LOCAL_BIN_DIR, onPath } from '../tools/goTools';
 
 export type TemporalExecutable =
   /** A Temporal CLI, which embeds the server and the Web UI: `server start-dev`. */
@@ -14,15 +14,6 @@ export type TemporalExecutable =
   /** The server (all four services in one process) and the Web UI, each its own binary. */
   | { type: 'server'; server: string; ui: string; source: 'project-build' }
   | { type: 'cached-download'; source: 'sdk-download' };
-
-function onPath(command: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, command);
-    if (isExecutable(candidate)) return candidate;
-  }
-  return undefined;
-}
 
 export function resolveTemporalExecutable(
   cliPath: string | undefined,

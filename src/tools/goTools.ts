@@ -79,11 +79,16 @@ export function isExecutable(file: string): boolean {
   }
 }
 
-export function findGo(): string | undefined {
-  for (const dir of [...(process.env.PATH ?? '').split(path.delimiter), '/usr/local/go/bin']) {
-    if (dir && isExecutable(path.join(dir, 'go'))) return path.join(dir, 'go');
+/** The first executable `command` in the PATH's folders, then in `extraDirs`. */
+export function onPath(command: string, extraDirs: string[] = []): string | undefined {
+  for (const dir of [...(process.env.PATH ?? '').split(path.delimiter), ...extraDirs]) {
+    if (dir && isExecutable(path.join(dir, command))) return path.join(dir, command);
   }
   return undefined;
+}
+
+export function findGo(): string | undefined {
+  return onPath('go', ['/usr/local/go/bin']);
 }
 
 /**
