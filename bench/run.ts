@@ -20,12 +20,12 @@ import { FULL_SIZES, QUICK_SIZES } from './limits/sizes';
 import { receiver } from './receiver';
 import type { BenchOptions, Benchmark, SummaryValue } from './support/benchmark';
 import { describeMachine, Reporter } from './support/report';
-import { prepareTemporalCli, TemporalResources } from './support/temporal';
+import { prepareTemporal, TemporalResources } from './support/temporal';
 
 const BENCHMARKS: Benchmark[] = [callbackSignature, clientAgainstSimulator, receiver, adThroughput, apiStatusLatency, limits];
 /** Run only when named: they start more than the machine's usual share (the cluster: PostgreSQL and four Temporal services). */
 const ON_REQUEST: Benchmark[] = [clusterThroughput];
-/** The benchmarks that start no Temporal dev server: a run of only these needs no Temporal CLI. */
+/** The benchmarks that start no Temporal dev server: a run of only these needs no Temporal server. */
 const WITHOUT_TEMPORAL: Benchmark[] = [callbackSignature, clientAgainstSimulator];
 /** What `--quick` runs when no names are given. */
 const QUICK_BENCHMARKS = [limits, receiver];
@@ -74,7 +74,7 @@ const HELP: Record<keyof typeof FLAGS, string> = {
   ads: 'ads, cluster: ads run end to end',
   'ad-timeout': 'ads, status: seconds before unfinished ads are cancelled (status: the wait for review and for the close)',
   'status-reads': 'status: most GET /v1/ads/{id} requests per case',
-  'time-limit': 'seconds the whole run may take before the watchdog ends it, counted once the Temporal CLI is found or built (default: 175 with --quick, else 1800)',
+  'time-limit': 'seconds the whole run may take before the watchdog ends it, counted once the Temporal server is found or built (default: 175 with --quick, else 1800)',
   quick: 'small sizes, under 3 minutes: the limits and the receiver unless names are given',
   phases: 'limits: which phases run, in order',
   'transfer-poll-rps': "the dev server's history.transferProcessorMaxPollRPS (default: the project's, 200; the server's own is 20)",
@@ -191,12 +191,12 @@ async function main(): Promise<number> {
   }
   const report = new Reporter(undefined, parsed.out);
   report.line(`bench: ${parsed.selected.map((b) => b.name).join(', ')} on ${report.machineLine()}`);
-  // Before the clock: on a fresh machine this builds the Temporal CLI (minutes), which is no benchmark's time.
+  // Before the clock: on a fresh machine this builds the Temporal server and Web UI (minutes), which is no benchmark's time.
   let cliPath: string | undefined;
   if (parsed.selected.some((bench) => !WITHOUT_TEMPORAL.includes(bench))) {
-    const cli = prepareTemporalCli(loadConfig().temporalCliPath);
-    cliPath = cli.cliPath;
-    report.line(`bench: ${cli.line}`);
+    const prepared = prepareTemporal(loadConfig().temporalCliPath);
+    cliPath = prepared.cliPath;
+    report.line(`bench: ${prepared.line}`);
   }
   const temporal = new TemporalResources(parsed.dynamicConfig, cliPath);
   const summary: Record<string, SummaryValue> = {};

@@ -1,6 +1,6 @@
 // Runs before `npm test` and `npm run demo` so both work word for word on a
 // fresh clone: installs the locked dependencies when they are missing or stale.
-// (The Temporal CLI is found or built on first use: src/temporal/temporalBinary.ts.)
+// (The Temporal dev server is found or built on first use: src/temporal/temporalBinary.ts.)
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';

@@ -135,7 +135,7 @@ export interface AppConfig {
   artifactStore: ArtifactStoreConfig;
   /** The receiver; its /metrics listens apart (metricsHost, metricsPort; undefined: off), never on the callbacks' port. */
   receiver: { host: string; port: number; path: string; maxSkewSeconds: number; maxBodyBytes: number; metricsHost: string; metricsPort: number | undefined };
-  /** A Temporal CLI binary named by the user (the first place the dev server is looked for). */
+  /** A Temporal CLI binary named by the user, run as `server start-dev` (the first place the dev server is looked for). */
   temporalCliPath: string | undefined;
   /** How long a dev server started by this project may take to answer before the start fails. */
   temporalStartTimeoutMs: number;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
 import { LocalArtifactStore } from '../../src/artifacts/localArtifactStore';
-import { freePort } from '../../src/entrypoints/demo/ports';
+import { freePort } from '../../src/tools/ports';
 import { createCallbackReceiver, type CallbackReceiver } from '../../src/entrypoints/receiver/callbackReceiver';
 import { getAdHandle, startAd, type AdHandle } from '../../src/starter';
 import type { StartAdRequest } from '../../src/starter/adRequest';

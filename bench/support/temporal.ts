@@ -32,38 +32,38 @@ const quietLogger = {
   error: (message: string) => console.error(message),
 };
 
-export interface PreparedTemporalCli {
-  /** The CLI to start the dev server with; undefined: the SDK's download, at the dev server's start. */
+export interface PreparedTemporal {
+  /** A user's Temporal CLI to start the dev server with; undefined: the project's server build, or the SDK's download. */
   cliPath?: string;
-  /** One line for the report: which CLI, where from, and how long finding or building it took. */
+  /** One line for the report: what runs the dev server, where from, and how long finding or building it took. */
   line: string;
 }
 
-const SOURCES: Record<Extract<TemporalExecutable, { type: 'existing-path' }>['source'], string> = {
-  TEMPORAL_CLI_PATH: 'named by TEMPORAL_CLI_PATH',
-  PATH: 'on PATH',
-  'project-build': 'the project-local build in .tools/bin',
-};
-
 /**
- * Finds the Temporal CLI, or builds it with Go on a fresh machine (about 8
- * minutes the first time), before the run's clock starts: the time limit
- * measures the benchmarks, not a one-off build. `resolve` is the project's
- * lookup (src/temporal/temporalBinary.ts), replaceable in tests.
+ * Finds what runs the dev server, or builds the project's Temporal server and
+ * Web UI with Go on a fresh machine (minutes the first time), before the
+ * run's clock starts: the time limit measures the benchmarks, not a one-off
+ * build. `resolve` is the project's lookup (src/temporal/temporalBinary.ts),
+ * replaceable in tests.
  */
-export function prepareTemporalCli(
+export function prepareTemporal(
   configuredPath: string | undefined,
   resolve: (cliPath: string | undefined, log: (line: string) => void) => TemporalExecutable = resolveTemporalExecutable,
   log: (line: string) => void = (line) => console.error(line),
   now: () => number = () => performance.now(),
-): PreparedTemporalCli {
+): PreparedTemporal {
   const t0 = now();
   const executable = resolve(configuredPath, log);
   const took = `${((now() - t0) / 1000).toFixed(1)} s`;
-  if (executable.type === 'cached-download') {
-    return { line: `Temporal CLI: none here and no Go to build one (${took}); the SDK downloads it when the dev server first starts, within the time limit` };
+  const before = `found or built in ${took} before the clock started (not counted in the time limit)`;
+  switch (executable.type) {
+    case 'cached-download':
+      return { line: `Temporal: no CLI here and no Go to build the server (${took}); the SDK downloads its CLI when the dev server first starts, within the time limit` };
+    case 'cli':
+      return { cliPath: executable.path, line: `Temporal CLI: ${executable.path}, ${executable.source === 'PATH' ? 'on PATH' : 'named by TEMPORAL_CLI_PATH'}, ${before}` };
+    case 'server':
+      return { line: `Temporal server and Web UI: ${executable.server} and ${executable.ui}, the project-local builds in .tools/bin, ${before}` };
   }
-  return { cliPath: executable.path, line: `Temporal CLI: ${executable.path}, ${SOURCES[executable.source]}, found or built in ${took} before the clock started (not counted in the time limit)` };
 }
 
 export class TemporalResources {
@@ -73,7 +73,7 @@ export class TemporalResources {
 
   /**
    * `dynamicConfig` replaces the project's dev server defaults (see DEV_DYNAMIC_CONFIG);
-   * `temporalCliPath`, the CLI prepareTemporalCli found (else TEMPORAL_CLI_PATH and the usual lookup).
+   * `temporalCliPath`, the CLI prepareTemporal found (else TEMPORAL_CLI_PATH and the usual lookup).
    */
   constructor(
     private readonly dynamicConfig: Readonly<Record<string, number>> = {},

@@ -10,7 +10,7 @@ import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stopChildProcess } from '../tools/childProcess';
 import { BucketAlreadyOwnedByYou, CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { freePort } from '../entrypoints/demo/ports';
+import { freePort } from '../tools/ports';
 import { OutputTail } from '../temporal/outputTail';
 import { ensureGoTool, GO_TOOLS } from '../tools/goTools';
 

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Connection } from '@temporalio/client';
-import { isPortFree } from '../entrypoints/demo/ports';
+import { isPortFree } from '../tools/ports';
 import { ensureGoTool, GO_TOOLS } from '../tools/goTools';
 import { newDatabasePassword, readClusterState, writeClusterState, type ClusterState } from './clusterState';
 import {
@@ -18,7 +18,7 @@ import {
   matchingServes,
   openFrontendConnection,
   retrying,
-} from './frontendCalls';
+} from '../temporal/frontendCalls';
 import { isOurProcess, stopPid } from './processes';
 import { CLUSTER_HOST, pickClusterPorts, type ClusterPorts } from './ports';
 import { postgresPid, postgresLayout, startPostgres, stopPostgres } from './postgres';

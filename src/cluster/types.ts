@@ -3,8 +3,9 @@
 // separate processes, built from Temporal's Go modules. The cluster tests and
 // the cluster benchmark drive it through this interface.
 
-export const TEMPORAL_SERVICES = ['frontend', 'history', 'matching', 'worker'] as const;
-export type TemporalService = (typeof TEMPORAL_SERVICES)[number];
+import type { TemporalService } from '../temporal/serverConfig';
+
+export { TEMPORAL_SERVICES, type TemporalService } from '../temporal/serverConfig';
 
 export interface LocalClusterOptions {
   /** Scratch folder for PostgreSQL's data, the server's config and the logs; kept between starts. */

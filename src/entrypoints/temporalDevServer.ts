@@ -7,7 +7,7 @@ import { ConfigError, loadConfig, runMain } from '../config';
 import { DevServerStartError, startDevServer } from '../temporal/devServer';
 import { PROJECT_ROOT } from '../temporal/projectRoot';
 import { resolveTemporalExecutable } from '../temporal/temporalBinary';
-import { isPortFree } from './demo/ports';
+import { isPortFree } from '../tools/ports';
 import { portFlag } from './portFlag';
 import { untilStopSignal } from './untilStopSignal';
 

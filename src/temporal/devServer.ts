@@ -2,24 +2,29 @@
 // project's search attributes registered. Used by `npm run temporal`, the demo,
 // the test suite, the benchmarks and the fault suite's restarts.
 //
-// The project runs `temporal server start-dev` itself instead of through the
-// SDK's launcher, whose 5 s start limit a first start here has exceeded (a
-// 250 MB binary not yet in the page cache, a new SQLite file, a busy machine).
-// It waits as long as TEMPORAL_START_TIMEOUT_MS allows, and when the server
-// truly fails it says why, with the command and the server's last output.
-import { spawn } from 'node:child_process';
+// By default it is Temporal server 1.32.2 built from its Go module, all four
+// services in one process, with the Web UI server as a second process
+// (./devServerConfig.ts says why not the CLI); a user's own Temporal CLI
+// (TEMPORAL_CLI_PATH, or `temporal` on PATH) runs as `server start-dev`.
+// Either is run by this module rather than by the SDK's launcher, whose 5 s
+// start limit a first start here has exceeded (a large binary not yet in the
+// page cache, a new SQLite file, a busy machine). It waits as long as
+// TEMPORAL_START_TIMEOUT_MS allows, and when the server truly fails it says
+// why, with the command and the server's last output.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stopChildProcess } from '../tools/childProcess';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DEFAULT_TEMPORAL_START_TIMEOUT_MS } from '../config';
-import { freePort } from '../entrypoints/demo/ports';
+import { freePort } from '../tools/ports';
 import { AD_SEARCH_ATTRIBUTES } from '../workflows/ad/searchAttributes';
-import { devServerArgs, shellCommand, tuningArgs } from './devServerCommand';
+import { shellCommand, tuningArgs } from './devServerCommand';
+import { cliLaunch, reachableHost, serverLaunch, type LaunchPlan, type ProcessSpec } from './devServerLaunch';
 import { OutputTail } from './outputTail';
 import { grpcAddress, whyNotReady } from './serverReadiness';
-import { resolveTemporalExecutable } from './temporalBinary';
+import { resolveTemporalExecutable, type TemporalExecutable } from './temporalBinary';
 
 export interface DevServerOptions {
   ip?: string;
@@ -42,7 +47,7 @@ export interface DevServerOptions {
 }
 
 export interface DevServer {
-  /** The server process (undefined when the SDK's launcher runs it). */
+  /** The server process (undefined when the SDK's launcher runs it); the Web UI may be a process of its own. */
   pid: number | undefined;
   /** host:port for clients and workers. */
   address: string;
@@ -55,7 +60,7 @@ export interface DevServer {
   restartOptions: DevServerOptions;
   /** The server's last output lines (empty when the SDK's launcher runs it). */
   recentOutput(): string[];
-  /** SIGTERM, then SIGKILL if it has not exited within 10 s. Safe to call twice. */
+  /** SIGTERM, then SIGKILL if it has not exited within 10 s (the Web UI first, then the server). Safe to call twice. */
   stop(): Promise<void>;
 }
 
@@ -87,79 +92,108 @@ function outputBlock(lines: string[]): string {
   return `Its last ${lines.length} lines of output:\n${lines.map((l) => `  | ${l}`).join('\n')}`;
 }
 
-/** A host clients can reach when the server binds every interface. */
-function reachableHost(ip: string): string {
-  if (ip === '0.0.0.0') return '127.0.0.1';
-  if (ip === '::') return '::1';
-  return ip;
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  return startDevServerWith(resolveTemporalExecutable(options.temporalCliPath, options.log), options);
 }
 
-export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
-  const executable = resolveTemporalExecutable(options.temporalCliPath, options.log);
+/** startDevServer with the executable given rather than looked up (the tests give fake ones). */
+export async function startDevServerWith(executable: TemporalExecutable, options: DevServerOptions = {}): Promise<DevServer> {
   if (options.dbFilename) mkdirSync(path.dirname(options.dbFilename), { recursive: true });
   const ip = options.ip ?? '127.0.0.1';
   const port = options.port || (await freePort(ip));
   const uiPort = options.uiPort === 0 ? await freePort(ip) : options.uiPort;
   const resolved = { ...options, ip, port, uiPort };
   if (executable.type === 'cached-download') return startWithSdkLauncher(resolved);
-  return startProcess(executable.path, resolved);
+  const launch = { ip, port, uiPort, dbFilename: options.dbFilename, namespace: NAMESPACE, dynamicConfig: options.dynamicConfig };
+  const plan = executable.type === 'cli' ? cliLaunch(executable.path, launch) : await serverLaunch(executable, launch);
+  return startProcesses(plan, resolved);
 }
 
 type ResolvedOptions = DevServerOptions & { ip: string; port: number; uiPort: number | undefined };
 
 type EarlyEnd = { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null } | { kind: 'spawn'; error: Error };
 
-function earlyExitError(end: EarlyEnd, at: { command: string; address: string; afterMs: number; output: string[] }): DevServerStartError {
+/** One process of the dev server, its output going to the shared tail. */
+interface Running {
+  /** How messages name it: "The Temporal dev server", "The Temporal Web UI". */
+  name: string;
+  command: string;
+  /** Where it was to answer. */
+  address: string;
+  child: ChildProcess;
+  /** Settles the moment the process cannot become ready: it failed to spawn or exited. */
+  ended: Promise<EarlyEnd>;
+}
+
+function spawnFollowed(spec: ProcessSpec, name: string, address: string, output: OutputTail, prefix = ''): Running {
+  const command = shellCommand(spec.binary, spec.args);
+  output.logOnly(`--- ${new Date().toISOString()} ${command}`);
+  const child = spawn(spec.binary, spec.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  output.follow(child.stdout!, prefix);
+  output.follow(child.stderr!, prefix);
+  // 'close' comes after its output pipes are drained, so the last lines are in the tail; 'exit' is the
+  // backstop for a grandchild that keeps the pipes open.
+  const ended = new Promise<EarlyEnd>((resolve) => {
+    child.once('error', (error) => resolve({ kind: 'spawn', error }));
+    child.once('close', (code, signal) => resolve({ kind: 'exit', code, signal }));
+    child.once('exit', (code, signal) => setTimeout(() => resolve({ kind: 'exit', code, signal }), 500).unref());
+  });
+  return { name, command, address, child, ended };
+}
+
+function earlyExitError(end: EarlyEnd, at: { running: Running; afterMs: number; output: string[] }): DevServerStartError {
+  const { name, command, address } = at.running;
   if (end.kind === 'spawn') {
-    return new DevServerStartError(`The Temporal dev server could not be started: ${end.error.message}\nCommand: ${at.command}`, at.command, at.output);
+    return new DevServerStartError(`${name} could not be started: ${end.error.message}\nCommand: ${command}`, command, at.output);
   }
   const how = end.code !== null ? `with code ${end.code}` : `on signal ${end.signal}`;
   return new DevServerStartError(
-    `The Temporal dev server exited ${how} after ${seconds(at.afterMs)}, before it answered on ${at.address}.\n` +
-      `Command: ${at.command}\n${outputBlock(at.output)}`,
-    at.command,
+    `${name} exited ${how} after ${seconds(at.afterMs)}, before it answered on ${address}.\n` + `Command: ${command}\n${outputBlock(at.output)}`,
+    command,
     at.output,
     end.code,
   );
 }
 
-async function startProcess(binary: string, options: ResolvedOptions): Promise<DevServer> {
+async function startProcesses(plan: LaunchPlan, options: ResolvedOptions): Promise<DevServer> {
   const { ip, port, uiPort, dbFilename } = options;
   const timeoutMs = options.startTimeoutMs ?? DEFAULT_TEMPORAL_START_TIMEOUT_MS;
   const logFile = options.logFile ?? (dbFilename ? `${dbFilename}.log` : undefined);
-  const args = devServerArgs({ ip, port, uiPort, dbFilename, dynamicConfig: options.dynamicConfig });
-  const command = shellCommand(binary, args);
+  const host = reachableHost(ip);
   const output = new OutputTail(50, logFile);
-  output.logOnly(`--- ${new Date().toISOString()} ${command}`);
 
   const started = Date.now();
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  output.follow(child.stdout!);
-  output.follow(child.stderr!);
+  const server = spawnFollowed(plan.server, 'The Temporal dev server', grpcAddress(host, port), output);
+  const ui = plan.ui && uiPort !== undefined ? spawnFollowed(plan.ui, 'The Temporal Web UI', grpcAddress(host, uiPort), output, 'ui: ') : undefined;
+  // The Web UI first: it is the server's client.
+  const processes = ui ? [ui, server] : [server];
   // A server must not outlive the process that started it when that process ends without calling stop().
-  const killOnExit = () => child.kill('SIGKILL');
+  const killOnExit = () => {
+    for (const { child } of processes) child.kill('SIGKILL');
+    plan.cleanup();
+  };
   process.once('exit', killOnExit);
   const finish = async () => {
-    await stopChildProcess(child, STOP_GRACE_MS);
+    for (const { child } of processes) await stopChildProcess(child, STOP_GRACE_MS);
     process.removeListener('exit', killOnExit);
+    plan.cleanup();
     await output.close();
   };
 
-  // Settles the moment the process cannot become ready: it failed to spawn or exited. 'close' comes after
-  // its output pipes are drained, so the last lines are in the tail; 'exit' is the backstop for a
-  // grandchild that keeps the pipes open.
-  const early = new Promise<EarlyEnd>((resolve) => {
-    child.once('error', (error) => resolve({ kind: 'spawn', error }));
-    child.once('close', (code, signal) => resolve({ kind: 'exit', code, signal }));
-    child.once('exit', (code, signal) => setTimeout(() => resolve({ kind: 'exit', code, signal }), 500).unref());
-  });
+  const early = Promise.race(processes.map((running) => running.ended.then((end) => ({ end, running }))));
   const aborted = new Promise<'aborted'>((resolve) => {
     if (options.signal?.aborted) resolve('aborted');
     options.signal?.addEventListener('abort', () => resolve('aborted'), { once: true });
   });
 
-  const host = reachableHost(ip);
-  const target = { host, port, namespace: NAMESPACE, searchAttributes: AD_SEARCH_ATTRIBUTES.map((k) => k.name) };
+  const target = {
+    host,
+    port,
+    namespace: NAMESPACE,
+    searchAttributes: AD_SEARCH_ATTRIBUTES.map((k) => k.name),
+    register: plan.register ? (line: string) => output.logOnly(line) : undefined,
+    uiPort,
+  };
   let lastReason = 'not checked yet';
   let ready = false;
   while (!ready && Date.now() - started < timeoutMs) {
@@ -167,11 +201,11 @@ async function startProcess(binary: string, options: ResolvedOptions): Promise<D
     const outcome = await Promise.race([whyNotReady(target, Math.min(CHECK_TIMEOUT_MS, Math.max(remaining, 100))), early, aborted]);
     if (outcome === 'aborted') {
       await finish();
-      throw new DevServerStartError(`The Temporal dev server start was aborted after ${seconds(Date.now() - started)}.`, command, output.last());
+      throw new DevServerStartError(`The Temporal dev server start was aborted after ${seconds(Date.now() - started)}.`, server.command, output.last());
     }
     if (typeof outcome === 'object') {
       await finish();
-      throw earlyExitError(outcome, { command, address: grpcAddress(host, port), afterMs: Date.now() - started, output: output.last(OUTPUT_LINES_SHOWN) });
+      throw earlyExitError(outcome.end, { running: outcome.running, afterMs: Date.now() - started, output: output.last(OUTPUT_LINES_SHOWN) });
     }
     if (outcome === undefined) ready = true;
     else {
@@ -182,18 +216,19 @@ async function startProcess(binary: string, options: ResolvedOptions): Promise<D
   if (!ready) {
     await finish();
     const lines = output.last(OUTPUT_LINES_SHOWN);
+    const commands = processes.map((p) => `Command: ${p.command}`).reverse().join('\n');
     throw new DevServerStartError(
       `The Temporal dev server did not answer on ${grpcAddress(host, port)} within ${seconds(timeoutMs)} ` +
         `(TEMPORAL_START_TIMEOUT_MS sets this limit); it has been stopped.\n` +
-        `Last check: ${lastReason}\nCommand: ${command}\n${outputBlock(lines)}`,
-      command,
+        `Last check: ${lastReason}\n${commands}\n${outputBlock(lines)}`,
+      server.command,
       lines,
     );
   }
 
   let stopping: Promise<void> | undefined;
   return {
-    pid: child.pid,
+    pid: server.child.pid,
     address: grpcAddress(host, port),
     port,
     namespace: NAMESPACE,
@@ -206,7 +241,7 @@ async function startProcess(binary: string, options: ResolvedOptions): Promise<D
   };
 }
 
-/** Machines with neither a `temporal` binary nor Go: the SDK downloads the CLI and runs it with its own (5 s) start limit. */
+/** Machines with neither a `temporal` CLI nor Go: the SDK downloads its CLI and runs it with its own (5 s) start limit. */
 async function startWithSdkLauncher(options: ResolvedOptions): Promise<DevServer> {
   const { ip, port, uiPort, dbFilename } = options;
   const env = await TestWorkflowEnvironment.createLocal({

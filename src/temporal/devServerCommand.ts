@@ -1,8 +1,11 @@
-// The `temporal server start-dev` command line the project runs, in one
-// place, so the launcher and its tests agree on it (flags checked against
+// The command lines of the dev server, in one place, so the launcher and its
+// tests agree on them: the Temporal server and Web UI built from their Go
+// modules (the project's own), or a user's Temporal CLI's `server start-dev`
+// (TEMPORAL_CLI_PATH or `temporal` on PATH; flags checked against
 // `temporal server start-dev --help` of CLI v1.5.1).
 import { SearchAttributeType } from '@temporalio/common';
 import { AD_SEARCH_ATTRIBUTES } from '../workflows/ad/searchAttributes';
+import { DEV_DYNAMIC_CONFIG, UI_CONFIG_ENV, UI_CONFIG_SUBDIR } from './devServerConfig';
 
 /** The CLI's spelling of each search attribute type. */
 const CLI_TYPE: Record<SearchAttributeType, string> = {
@@ -26,25 +29,32 @@ export interface DevServerCommandOptions {
   dynamicConfig?: Readonly<Record<string, number>>;
 }
 
-/**
- * Dynamic config for a dev machine. The one history shard reads its transfer
- * queue at most 20 times a second by default, which put callback-to-workflow
- * p99 at ~70 ms in a steady stream of signals; 200 brought it to ~23 ms
- * (BENCHMARKS.md, `npm run bench -- limits --transfer-poll-rps 20` to compare).
- */
-// Not here: `frontend.enableCancelWorkerPollsOnShutdown`, which the local cluster turns on
-// (src/cluster/serverConfig.ts). It came after server 1.29.1, the release CLI v1.5.1 embeds.
-export const DEV_DYNAMIC_CONFIG: Readonly<Record<string, number>> = { 'history.transferProcessorMaxPollRPS': 200 };
+/** The project's server: all four services in one process, from the config file devServerConfig.ts writes. */
+export function serverArgs(configFile: string): string[] {
+  // --allow-no-auth: no authorizer on a dev machine, said so (else the server warns at every start).
+  return ['--config-file', configFile, '--allow-no-auth', 'start'];
+}
 
-/** Speed settings for a dev machine, with `dynamicConfig` values replacing the defaults above; the SDK's launcher (the download fallback) gets them too. */
+/** The Web UI server, reading <dir>/ui/dev-server.yaml (writeUiConfig). */
+export function uiServerArgs(dir: string): string[] {
+  return ['--root', dir, '--config', UI_CONFIG_SUBDIR, '--env', UI_CONFIG_ENV, 'start'];
+}
+
+/**
+ * A CLI's start-dev: speed settings for a dev machine, with `dynamicConfig` values replacing the
+ * defaults (DEV_DYNAMIC_CONFIG); the SDK's launcher (the download fallback) gets them too.
+ * `frontend.enableCancelWorkerPollsOnShutdown` (see src/temporal/serverConfig.ts) is passed
+ * on for a CLI whose server has it (1.32 and later); an older one ignores the key.
+ */
 export function tuningArgs(dynamicConfig: Readonly<Record<string, number>> = {}): string[] {
   // Durability of single writes matters less than speed on a dev machine (the SDK's own stress runs do the same).
   const args = ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF'];
-  for (const [key, value] of Object.entries({ ...DEV_DYNAMIC_CONFIG, ...dynamicConfig })) args.push('--dynamic-config-value', `${key}=${value}`);
+  const values = { 'frontend.enableCancelWorkerPollsOnShutdown': true, ...DEV_DYNAMIC_CONFIG, ...dynamicConfig };
+  for (const [key, value] of Object.entries(values)) args.push('--dynamic-config-value', `${key}=${value}`);
   return args;
 }
 
-export function devServerArgs(options: DevServerCommandOptions): string[] {
+export function startDevArgs(options: DevServerCommandOptions): string[] {
   const args = ['server', 'start-dev', '--ip', options.ip, '--port', String(options.port)];
   args.push(...(options.uiPort === undefined ? ['--headless'] : ['--ui-port', String(options.uiPort)]));
   if (options.dbFilename) args.push('--db-filename', options.dbFilename);

@@ -26,9 +26,12 @@ export class OutputTail {
     }
   }
 
-  /** Reads `stream` line by line into the tail (stdout and stderr each get their own reader, so halves of lines never mix). */
-  follow(stream: Readable): void {
-    createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => this.add(line));
+  /**
+   * Reads `stream` line by line into the tail (stdout and stderr each get their own reader, so halves
+   * of lines never mix), each line after `prefix` (which process said it, when several share a tail).
+   */
+  follow(stream: Readable, prefix = ''): void {
+    createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => this.add(prefix + line));
   }
 
   add(line: string): void {

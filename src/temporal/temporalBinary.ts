@@ -1,64 +1,37 @@
-// Finds a real Temporal CLI (which embeds the dev server and the Web UI), in
-// the documented order: TEMPORAL_CLI_PATH, a `temporal` on PATH, the
-// project-local build in .tools/bin (built with Go when Go is present), and
-// last the SDK's own download for machines with internet and no Go.
-import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
+// Finds what runs the dev server, in the documented order: a Temporal CLI
+// named by TEMPORAL_CLI_PATH or on PATH (a user's own, run as `server
+// start-dev`), then the project's Temporal server 1.32.2 and Web UI built from
+// their Go modules into .tools/bin (built with Go on first use), and last the
+// SDK's own CLI download for machines with internet and no Go.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../config';
-
-export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
-import { LOCAL_BIN_DIR } from '../tools/goTools';
-export { LOCAL_BIN_DIR };
-export const LOCAL_TEMPORAL = path.join(LOCAL_BIN_DIR, 'temporal');
+import { ensureGoTool, findGo, GO_TOOLS, isExecutable, LOCAL_BIN_DIR, onPath } from '../tools/goTools';
 
 export type TemporalExecutable =
-  | { type: 'existing-path'; path: string; source: 'TEMPORAL_CLI_PATH' | 'PATH' | 'project-build' }
+  /** A Temporal CLI, which embeds the server and the Web UI: `server start-dev`. */
+  | { type: 'cli'; path: string; source: 'TEMPORAL_CLI_PATH' | 'PATH' }
+  /** The server (all four services in one process) and the Web UI, each its own binary. */
+  | { type: 'server'; server: string; ui: string; source: 'project-build' }
   | { type: 'cached-download'; source: 'sdk-download' };
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function onPath(command: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, command);
-    if (isExecutable(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-function buildWithGo(log: (line: string) => void): boolean {
-  const go = onPath('go') ?? (isExecutable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
-  if (!go) return false;
-  log(`Building the Temporal CLI with Go (${TEMPORAL_CLI_MODULE}) into .tools/bin; the first build takes a few minutes...`);
-  const result = spawnSync(go, ['install', TEMPORAL_CLI_MODULE], {
-    env: { ...process.env, GOBIN: LOCAL_BIN_DIR },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  return result.status === 0 && isExecutable(LOCAL_TEMPORAL);
-}
 
 export function resolveTemporalExecutable(
   cliPath: string | undefined,
   log: (line: string) => void = (line) => console.error(line),
+  binDir: string = LOCAL_BIN_DIR,
 ): TemporalExecutable {
   if (cliPath) {
     if (!existsSync(cliPath)) throw new ConfigError('TEMPORAL_CLI_PATH', `names "${cliPath}", which does not exist`);
     if (!isExecutable(cliPath)) throw new ConfigError('TEMPORAL_CLI_PATH', `names "${cliPath}", which is not executable`);
-    return { type: 'existing-path', path: cliPath, source: 'TEMPORAL_CLI_PATH' };
+    return { type: 'cli', path: cliPath, source: 'TEMPORAL_CLI_PATH' };
   }
   const fromPath = onPath('temporal');
-  if (fromPath) return { type: 'existing-path', path: fromPath, source: 'PATH' };
-  if (isExecutable(LOCAL_TEMPORAL) || buildWithGo(log)) {
-    return { type: 'existing-path', path: LOCAL_TEMPORAL, source: 'project-build' };
+  if (fromPath) return { type: 'cli', path: fromPath, source: 'PATH' };
+  const tools = [GO_TOOLS.temporalServer, GO_TOOLS.temporalUi];
+  if (findGo() || tools.every((tool) => isExecutable(path.join(binDir, tool.binary)))) {
+    const [server, ui] = tools.map((tool) => ensureGoTool(tool, log, binDir)) as [string, string];
+    return { type: 'server', server, ui, source: 'project-build' };
   }
-  log('No Temporal CLI found and no Go to build one: the Temporal SDK will download the CLI (needs internet).');
+  log('No Temporal CLI found and no Go to build the Temporal server: the Temporal SDK will download the CLI (needs internet).');
   return { type: 'cached-download', source: 'sdk-download' };
 }

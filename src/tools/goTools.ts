@@ -1,6 +1,7 @@
 // Project-local tools built from their Go modules into the git-ignored
-// .tools/bin, on first use: the same way the Temporal CLI is built
-// (src/temporal/temporalBinary.ts). A fresh machine needs only Go.
+// .tools/bin, on first use: the Temporal server and Web UI (the dev server
+// and the local cluster), its SQL tool, the S3 gateway. A fresh machine needs
+// only Go.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -27,11 +28,14 @@ export interface GoTool {
 }
 
 /**
- * Temporal server 1.32.x: 1.29.1 (the release the dev server CLI embeds) is affected by
- * CVE-2025-14986 and CVE-2025-14987. v1.32.2's go.mod asks for go 1.26.10, hence its toolchain.
+ * Temporal server 1.32.x: 1.29.1 (the release CLI v1.5.1 embeds, the newest CLI that builds from
+ * the module proxy) is affected by CVE-2025-14986 and CVE-2025-14987. v1.32.2's go.mod asks for
+ * go 1.26.10, hence its toolchain.
  */
 const TEMPORAL_SERVER_VERSION = '1.32.2';
 const TEMPORAL_SERVER_TOOLCHAIN = 'go1.27.3';
+/** The Web UI beside the dev server; its assets are embedded in the binary. Its go.mod asks for go 1.26.5. */
+const TEMPORAL_UI_VERSION = '2.54.1';
 const VERSITYGW_VERSION = '1.8.0';
 
 export const GO_TOOLS = {
@@ -46,6 +50,11 @@ export const GO_TOOLS = {
     builtName: 'sql',
     binary: `temporal-sql-tool-${TEMPORAL_SERVER_VERSION}`,
     toolchain: TEMPORAL_SERVER_TOOLCHAIN,
+  },
+  temporalUi: {
+    module: `github.com/temporalio/ui-server/v2/cmd/server@v${TEMPORAL_UI_VERSION}`,
+    builtName: 'server',
+    binary: `temporal-ui-server-${TEMPORAL_UI_VERSION}`,
   },
   versitygw: {
     module: `github.com/versity/versitygw/cmd/versitygw@v${VERSITYGW_VERSION}`,
@@ -70,11 +79,16 @@ export function isExecutable(file: string): boolean {
   }
 }
 
-export function findGo(): string | undefined {
-  for (const dir of [...(process.env.PATH ?? '').split(path.delimiter), '/usr/local/go/bin']) {
-    if (dir && isExecutable(path.join(dir, 'go'))) return path.join(dir, 'go');
+/** The first executable `command` in the PATH's folders, then in `extraDirs`. */
+export function onPath(command: string, extraDirs: string[] = []): string | undefined {
+  for (const dir of [...(process.env.PATH ?? '').split(path.delimiter), ...extraDirs]) {
+    if (dir && isExecutable(path.join(dir, command))) return path.join(dir, command);
   }
   return undefined;
+}
+
+export function findGo(): string | undefined {
+  return onPath('go', ['/usr/local/go/bin']);
 }
 
 /**

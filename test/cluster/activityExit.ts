@@ -12,10 +12,10 @@
 //   next attempt's lastFailure.
 // An attempt that timed out without any worker ever starting it was lost on
 // its way to a worker that was shutting down: a server that does not cancel a
-// stopping worker's polls (the dev server's 1.29.1; 1.32 unless
-// frontend.enableCancelWorkerPollsOnShutdown is on, as the local cluster sets
-// it) can hand an activity task to a poll the worker is dropping. It never ran, so
-// it is reported apart (`lostInTransit`), not as a problem; its retry runs on
+// stopping worker's polls (1.29.1, which an older CLI's dev server runs; 1.32
+// unless frontend.enableCancelWorkerPollsOnShutdown is on, as the local cluster
+// and the project's dev server set it) can hand an activity task to a poll the
+// worker is dropping. It never ran, so it is reported apart (`lostInTransit`), not as a problem; its retry runs on
 // another worker and, for requests that spend credits, looks Vidu up first.
 import type { temporal } from '@temporalio/proto';
 

@@ -14,7 +14,7 @@ import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { freePort } from '../../src/entrypoints/demo/ports';
+import { freePort } from '../../src/tools/ports';
 import type { SimulatorCounters } from '../../src/simulator';
 import { getAdHandle } from '../../src/starter';
 import { PROJECT_ROOT } from '../../src/temporal/projectRoot';

@@ -3,7 +3,7 @@
 // loopback by default; the start-up line says where.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { freePort } from '../../src/entrypoints/demo/ports';
+import { freePort } from '../../src/tools/ports';
 import { startService, type ServiceProcess } from '../operations/serviceProcess';
 
 describe('the receiver service serves /metrics on a port of its own', { timeout: 120_000 }, () => {

@@ -10,7 +10,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ApplicationFailure, Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { freePort } from '../../src/entrypoints/demo/ports';
+import { freePort } from '../../src/tools/ports';
 import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
 import { adFilmWorkflow } from '../../src/workflows/ad/workflow';
 import { isFinishedStage, statusQuery, workflowIdForAd, type AdFilmInput, type AdFilmResult, type AdStatus } from '../../src/workflows/ad/contract';

@@ -3,7 +3,7 @@
 // and a fixed port, which the rig can stop and start again on the same file
 // and port: what an operator restarting Temporal does while ads wait.
 import path from 'node:path';
-import { freePort } from '../../src/entrypoints/demo/ports';
+import { freePort } from '../../src/tools/ports';
 import { loadConfig } from '../../src/config';
 import { startDevServer, type DevServer } from '../../src/temporal/devServer';
 

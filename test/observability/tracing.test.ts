@@ -21,7 +21,7 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { ConfigError } from '../../src/config';
-import { freePort } from '../../src/entrypoints/demo/ports';
+import { freePort } from '../../src/tools/ports';
 import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
 import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
 import { startTracing, tracingSettings } from '../../src/tracing';

@@ -3,7 +3,7 @@
 // an observer that throws changes nothing for the caller.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { freePort } from '../../src/entrypoints/demo/ports';
+import { freePort } from '../../src/tools/ports';
 import { ViduApiError, ViduNetworkError } from '../../src/vidu/errors';
 import { ViduClient, type ViduCallEvent } from '../../src/vidu/viduClient';
 import { startTestServer } from '../vidu/httpTestServer';

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
-import { freePort } from '../../src/entrypoints/demo/ports';
+import { freePort } from '../../src/tools/ports';
 import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
 import { signCallback } from '../../src/callbacks/signature';
 import { adFilmWorkflow } from '../../src/workflows/ad/workflow';

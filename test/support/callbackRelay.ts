@@ -2,7 +2,7 @@
 // for workflow tests: simulator callbacks reach the workflows over real HTTP,
 // verified and signalled exactly as in production.
 import type { Client } from '@temporalio/client';
-import { freePort } from '../../src/entrypoints/demo/ports';
+import { freePort } from '../../src/tools/ports';
 import { createCallbackReceiver } from '../../src/entrypoints/receiver/callbackReceiver';
 
 export interface CallbackRelay {

@@ -6,10 +6,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { ConfigError, loadConfig } from '../../src/config';
-import { freePort } from '../../src/entrypoints/demo/ports';
+import { freePort } from '../../src/tools/ports';
 import { connectClient, connectWorker } from '../../src/temporal/connection';
-import { DevServerStartError, startDevServer } from '../../src/temporal/devServer';
-import { AD_ID, AD_STAGE } from '../../src/workflows/ad/searchAttributes';
+import { DevServerStartError, startDevServer, startDevServerWith } from '../../src/temporal/devServer';
+import type { TemporalExecutable } from '../../src/temporal/temporalBinary';
+import { ensureGoTool, GO_TOOLS } from '../../src/tools/goTools';
+import { AD_ID, AD_SEARCH_ATTRIBUTES, AD_STAGE } from '../../src/workflows/ad/searchAttributes';
 import { openTemporalTestEnv } from '../support/temporalTestEnv';
 
 test('the dev server the suite runs on is real and has the ad search attributes registered', async () => {
@@ -63,27 +65,49 @@ async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   }
 }
 
-/** A shell script posing as the `temporal` binary. */
-async function fakeBinary(dir: string, body: string): Promise<string> {
-  const file = path.join(dir, 'fake-temporal');
+/** A shell script posing as the `temporal` binary (or, named otherwise, as the server or the UI). */
+async function fakeBinary(dir: string, body: string, name = 'fake-temporal'): Promise<string> {
+  const file = path.join(dir, name);
   await writeFile(file, `#!/bin/sh\n${body}\n`);
   await chmod(file, 0o755);
   return file;
 }
 
-test('stopped and started again on the same SQLite file and port, the server answers with its state kept', { timeout: 120_000 }, async () => {
+/** The project's own dev server: Temporal server and Web UI built from their Go modules (whatever TEMPORAL_CLI_PATH or PATH say). */
+function projectServer(): TemporalExecutable {
+  return { type: 'server', server: ensureGoTool(GO_TOOLS.temporalServer), ui: ensureGoTool(GO_TOOLS.temporalUi), source: 'project-build' };
+}
+
+test("the project's dev server is Temporal server 1.32.2 with the ad search attributes registered", { timeout: 120_000 }, async () => {
+  const server = await startDevServerWith(projectServer(), { startTimeoutMs: loadConfig().temporalStartTimeoutMs });
+  const connection = await Connection.connect({ address: server.address });
+  try {
+    const system = await connection.workflowService.getSystemInfo({});
+    assert.equal(system.serverVersion, '1.32.2');
+    const response = await connection.operatorService.listSearchAttributes({ namespace: server.namespace });
+    for (const key of AD_SEARCH_ATTRIBUTES) assert.ok(key.name in (response.customAttributes ?? {}), `${key.name} missing`);
+  } finally {
+    await connection.close();
+    await server.stop();
+  }
+  if (server.pid !== undefined) assert.equal(isAlive(server.pid), false, 'stop() leaves no server process behind');
+});
+
+async function eventTypes(client: Client, workflowId: string): Promise<string[]> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  return (history.events ?? []).map((event) => String(event.eventType));
+}
+
+test('stopped and started again on the same SQLite file and port, the server answers with its state and a workflow history kept', { timeout: 120_000 }, async () => {
   await withTempDir(async (dir) => {
     const config = loadConfig();
-    const first = await startDevServer({
-      dbFilename: path.join(dir, 'temporal.sqlite'),
-      temporalCliPath: config.temporalCliPath,
-      startTimeoutMs: config.temporalStartTimeoutMs,
-    });
+    const first = await startDevServerWith(projectServer(), { dbFilename: path.join(dir, 'temporal.sqlite'), startTimeoutMs: config.temporalStartTimeoutMs });
     const workflowId = `restart-check-${process.pid}`;
     let connection = await Connection.connect({ address: first.address });
+    let historyBefore: string[];
     try {
       // No worker polls this task queue: the workflow just waits, which is all a restart needs to keep.
-      await new Client({ connection }).workflow.start('noWorkerForThisType', {
+      const handle = await new Client({ connection }).workflow.start('noWorkerForThisType', {
         taskQueue: 'nobody-polls-this',
         workflowId,
         typedSearchAttributes: [
@@ -91,13 +115,18 @@ test('stopped and started again on the same SQLite file and port, the server ans
           { key: AD_ID, value: workflowId },
         ],
       });
+      await handle.signal('someSignal', 'kept across the restart');
+      historyBefore = await eventTypes(new Client({ connection }), workflowId);
     } finally {
       await connection.close();
       await first.stop();
     }
     if (first.pid !== undefined) assert.equal(isAlive(first.pid), false, 'stop() leaves no server process behind');
 
-    const second = await startDevServer(first.restartOptions);
+    const restartedAt = Date.now();
+    const second = await startDevServerWith(projectServer(), first.restartOptions);
+    // Right after the stop: the services must find each other again, not the stopped server's members.
+    assert.ok(Date.now() - restartedAt < 30_000, `the restart took ${Date.now() - restartedAt} ms`);
     try {
       assert.equal(second.address, first.address);
       assert.equal(second.dbFilename, first.dbFilename);
@@ -106,6 +135,8 @@ test('stopped and started again on the same SQLite file and port, the server ans
       const described = await client.workflow.getHandle(workflowId).describe();
       assert.equal(described.status.name, 'RUNNING');
       assert.equal(described.typedSearchAttributes.get(AD_STAGE), 'before-restart');
+      assert.deepEqual(await eventTypes(client, workflowId), historyBefore);
+      assert.ok(historyBefore.length >= 3, `history: ${historyBefore.join(', ')}`);
       // Visibility is fed asynchronously after a start; a few tries cover it.
       let listed: string[] = [];
       for (let i = 0; i < 50 && listed.length === 0; i++) {
@@ -173,6 +204,37 @@ test('a server that exits while starting fails at once with its exit code, comma
       },
     );
     assert.ok(Date.now() - started < 10_000, 'an early exit is reported without waiting for the limit');
+  });
+});
+
+test('the project server that exits while starting is reported with its command and output, and its Web UI stopped', { timeout: 30_000 }, async () => {
+  await withTempDir(async (dir) => {
+    const uiPidFile = path.join(dir, 'ui-pid');
+    const server = await fakeBinary(dir, ['echo "fake server got: $*"', 'echo "Unable to load configuration" >&2', 'exit 1'].join('\n'), 'fake-server');
+    const ui = await fakeBinary(dir, [`echo $$ > '${uiPidFile}'`, 'exec sleep 60'].join('\n'), 'fake-ui');
+    await assert.rejects(startDevServerWith({ type: 'server', server, ui, source: 'project-build' }, { uiPort: 0, startTimeoutMs: 60_000 }), (err: unknown) => {
+      assert.ok(err instanceof DevServerStartError, String(err));
+      assert.match(err.message, /^The Temporal dev server exited with code 1 after [\d.]+ s, before it answered on 127\.0\.0\.1:\d+\./);
+      assert.match(err.message, /\nCommand: \S*fake-server --config-file \S+\/dev-server\.yaml --allow-no-auth start\n/);
+      assert.match(err.message, /Unable to load configuration/);
+      return true;
+    });
+    const uiPid = Number(await readFile(uiPidFile, 'utf8'));
+    assert.equal(isAlive(uiPid), false, 'the Web UI was stopped with the server');
+  });
+});
+
+test('a Web UI that exits while starting fails the start, naming the UI and its command', { timeout: 30_000 }, async () => {
+  await withTempDir(async (dir) => {
+    const server = await fakeBinary(dir, 'exec sleep 60', 'fake-server');
+    const ui = await fakeBinary(dir, ['echo "listen tcp: address already in use" >&2', 'exit 2'].join('\n'), 'fake-ui');
+    await assert.rejects(startDevServerWith({ type: 'server', server, ui, source: 'project-build' }, { uiPort: 0, startTimeoutMs: 60_000 }), (err: unknown) => {
+      assert.ok(err instanceof DevServerStartError, String(err));
+      assert.match(err.message, /^The Temporal Web UI exited with code 2 after [\d.]+ s, before it answered on 127\.0\.0\.1:\d+\./);
+      assert.match(err.message, /\nCommand: \S*fake-ui --root \S+ --config ui --env dev-server start\n/);
+      assert.match(err.message, /ui: listen tcp: address already in use/);
+      return true;
+    });
   });
 });
 

@@ -106,13 +106,14 @@ test('an operator finds an ad in review in the Web UI and reads its stage, Vidu 
       for (const column of ['AdId', 'AdStage', 'ViduTaskId']) await page.getByRole('button', { name: `Add ${column} column` }).click();
       await page.getByRole('button', { name: 'Close Workflows Table configuration' }).click();
       await page.getByText('Configure Workflows Table').waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
-      await page.getByRole('button', { name: 'Collapse saved views' }).click();
       const row = page.getByRole('row').filter({ has: link });
       await row.getByText(mainTaskId, { exact: true }).waitFor({ timeout: UI_TIMEOUT_MS });
       await row.getByText('review', { exact: true }).waitFor({ timeout: UI_TIMEOUT_MS });
       await screenshot(page, 'webui-list');
 
       await link.click();
+      // The ad's page opens on its Timeline (UI 2.54); the event history is the next tab.
+      await page.getByRole('tab', { name: /^Event History/ }).click({ timeout: UI_TIMEOUT_MS });
       await page.waitForURL(/\/history/, { timeout: UI_TIMEOUT_MS });
       // The event history names each activity and timer by its summary.
       await waitForText(page, `poll main task ${shortTaskId(mainTaskId)}`, 'the main task poll summary in the event history');

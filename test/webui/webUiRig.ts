@@ -1,6 +1,6 @@
 // A live ad system with the Temporal Web UI on: the suite's shared dev server
-// runs headless (--headless, no UI), so this starts its own through the
-// project's launcher, on free loopback ports, plus the simulator with
+// runs without a UI, so this starts its own through the project's launcher,
+// on free loopback ports, plus the simulator with
 // millisecond timings and a worker (polling only, no callback URL).
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -28,7 +28,7 @@ export interface WebUiRig {
   close(): Promise<void>;
 }
 
-/** The UI is a separate server inside the dev server; it may answer a moment after gRPC does. */
+/** The start waits for the UI's port; its pages may still take a moment (the CLI's UI is not waited for at all). */
 const UI_READY_TIMEOUT_MS = 60_000;
 
 async function waitForUi(url: string): Promise<void> {

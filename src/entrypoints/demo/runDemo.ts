@@ -22,7 +22,8 @@ import { renderProgressLine, renderStoryboardTable } from '../admin/render';
 import { createCallbackReceiver } from '../receiver/callbackReceiver';
 import { CleanupStack } from './cleanup';
 import { keepRunningLines, type DemoLinks } from './links';
-import { freePort, portOrAlternative } from './ports';
+import { freePort } from '../../tools/ports';
+import { portOrAlternative } from './ports';
 import type { ReviewConsoleStarter } from './reviewConsole';
 
 export const SAMPLE_IMAGES = ['perfume-bottle.png', 'sneaker.png', 'coffee-mug.png'].map((f) => path.join(PROJECT_ROOT, 'samples', f));

@@ -1,14 +1,16 @@
-// What the cluster's start asks of the running services, through the
+// What a start of a Temporal server built from its Go module (the local
+// cluster's, the dev server's) asks of the running services, through the
 // frontend's gRPC API: that it serves, that the namespace exists with the
-// project's search attributes (created when missing), and that history and
-// matching answer for that namespace. Each call is bounded in time and not
-// retried inside itself; the caller loops (see `retrying`).
+// project's search attributes (created when missing: that server makes
+// neither itself), and that history and matching answer for that namespace.
+// Each call is bounded in time and not retried inside itself; the caller loops
+// (see `retrying`).
 import { Connection } from '@temporalio/client';
 import { SearchAttributeType } from '@temporalio/common';
 import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GRPC_STATUS } from '../temporal/grpcStatus';
+import { GRPC_STATUS } from './grpcStatus';
 import { AD_SEARCH_ATTRIBUTES } from '../workflows/ad/searchAttributes';
 
 const { IndexedValueType } = temporal.api.enums.v1;
@@ -47,14 +49,12 @@ export async function frontendServes(connection: Connection): Promise<void> {
   if (status !== SERVING) throw new Error(`the frontend's health check says ${status}, not SERVING`);
 }
 
-/** Creates the namespace with its retention unless it exists. */
+/**
+ * Creates the namespace with its retention unless it exists. Registered straight away rather than
+ * looked up first: a look-up of a namespace that does not exist yet is remembered as "not found"
+ * by the server's namespace cache for a second, which every call on it would then wait out.
+ */
 export async function ensureNamespace(connection: Connection, namespace: string, log: (line: string) => void): Promise<void> {
-  try {
-    await bounded(connection, () => connection.workflowService.describeNamespace({ namespace }));
-    return;
-  } catch (err) {
-    if (grpcCode(err) !== GRPC_STATUS.NOT_FOUND) throw err;
-  }
   try {
     await bounded(connection, () =>
       connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs(NAMESPACE_RETENTION) }),
