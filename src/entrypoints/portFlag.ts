@@ -1,3 +1,4 @@
+// The `--port` flags of the command lines, read with one rule.
 import { ConfigError } from '../config';
 
 /** A `--port`-style flag: a TCP port, or a one-line error naming the flag (runMain prints it). */

@@ -1,3 +1,4 @@
+// Where the project is: its root folder, found from this file, so paths hold whether the code runs from src/ (tsx) or dist/ (the build).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
