@@ -7,7 +7,7 @@ import { ApplicationFailure, WorkflowFailedError, type WorkflowHandleWithFirstEx
 import { Worker } from '@temporalio/worker';
 import { WORKFLOW_INTERCEPTOR_MODULES } from '../../src/temporal/workflowCode';
 import { adFilmWorkflow } from '../../src/workflows/adFilmWorkflow';
-import { statusQuery, workflowIdForAd, type AdFilmInput, type AdStatus } from '../../src/workflows/messages';
+import { statusQuery, viduCallbackSignal, workflowIdForAd, type AdFilmInput, type AdStatus } from '../../src/workflows/messages';
 import type { TimeSkippingEnv } from '../support/timeSkippingEnv';
 import type { FakeVidu } from './fakeVidu';
 
@@ -87,4 +87,25 @@ export async function eventually(predicate: () => boolean | Promise<boolean>, wh
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** Waits (wall clock, the server's clock held) until the ad waits for the callback of its last create attempt; returns the attempt's marker. */
+export async function awaitingCreateCallback(handle: AdHandle, vidu: FakeVidu): Promise<string> {
+  let waitingFor = '';
+  await eventually(async () => {
+    waitingFor = (await handle.query(statusQuery)).waitingFor ?? '';
+    return /waiting until .* for Vidu's callback for attempt/.test(waitingFor);
+  }, "the ad's wait for the create's callback");
+  const marker = vidu.calls.createAdTask.at(-1)!.attemptMarker!;
+  assert.ok(waitingFor.endsWith(`for attempt ${marker}`), `the status names the attempt: ${waitingFor}`);
+  return marker;
+}
+
+/**
+ * Vidu's callback for the task the attempt made, as the receiver forwards it
+ * (compact, verified), after one for another attempt, which must not be adopted.
+ */
+export async function sendCreateCallbacks(handle: AdHandle, taskId: string, marker: string): Promise<void> {
+  await handle.signal(viduCallbackSignal, { taskId: 'ad-of-another-attempt', createAttempt: 'another-attempt', state: 'processing', progress: 5, nonce: 'nonce-other' });
+  await handle.signal(viduCallbackSignal, { taskId, createAttempt: marker, state: 'processing', progress: 10, nonce: 'nonce-1' });
 }
