@@ -41,7 +41,7 @@ describe('edits during review (time-skipping, stubbed activities)', { timeout: 1
       assert.equal(made[0]!.marker, first!.marker);
       assert.ok(retry!.knownRecordIds.includes(`${vidu.made('ad')[0]!.id}-sb1`), 'the takes known before the edit are not candidates');
 
-      await handle.executeUpdate(approveUpdate, { args: [{ requestId: 'approve' }] });
+      await handle.executeUpdate(approveUpdate.name, { args: [{ requestId: 'approve' }] });
       const result = await handle.result();
       const status = await handle.query(statusQuery);
       assert.equal(result.outcome, 'composed');
@@ -76,7 +76,7 @@ describe('edits during review (time-skipping, stubbed activities)', { timeout: 1
       const events = (await handle.fetchHistory()).events ?? [];
       assert.ok(!events.some((e) => e.workflowExecutionUpdateAcceptedEventAttributes || e.workflowExecutionUpdateAdmittedEventAttributes), 'a refused update leaves no trace in history');
 
-      await handle.executeUpdate(approveUpdate, { args: [{ requestId: 'approve' }] });
+      await handle.executeUpdate(approveUpdate.name, { args: [{ requestId: 'approve' }] });
       const result = await handle.result();
       assert.equal(result.outcome, 'first-video');
       assert.equal(vidu.calls.startCompose.length, 0);
