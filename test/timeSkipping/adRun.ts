@@ -81,7 +81,7 @@ export async function advanceUntil(ts: TimeSkippingEnv, handle: AdHandle, predic
 }
 
 /** Waits in wall-clock time (the server's clock held) until `predicate` holds. */
-export async function eventually(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+export async function eventually(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -37,7 +37,7 @@ describe('outage waits (time-skipping, stubbed activities)', { timeout: 120_000 
     const started = Date.now();
     await withAd(ts, vidu, adInput('rate-limited', { maxCredits: 1_000 }), async (handle) => {
       const waiting = await advanceUntil(ts, handle, (s) => /refused for now/.test(s.waitingFor ?? ''), 'the rate-limit wait in the status');
-      assert.match(waiting.waitingFor!, /^creating the ad at Vidu: Vidu refused for now \((ViduRateLimited|ViduRetryLater): .*\) for \d+s?, retrying in \d+s$/);
+      assert.match(waiting.waitingFor!, /^creating the ad at Vidu: Vidu refused for now \((ViduRateLimited|ViduRetryLater): .*\) for (\d+m)?(\d+s)?, retrying in (\d+m)?(\d+s)?$/);
       assert.equal(waiting.stage, 'creating');
       assert.equal(waiting.credits?.reserved, 600 + 1, 'the create and one compose are held meanwhile');
 
