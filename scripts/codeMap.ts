@@ -40,6 +40,7 @@ export function describeFile(file: string, root = ROOT): string {
   const text = readFileSync(path.join(root, file), 'utf8');
   if (file.endsWith('.html')) return /<title>(.*?)<\/title>/.exec(text)?.[1] ?? 'a page';
   if (file.endsWith('.css')) return 'the console\'s styles';
+  if (file.endsWith('.xml')) return firstSentence((/<!--([\s\S]*?)-->/.exec(text)?.[1] ?? '').replace(/\s+/g, ' ').trim()) || 'an XML file';
   return firstSentence(headerComment(text)) || '(no header comment)';
 }
 
