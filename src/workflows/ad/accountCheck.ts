@@ -4,32 +4,25 @@
 // shown in the status and the Web UI), or fail at once with a clear reason,
 // as the worker's ACCOUNT_CREDITS_SHORTFALL says.
 import { ApplicationFailure, sleep } from '@temporalio/workflow';
-import type { ReadActivities } from './activityContract';
-import type { ActivityGroup } from './activityGroups';
 import { FAILURE_TYPES } from '../shared/failures';
 import { retryThroughOutages } from '../shared/outageRetry';
 import { shortDuration } from '../shared/shortText';
+import type { AdRun } from './run';
 
-export interface AccountCheckContext {
-  reads: ActivityGroup<ReadActivities>;
-  /** The create's estimated cost. */
-  needed: number;
-  outageBudgetMs: number;
-  setWaiting(message: string | undefined): void;
-}
-
-export async function awaitAccountCredits(ctx: AccountCheckContext): Promise<void> {
-  const { needed } = ctx;
+/** Reads the balance before the create; waits for a top-up or fails, as the worker's policy says. */
+export async function awaitAccountCredits(run: AdRun): Promise<void> {
+  const needed = run.budget.createCost;
+  const onWaiting = (message: string | undefined) => run.setWaiting(message);
   let waited = false;
   for (;;) {
-    const account = await retryThroughOutages(() => ctx.reads(`check account credits (${needed} needed)`).checkAccountCredits({ needed }), {
+    const account = await retryThroughOutages(() => run.acts.reads(`check account credits (${needed} needed)`).checkAccountCredits({ needed }), {
       what: 'reading the Vidu account balance',
-      budgetMs: ctx.outageBudgetMs,
+      budgetMs: run.limits.outageBudgetMs,
       idempotent: true,
-      onWaiting: ctx.setWaiting,
+      onWaiting,
     });
     if (account.remaining >= needed) {
-      if (waited) ctx.setWaiting(undefined);
+      if (waited) run.setWaiting(undefined);
       return;
     }
     const short = `the Vidu account has ${account.remaining} credits left; creating this ad needs about ${needed}`;
@@ -42,7 +35,7 @@ export async function awaitAccountCredits(ctx: AccountCheckContext): Promise<voi
       });
     }
     waited = true;
-    ctx.setWaiting(`${short}: waiting for a top-up, checking again in ${shortDuration(account.recheckMs)}`);
+    run.setWaiting(`${short}: waiting for a top-up, checking again in ${shortDuration(account.recheckMs)}`);
     await sleep(account.recheckMs, { summary: `account short (${account.remaining} of ${needed} credits): recheck in ${shortDuration(account.recheckMs)}` });
   }
 }

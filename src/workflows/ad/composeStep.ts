@@ -2,44 +2,31 @@
 // differs from Vidu's first video. Its credit (reserved with the create) is
 // settled from Vidu's final report. A run that continues as new resumes a
 // compose an earlier run started (its task id and marker are in the state).
-import type { ActivityGroup } from './activityGroups';
-import type { SpendActivities, TaskSnapshot } from './activityContract';
-import { budgetFailure, provenUnspent, RESERVATION, type AdBudget } from './budget';
+import { budgetFailure, provenUnspent, RESERVATION } from './budget';
 import { taskFailure } from './failures';
 import { estimateCredits } from '../shared/prices';
-import type { AdState } from './state';
 import type { AdSelection } from './contract';
 import { retryThroughOutages } from '../shared/outageRetry';
 import { sameSelection } from './selection';
-
-export interface ComposeContext {
-  state: AdState;
-  runNumber: number;
-  spends: ActivityGroup<SpendActivities>;
-  budget: AdBudget;
-  outageBudgetMs: number;
-  enterStage(): void;
-  awaitTask(taskId: string, label: string, onProgress: (progress: number) => void): Promise<TaskSnapshot>;
-  setWaiting(message: string | undefined): void;
-}
+import type { AdRun } from './run';
 
 /** Composes when the selection changed; returns the compose task's id, or undefined when the first video stands. */
-export async function composeIfChanged(ctx: ComposeContext, selection: AdSelection): Promise<string | undefined> {
-  const { state, budget } = ctx;
+export async function composeIfChanged(run: AdRun, selection: AdSelection): Promise<string | undefined> {
+  const { state, budget } = run;
   if (!state.composeTaskId && sameSelection(selection, state.firstSelection!)) {
     budget.refund(RESERVATION.compose);
     return undefined;
   }
-  ctx.enterStage();
+  run.setStage('composing');
   if (!state.composeTaskId) {
     // Held since the create; an ad resumed from an earlier workflow's task reserves it now.
     const refusal = budget.reserve(RESERVATION.compose, estimateCredits({ kind: 'compose' }), 'compose');
     if (refusal) throw budgetFailure(refusal);
-    state.composeMarker ??= `compose-${state.adId}-${state.seq}-${ctx.runNumber}`;
+    state.composeMarker ??= `compose-${state.adId}-${state.seq}-${run.runNumber}`;
     const request = { mainTaskId: state.mainTaskId!, selection, storyboardCount: state.storyboards.length, marker: state.composeMarker, knownComposeIds: state.composedIds };
-    const what = { what: 'starting the compose', budgetMs: ctx.outageBudgetMs, idempotent: false, onWaiting: ctx.setWaiting };
+    const what = { what: 'starting the compose', budgetMs: run.limits.outageBudgetMs, idempotent: false, onWaiting: (message: string | undefined) => run.setWaiting(message) };
     try {
-      const started = await retryThroughOutages(() => ctx.spends(`compose ${request.storyboardCount} storyboards`).startCompose(request), what);
+      const started = await retryThroughOutages(() => run.acts.spends(`compose ${request.storyboardCount} storyboards`).startCompose(request), what);
       state.composeTaskId = started.subTaskId;
       state.taskCredits[started.subTaskId] = started.credits;
     } catch (err) {
@@ -48,7 +35,7 @@ export async function composeIfChanged(ctx: ComposeContext, selection: AdSelecti
     }
   }
   if (!state.composeSucceeded) {
-    const final = await ctx.awaitTask(state.composeTaskId, 'compose', (p) => (state.progress = p));
+    const final = await run.awaitTask(state.composeTaskId, 'compose', (p) => (state.progress = p));
     budget.settleFinal(RESERVATION.compose, final);
     if (final.state !== 'success') throw taskFailure('compose', final);
     state.composeSucceeded = true;

@@ -8,84 +8,67 @@
 // final report (refunded when the task failed, was cancelled, or provably
 // never existed).
 import { ApplicationFailure, CancellationScope, condition, isCancellation, uuid4 } from '@temporalio/workflow';
-import type { ActivityGroup } from './activityGroups';
-import { provenUnspent, RESERVATION, type AdBudget } from './budget';
-import type { SpendActivities, TaskSnapshot } from './activityContract';
-import { editsInFlight, type AdState, type EditEntry } from './state';
+import { provenUnspent, RESERVATION } from './budget';
+import { editsInFlight, type EditEntry } from './state';
 import { editRequestProblem, normaliseEdit } from './editRules';
 import { FAILURE_TYPES } from '../shared/failures';
 import type { EditAccepted, EditRequestInput } from './contract';
 import { failureCause, retryThroughOutages } from '../shared/outageRetry';
 import { applyTake, describeSlot, slotOf } from './selection';
 import { firstWords } from '../shared/shortText';
-
-export interface EditRunnerContext {
-  state: AdState;
-  /** The ad's body scope: edits run under it. */
-  body: CancellationScope;
-  spends: ActivityGroup<SpendActivities>;
-  budget: AdBudget;
-  outageBudgetMs: number;
-  awaitTask(taskId: string, label: string, onProgress: (progress: number) => void): Promise<TaskSnapshot>;
-  /** Why edits are not accepted now, or undefined when they are (input edits skip the review rule). */
-  closedBecause(fromInput: boolean): string | undefined;
-  setWaiting(message: string | undefined): void;
-  refresh(): void;
-  /** A successful edit added a take: the moment to keep its files. */
-  takeAdded(): void;
-}
+import type { AdRun } from './run';
 
 export class EditRunner {
   private readonly scopes = new Map<number, CancellationScope>();
 
-  constructor(private readonly ctx: EditRunnerContext) {}
+  constructor(private readonly run: AdRun) {}
 
   /** The first rule the request breaks, its budget last: "ad budget maxCredits=600: ..." when it would not fit. */
   problem(request: unknown, fromInput: boolean): string | undefined {
-    const { state } = this.ctx;
+    const { state } = this.run;
     const problem = editRequestProblem(request, {
-      closedBecause: this.ctx.closedBecause(fromInput),
+      closedBecause: this.run.editsClosedBecause(fromInput),
       storyboardCount: state.storyboards.length,
       editsUsed: state.editsUsed,
       maxEdits: state.maxEdits,
     });
-    return problem ?? this.ctx.budget.editRefusal(normaliseEdit(request as EditRequestInput));
+    return problem ?? this.run.budget.editRefusal(normaliseEdit(request as EditRequestInput));
   }
 
   byRequestId(requestId: string): EditEntry | undefined {
-    return this.ctx.state.edits.find((e) => e.requestId === requestId);
+    return this.run.state.edits.find((e) => e.requestId === requestId);
   }
 
   /** Reserves an edit slot and its credits, and starts the edit (a budget gone short since the check fails it unsent). */
   accept(request: EditRequestInput, requestId: string): EditEntry {
-    const { state } = this.ctx;
+    const { state } = this.run;
     const edit = normaliseEdit(request);
-    const refusal = this.ctx.budget.reserveEdit(requestId, edit);
+    const refusal = this.run.budget.reserveEdit(requestId, edit);
     if (refusal) {
       const refused: EditEntry = { ...edit, requestId, state: 'failed', error: refusal, errorType: FAILURE_TYPES.budgetExceeded, seq: ++state.seq, marker: '' };
       state.edits.push(refused);
       state.lastError = `edit ${requestId} refused: ${refusal}`;
-      this.ctx.refresh();
+      this.run.refresh();
       return refused;
     }
     const entry: EditEntry = { ...edit, requestId, state: 'pending', seq: ++state.seq, marker: uuid4() };
     state.edits.push(entry);
     state.editsUsed += 1;
     this.start(entry);
-    this.ctx.refresh();
+    this.run.refresh();
     return entry;
   }
 
   /** A bad edit in the input is reported like a failed edit; it spends nothing and the ad goes on. */
   rejectFromInput(request: EditRequestInput, requestId: string, problem: string): void {
-    const { state } = this.ctx;
+    const { state } = this.run;
     state.edits.push({ ...normaliseEdit(request), requestId, state: 'failed', error: problem, errorType: FAILURE_TYPES.editRejected, seq: ++state.seq, marker: '' });
     state.lastError = `edit from input rejected: ${problem}`;
   }
 
   /** After continue-as-new: picks up every edit the previous run left in flight. */
   resumeInFlight(): void {
-    for (const entry of editsInFlight(this.ctx.state)) this.start(entry);
+    for (const entry of editsInFlight(this.run.state)) this.start(entry);
   }
 
   /** The update's answer: Vidu's sub-task id once the edit was created, or its failure. */
@@ -100,19 +83,19 @@ export class EditRunner {
   }
 
   async settled(): Promise<void> {
-    await condition(() => editsInFlight(this.ctx.state).length === 0);
+    await condition(() => editsInFlight(this.run.state).length === 0);
   }
 
   private start(entry: EditEntry): void {
-    const scope = new CancellationScope({ cancellable: true, parent: this.ctx.body });
+    const scope = new CancellationScope({ cancellable: true, parent: this.run.body });
     this.scopes.set(entry.seq, scope);
     const forget = () => void this.scopes.delete(entry.seq);
-    scope.run(() => this.run(entry)).then(forget, forget);
+    scope.run(() => this.runEdit(entry)).then(forget, forget);
   }
 
   /** Creates the edit's sub-task (unless a previous run did), awaits it, and selects its take; never throws. */
-  private async run(entry: EditEntry): Promise<void> {
-    const { state } = this.ctx;
+  private async runEdit(entry: EditEntry): Promise<void> {
+    const { state } = this.run;
     const where = describeSlot(entry.kind, entry.storyboardIndex);
     const target = slotOf(state, entry.kind, entry.storyboardIndex)!;
     const reservation = RESERVATION.edit(entry.requestId);
@@ -120,7 +103,7 @@ export class EditRunner {
       if (!entry.subTaskId) {
         const started = await retryThroughOutages(
           () =>
-            this.ctx.spends(`edit ${where}: ${firstWords(entry.prompt)}`).startEdit({
+            this.run.acts.spends(`edit ${where}: ${firstWords(entry.prompt)}`).startEdit({
               mainTaskId: state.mainTaskId!,
               kind: entry.kind,
               storyboardIndex: entry.storyboardIndex,
@@ -128,21 +111,21 @@ export class EditRunner {
               marker: entry.marker,
               knownRecordIds: target.takes.map((t) => t.id),
             }),
-          { what: `creating the edit of ${where}`, budgetMs: this.ctx.outageBudgetMs, idempotent: false, onWaiting: (m) => this.ctx.setWaiting(m) },
+          { what: `creating the edit of ${where}`, budgetMs: this.run.limits.outageBudgetMs, idempotent: false, onWaiting: (m) => this.run.setWaiting(m) },
         );
         entry.subTaskId = started.subTaskId;
         entry.state = 'running';
         entry.progress = 0;
         state.taskCredits[started.subTaskId] = started.credits;
-        this.ctx.refresh();
+        this.run.refresh();
       }
-      const final = await this.ctx.awaitTask(entry.subTaskId, `edit of ${where}`, (p) => (entry.progress = p));
-      this.ctx.budget.settleFinal(reservation, final);
+      const final = await this.run.awaitTask(entry.subTaskId, `edit of ${where}`, (p) => (entry.progress = p));
+      this.run.budget.settleFinal(reservation, final);
       applyTake(target, { id: entry.subTaskId, prompt: entry.prompt, state: final.state }, entry.seq);
       if (final.state === 'success') {
         entry.state = 'succeeded';
         entry.progress = 100;
-        this.ctx.takeAdded();
+        this.run.takeAdded();
       } else {
         entry.state = 'failed';
         entry.errorType = FAILURE_TYPES.taskFailed;
@@ -153,8 +136,8 @@ export class EditRunner {
       entry.state = 'failed';
       // A task that was created keeps what Vidu charged and did not refund on cancel; one never created costs nothing;
       // an unclear outcome stays reserved (it may have been charged).
-      if (entry.subTaskId) this.ctx.budget.settleCharged(reservation, state.taskCredits[entry.subTaskId] ?? 0);
-      else if (provenUnspent(err)) this.ctx.budget.refund(reservation);
+      if (entry.subTaskId) this.run.budget.settleCharged(reservation, state.taskCredits[entry.subTaskId] ?? 0);
+      else if (provenUnspent(err)) this.run.budget.refund(reservation);
       if (isCancellation(err)) {
         entry.error = 'cancelled';
       } else {
@@ -164,7 +147,7 @@ export class EditRunner {
         state.lastError = `edit of ${where} failed: ${cause.message}`;
       }
     } finally {
-      this.ctx.refresh();
+      this.run.refresh();
     }
   }
 }

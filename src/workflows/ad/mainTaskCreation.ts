@@ -13,22 +13,11 @@
 // request never left (the task was lost on its way to a stopping worker, or
 // the worker died first), and the create is simply tried again.
 import { ActivityFailure, ApplicationFailure, condition, isCancellation, log, patched, TimeoutFailure, uuid4 } from '@temporalio/workflow';
-import type { ActivityGroup } from './activityGroups';
-import type { CreateActivities, CreateAdTaskInput, CreateEvidence, ReadActivities } from './activityContract';
-import type { AdState } from './state';
+import type { CreateAdTaskInput, CreateEvidence } from './activityContract';
 import { FAILURE_TYPES } from '../shared/failures';
 import { failureCause, retryThroughOutages } from '../shared/outageRetry';
 import { shortDuration, shortTaskId } from '../shared/shortText';
-
-export interface CreationContext {
-  state: AdState;
-  request: Omit<CreateAdTaskInput, 'attemptMarker'>;
-  creates: ActivityGroup<CreateActivities>;
-  reads: ActivityGroup<ReadActivities>;
-  outageBudgetMs: number;
-  adoptWindowMs: number;
-  setWaiting(message: string | undefined): void;
-}
+import type { AdRun } from './run';
 
 /** The patch that brought the evidence rule; histories recorded before it keep the old reading of a timeout. */
 export const CREATE_EVIDENCE_PATCH = 'create-evidence';
@@ -62,17 +51,23 @@ function outcomeUnknown(marker: string, why: string): ApplicationFailure {
   });
 }
 
-export async function createMainTask(ctx: CreationContext): Promise<void> {
-  const { state } = ctx;
+/** What the create sends, from the ad's input. */
+function createRequestOf(input: AdRun['input']): Omit<CreateAdTaskInput, 'attemptMarker'> {
+  const { adId, images, prompt, duration, aspectRatio, language } = input;
+  return { adId, images, prompt, duration, aspectRatio, language };
+}
+
+export async function createMainTask(run: AdRun): Promise<void> {
+  const { state } = run;
   for (;;) {
-    if (state.pendingCreate) return adoptFromCallback(ctx);
+    if (state.pendingCreate) return adoptFromCallback(run);
     const marker = uuid4();
     try {
-      const created = await retryThroughOutages(() => ctx.creates('create the ad at Vidu').createAdTask({ ...ctx.request, attemptMarker: marker }), {
+      const created = await retryThroughOutages(() => run.acts.creates('create the ad at Vidu').createAdTask({ ...createRequestOf(run.input), attemptMarker: marker }), {
         what: 'creating the ad at Vidu',
-        budgetMs: ctx.outageBudgetMs,
+        budgetMs: run.limits.outageBudgetMs,
         idempotent: false,
-        onWaiting: ctx.setWaiting,
+        onWaiting: (message: string | undefined) => run.setWaiting(message),
       });
       state.mainTaskId = created.taskId;
       state.taskCredits[created.taskId] = created.credits;
@@ -93,30 +88,30 @@ export async function createMainTask(ctx: CreationContext): Promise<void> {
   }
 }
 
-async function adoptFromCallback(ctx: CreationContext): Promise<void> {
-  const { state } = ctx;
+async function adoptFromCallback(run: AdRun): Promise<void> {
+  const { state } = run;
   const pending = state.pendingCreate!;
-  const until = pending.since + ctx.adoptWindowMs;
-  ctx.setWaiting(`the create request's outcome is unclear: waiting until ${new Date(until).toISOString()} for Vidu's callback for attempt ${pending.marker}`);
+  const until = pending.since + run.limits.adoptWindowMs;
+  run.setWaiting(`the create request's outcome is unclear: waiting until ${new Date(until).toISOString()} for Vidu's callback for attempt ${pending.marker}`);
   for (;;) {
     const remaining = until - Date.now();
     const heard = remaining > 0 && (await condition(() => pending.candidateTaskIds.length > 0, remaining, { summary: `await create callback, ${shortDuration(remaining)} left` }));
-    if (!heard) throw outcomeUnknown(pending.marker, `no callback for attempt ${pending.marker} within ${ctx.adoptWindowMs} ms`);
+    if (!heard) throw outcomeUnknown(pending.marker, `no callback for attempt ${pending.marker} within ${run.limits.adoptWindowMs} ms`);
     const taskId = pending.candidateTaskIds.shift()!;
     try {
       // Callback bodies are not signed: the query API must know the task before it is adopted.
-      const snapshot = await retryThroughOutages(() => ctx.reads(`confirm main task ${shortTaskId(taskId)}`).getTaskState(taskId), {
+      const snapshot = await retryThroughOutages(() => run.acts.reads(`confirm main task ${shortTaskId(taskId)}`).getTaskState(taskId), {
         what: `confirming Vidu task ${taskId}`,
-        budgetMs: ctx.outageBudgetMs,
+        budgetMs: run.limits.outageBudgetMs,
         idempotent: true,
-        onWaiting: ctx.setWaiting,
+        onWaiting: (message: string | undefined) => run.setWaiting(message),
       });
       log.info(`ad ${state.adId}: adopting Vidu task ${taskId}, made by create attempt ${pending.marker}`);
       state.mainTaskId = taskId;
       state.taskCredits[taskId] = snapshot.credits;
       state.pendingCreate = undefined;
       state.earlyCreateCallbacks = [];
-      ctx.setWaiting(undefined);
+      run.setWaiting(undefined);
       return;
     } catch (err) {
       if (!(err instanceof ActivityFailure) || isCancellation(err)) throw err;

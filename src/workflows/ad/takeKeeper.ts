@@ -7,24 +7,14 @@
 // that outlasts the budget is logged, not thrown. Occasions that come while a
 // save runs are folded into one more save after it.
 import { CancellationScope, TemporalFailure, condition, isCancellation, log, patched } from '@temporalio/workflow';
-import type { ActivityGroup } from './activityGroups';
-import type { SaveActivities, SavedTakes, TakeToSave } from './activityContract';
+import type { SavedTakes, TakeToSave } from './activityContract';
 import type { AdState, SlotState } from './state';
 import { failureCause, retryThroughOutages } from '../shared/outageRetry';
 import type { TakeStatus } from './contract';
+import type { AdRun } from './run';
 
 /** Histories recorded before takes were kept never reach a saveTakes call. */
 export const SAVE_TAKES_PATCH = 'save-takes';
-
-export interface TakeKeeperContext {
-  state: AdState;
-  /** The ad's body scope: a cancel or a failure of the ad stops the saving too. */
-  body: CancellationScope;
-  saves: ActivityGroup<SaveActivities>;
-  outageBudgetMs: number;
-  setWaiting(message: string | undefined): void;
-  refresh(): void;
-}
 
 function slotsWithKind(state: AdState): Array<[SlotState, TakeToSave['kind']]> {
   const audio = [state.narration, state.bgm].filter((s): s is SlotState => s !== undefined);
@@ -63,19 +53,19 @@ export class TakeKeeper {
   private scope: CancellationScope | undefined;
   private waitingMessage: string | undefined;
 
-  constructor(private readonly ctx: TakeKeeperContext) {}
+  constructor(private readonly run: AdRun) {}
 
   /** The records were read, or an edit's take appeared: save what is missing. */
   occasion(): void {
     if (!patched(SAVE_TAKES_PATCH)) return;
-    this.ctx.state.takesSaveDue = true;
+    this.run.state.takesSaveDue = true;
     this.occasions += 1;
     this.start();
   }
 
   /** After continue-as-new: a save the previous run owed is made. */
   resume(): void {
-    if (this.ctx.state.takesSaveDue && patched(SAVE_TAKES_PATCH)) this.start();
+    if (this.run.state.takesSaveDue && patched(SAVE_TAKES_PATCH)) this.start();
   }
 
   /**
@@ -92,7 +82,7 @@ export class TakeKeeper {
   private start(): void {
     if (this.running) return;
     this.running = true;
-    const scope = new CancellationScope({ cancellable: true, parent: this.ctx.body });
+    const scope = new CancellationScope({ cancellable: true, parent: this.run.body });
     this.scope = scope;
     const stopped = () => {
       this.running = false;
@@ -107,7 +97,7 @@ export class TakeKeeper {
   }
 
   private async loop(): Promise<void> {
-    const { state } = this.ctx;
+    const { state } = this.run;
     while (state.takesSaveDue) {
       const seen = this.occasions;
       const wanted = takesToSave(state);
@@ -118,12 +108,12 @@ export class TakeKeeper {
 
   /** One save through outages; false when the ad's scope was cancelled. */
   private async saveOnce(takes: TakeToSave[]): Promise<boolean> {
-    const { state } = this.ctx;
+    const { state } = this.run;
     const input = { adId: state.adId, mainTaskId: state.mainTaskId!, takes };
     try {
-      const result = await retryThroughOutages(() => this.call(() => this.ctx.saves(`keep ${takes.length} take${takes.length === 1 ? '' : 's'}`).saveTakes(input)), {
+      const result = await retryThroughOutages(() => this.call(() => this.run.acts.saves(`keep ${takes.length} take${takes.length === 1 ? '' : 's'}`).saveTakes(input)), {
         what: 'saving the takes',
-        budgetMs: this.ctx.outageBudgetMs,
+        budgetMs: this.run.limits.outageBudgetMs,
         idempotent: true,
         onWaiting: (message) => this.waiting(message),
       });
@@ -141,7 +131,7 @@ export class TakeKeeper {
       log.warn(`ad ${state.adId}: saving the takes failed (tried again on the next occasion): ${failureCause(err).message}`);
       return true;
     } finally {
-      this.ctx.refresh();
+      this.run.refresh();
     }
   }
 
@@ -156,8 +146,8 @@ export class TakeKeeper {
 
   /** Shows an outage wait in the status, and clears only its own message (the main path may have set another). */
   private waiting(message: string | undefined): void {
-    if (message !== undefined) this.ctx.setWaiting(message);
-    else if (this.waitingMessage !== undefined && this.ctx.state.waitingFor === this.waitingMessage) this.ctx.setWaiting(undefined);
+    if (message !== undefined) this.run.setWaiting(message);
+    else if (this.waitingMessage !== undefined && this.run.state.waitingFor === this.waitingMessage) this.run.setWaiting(undefined);
     this.waitingMessage = message;
   }
 }

@@ -14,6 +14,7 @@ import { asAdFailure, taskFailure } from './failures';
 import { activityGroups, type ActivityGroups } from './activityGroups';
 import type { TaskSnapshot } from './activityContract';
 import { creditsSpent, editsInFlight, newAdState, statusOf, type AdState } from './state';
+import type { AdLimits, AdRun } from './run';
 import { CallbackInbox } from './callbackInbox';
 import { campaignReporter, type CampaignReporter } from './campaignReporter';
 import { continueAsNewWhenDue } from './continueAsNew';
@@ -40,14 +41,14 @@ export async function adFilmWorkflow(input: m.AdFilmInput): Promise<m.AdFilmResu
   return new AdFilmRun(input).run();
 }
 
-class AdFilmRun {
-  private readonly state: AdState;
-  private readonly runNumber: number;
-  private readonly limits;
+class AdFilmRun implements AdRun {
+  readonly state: AdState;
+  readonly runNumber: number;
+  readonly limits: AdLimits;
   private readonly tracker = { inFlight: 0 };
-  private readonly acts: ActivityGroups;
+  readonly acts: ActivityGroups;
   /** Everything long-running lives in this scope, so one cancel (signal or Temporal) stops it all. */
-  private readonly body = new CancellationScope();
+  readonly body = new CancellationScope();
   private readonly waiter: ViduTaskWaiter;
   private readonly edits: EditRunner;
   private readonly requests: RequestLog;
@@ -55,14 +56,14 @@ class AdFilmRun {
   private readonly takes: TakeKeeper;
   private readonly notifier: CompletionNotifier;
   private cancelReason: string | undefined;
-  private reviewOpen = false;
+  reviewOpen = false;
   private ending = false;
   private readonly publisher: StatusPublisher;
   /** Only for an ad of a campaign. */
   private readonly reporter: CampaignReporter | undefined;
-  private readonly budget: AdBudget;
+  readonly budget: AdBudget;
 
-  constructor(private readonly input: m.AdFilmInput) {
+  constructor(readonly input: m.AdFilmInput) {
     // Only this workflow writes `continued` (checked in run()): its state is this workflow's AdState.
     const continued = input.continued as m.AdFilmContinuation<AdState> | undefined;
     this.state = continued?.state ?? newAdState(input.adId, input.maxEdits ?? m.DEFAULT_MAX_EDITS);
@@ -83,41 +84,12 @@ class AdFilmRun {
     this.acts = activityGroups(this.limits, this.tracker);
     this.waiter = new ViduTaskWaiter(this.acts.reads, this.state.taskClocks);
     this.requests = new RequestLog(this.state);
-    this.takes = new TakeKeeper({
-      state: this.state,
-      body: this.body,
-      saves: this.acts.saves,
-      outageBudgetMs: this.limits.outageBudgetMs,
-      setWaiting: (message) => this.setWaiting(message),
-      refresh: () => this.refresh(),
-    });
-    this.notifier = new CompletionNotifier({ state: this.state, notifies: this.acts.notifies, refresh: () => this.refresh() });
+    this.takes = new TakeKeeper(this);
+    this.notifier = new CompletionNotifier(this);
     // The status shows the webhook as pending from the start (a bad URL is refused by the input check instead).
     if (input.notifyUrl !== undefined && !notifyUrlProblem(input.notifyUrl)) this.state.notification ??= { url: input.notifyUrl, state: 'pending' };
-    this.edits = new EditRunner({
-      state: this.state,
-      body: this.body,
-      spends: this.acts.spends,
-      budget: this.budget,
-      outageBudgetMs: this.limits.outageBudgetMs,
-      awaitTask: (taskId, label, onProgress) => this.awaitTask(taskId, label, onProgress),
-      closedBecause: (fromInput) => this.editsClosedBecause(fromInput),
-      setWaiting: (message) => this.setWaiting(message),
-      refresh: () => this.refresh(),
-      takeAdded: () => this.takes.occasion(),
-    });
-    this.desk = new OperatorDesk({
-      state: this.state,
-      edits: this.edits,
-      requests: this.requests,
-      reviewOpen: () => this.reviewOpen,
-      closed: () => m.isFinishedStage(this.state.stage) || this.cancelReason !== undefined,
-      cancel: (reason) => {
-        this.cancelReason = reason;
-        this.body.cancel();
-      },
-      refresh: () => this.refresh(),
-    });
+    this.edits = new EditRunner(this);
+    this.desk = new OperatorDesk(this, this.edits, this.requests);
     this.installHandlers();
   }
 
@@ -206,23 +178,13 @@ class AdFilmRun {
   /** Reserves the create (and one compose) in the budget, checks the account can pay, then creates. */
   private async createMainTask(): Promise<void> {
     this.setStage('creating');
-    const { adId, images, prompt, duration, aspectRatio, language } = this.input;
-    const setWaiting = (message: string | undefined) => this.setWaiting(message);
     if (this.budget.active) {
       const refusal = this.budget.reserveStart();
       if (refusal) throw budgetFailure(refusal);
-      await awaitAccountCredits({ reads: this.acts.reads, needed: this.budget.createCost, outageBudgetMs: this.limits.outageBudgetMs, setWaiting });
+      await awaitAccountCredits(this);
     }
     try {
-      await createMainTask({
-        state: this.state,
-        request: { adId, images, prompt, duration, aspectRatio, language },
-        creates: this.acts.creates,
-        reads: this.acts.reads,
-        outageBudgetMs: this.limits.outageBudgetMs,
-        adoptWindowMs: this.limits.adoptWindowMs,
-        setWaiting,
-      });
+      await createMainTask(this);
     } catch (err) {
       // A refused create spent nothing; an unclear one stays reserved (it may have been billed).
       if (provenUnspent(err)) this.budget.refund(RESERVATION.create);
@@ -278,19 +240,7 @@ class AdFilmRun {
 
   /** Composes when the selection differs from Vidu's first video (composeStep.ts); resumes a compose an earlier run started. */
   private compose(selection: m.AdSelection): Promise<string | undefined> {
-    return composeIfChanged(
-      {
-        state: this.state,
-        runNumber: this.runNumber,
-        spends: this.acts.spends,
-        budget: this.budget,
-        outageBudgetMs: this.limits.outageBudgetMs,
-        enterStage: () => this.setStage('composing'),
-        awaitTask: (taskId, label, onProgress) => this.awaitTask(taskId, label, onProgress),
-        setWaiting: (message) => this.setWaiting(message),
-      },
-      selection,
-    );
+    return composeIfChanged(this, selection);
   }
 
   private async save(composeTaskId: string | undefined, selection: m.AdSelection): Promise<m.AdFilmResult> {
@@ -315,7 +265,7 @@ class AdFilmRun {
   }
 
   /** Awaits one Vidu task and keeps its credits current. */
-  private async awaitTask(taskId: string, label: string, onProgress: (progress: number) => void): Promise<TaskSnapshot> {
+  async awaitTask(taskId: string, label: string, onProgress: (progress: number) => void): Promise<TaskSnapshot> {
     const { taskDeadlineMs: deadlineMs, queueDeadlineMs, outageBudgetMs, polling } = this.limits;
     const final = await this.waiter.wait(taskId, {
       label,
@@ -336,7 +286,7 @@ class AdFilmRun {
     return final;
   }
 
-  private editsClosedBecause(fromInput: boolean): string | undefined {
+  editsClosedBecause(fromInput: boolean): string | undefined {
     const { state } = this;
     if (m.isFinishedStage(state.stage) || this.cancelReason !== undefined) return m.finishedAdRefusal(state.stage);
     if (!fromInput && !this.reviewOpen) return `edits are accepted during review only (the ad is ${state.stage})`;
@@ -349,12 +299,12 @@ class AdFilmRun {
     if (problems.length > 0) throw ApplicationFailure.create({ type: FAILURE_TYPES.invalidInput, message: problems.join('; '), nonRetryable: true });
   }
 
-  private setWaiting(message: string | undefined): void {
+  setWaiting(message: string | undefined): void {
     this.state.waitingFor = message;
     this.refresh();
   }
 
-  private setStage(stage: m.AdStage): void {
+  setStage(stage: m.AdStage): void {
     // A run that continues as new re-enters its stage: its progress stays.
     if (stage === this.state.stage) return this.refresh();
     this.state.stage = stage;
@@ -362,11 +312,25 @@ class AdFilmRun {
     this.refresh();
   }
 
-  private refresh(): void {
+  refresh(): void {
     this.publisher.publish(this.state);
   }
 
   /** After a failure or a cancel: stop whatever still runs (each edit cancels its own Vidu task), then record the end. */
+  /** True once the ad is finished or a cancel was accepted. */
+  closed(): boolean {
+    return m.isFinishedStage(this.state.stage) || this.cancelReason !== undefined;
+  }
+
+  cancel(reason: string): void {
+    this.cancelReason = reason;
+    this.body.cancel();
+  }
+
+  takeAdded(): void {
+    this.takes.occasion();
+  }
+
   private async settle(stage: 'failed' | 'cancelled', err: unknown): Promise<void> {
     this.body.cancel();
     await this.edits.settled();
