@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { LocalArtifactStore } from '../src/artifacts/localArtifactStore';
-import { PROJECT_ROOT } from '../src/temporal/projectRoot';
+import { PROJECT_ROOT } from '../src/tools/projectRoot';
 import { startViduSimulator, type ViduSimulator } from '../src/simulator';
 import { startTemporalBackend } from '../test/cluster/temporalBackend';
 import { adWorkerEnv, benchAdRequest, latencyRow, listeningReceiver, POLLING, runAds, SIM_TIMING, startWorkerProcess, type AdOutcome, type WorkerProcess } from './support/adRig';

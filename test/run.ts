@@ -11,7 +11,7 @@ import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, runMain } from '../src/config';
 import { startDevServer } from '../src/temporal/devServer';
-import { PROJECT_ROOT } from '../src/temporal/projectRoot';
+import { PROJECT_ROOT } from '../src/tools/projectRoot';
 import { bundleAdWorkflowCode } from '../src/temporal/workflowCode';
 import { ensureTemporalTestServer } from '../src/tools/temporalTestServer';
 

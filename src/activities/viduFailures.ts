@@ -1,7 +1,7 @@
 // How Vidu client errors become activity failures. The rule that protects
 // credits: a request that spends credits is repeated only when its failure
 // proves nothing happened on Vidu's side ("definitive rejection"); an unclear
-// outcome is never blindly repeated (see createAdTask and spendingSubTasks).
+// outcome is never blindly repeated (see createAdTask.ts and subTasks.ts).
 import { ApplicationFailure } from '@temporalio/common';
 import { ViduAbortError, ViduApiError, ViduNetworkError, ViduResponseError, ViduValidationError, isViduError } from '../vidu/errors';
 import { FAILURE_TYPES } from '../workflows/shared/failures';

@@ -1,8 +1,12 @@
 // Who may do what over the HTTP API: the one table of roles, permissions and
 // routes. Every /v1 route names its permission here (a route missing from the
 // table cannot be registered), every key has one role, and a role is a set of
-// permissions. Plain data and functions, no fastify: the configuration reads
-// the role names from here too.
+// permissions. Plain data and functions, no fastify. The roles and the keys
+// themselves are the configuration's (src/config/apiSettings.ts, which reads
+// API_KEYS): they are re-exported here for the API's own use.
+import { isRole, ROLES, type ApiKey, type Role, type SignedInKey } from '../config/apiSettings';
+
+export { isRole, ROLES, type ApiKey, type Role, type SignedInKey };
 
 export const PERMISSIONS = [
   'ads:read',
@@ -19,8 +23,6 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-export const ROLES = ['viewer', 'operator', 'service', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
 
 const READ: readonly Permission[] = ['ads:read', 'campaigns:read'];
 
@@ -68,19 +70,8 @@ export function roleAllows(role: Role, permission: Permission | 'signed-in'): bo
   return permission === 'signed-in' || ROLE_PERMISSIONS[role].includes(permission);
 }
 
-export function isRole(value: string): value is Role {
-  return (ROLES as readonly string[]).includes(value);
-}
 
-/** One API key: its name (shown in logs, statuses and refusals), its role and its secret token. */
-export interface ApiKey {
-  name: string;
-  role: Role;
-  token: string;
-}
 
-/** A key as the server knows it once a request has shown its token: name and role, never the token. */
-export type SignedInKey = Pick<ApiKey, 'name' | 'role'>;
 
 /** What a signed-in caller is told about itself (GET /v1/me): never the token. */
 export interface KeyIdentity {

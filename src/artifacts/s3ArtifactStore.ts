@@ -20,22 +20,12 @@ import {
   parseImageRef,
   STORED_REF_PREFIX,
 } from './storeParts';
+import type { S3StoreSettings } from '../config/artifactSettings';
 import type { ArtifactStore, SavedFile } from './artifactStore';
 
-/** Where the bucket is and how to sign in to it (ARTIFACT_STORE and the standard AWS_* variables). */
-export interface S3StoreSettings {
-  bucket: string;
-  /** Key prefix without leading or trailing "/"; empty for the bucket's root. */
-  prefix: string;
-  /** An S3-compatible server's URL; undefined for AWS S3 itself. */
-  endpoint?: string;
-  region: string;
-  /** Undefined: the AWS SDK's default chain (shared config files, instance or task roles). */
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-  /** `https://host/bucket/key` rather than `https://bucket.host/key`: what most S3-compatible servers need. */
-  forcePathStyle: boolean;
-}
+export type { S3StoreSettings };
 
+/** Where the bucket is and how to sign in to it (ARTIFACT_STORE and the standard AWS_* variables). */
 /** Parts of a multipart upload: 5 MiB is S3's smallest; two in flight bound the memory one save takes. */
 const PART_BYTES = 5 * 1024 * 1024;
 const PARTS_IN_FLIGHT = 2;

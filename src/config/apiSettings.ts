@@ -1,9 +1,26 @@
 // The HTTP API's settings: named keys with roles (API_KEYS, API_KEYS_FILE,
 // API_TOKENS), console sessions, abuse limits and credit caps.
 import { readFileSync } from 'node:fs';
-import { isRole, ROLES, type ApiKey } from '../api/permissions';
 import { ConfigError, type Env, type Problems } from './errors';
 import { integer, text } from './readers';
+
+/** The roles a key may have; what each may do is the API's table (src/api/permissions.ts). */
+export const ROLES = ['viewer', 'operator', 'service', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+/** One API key: its name (shown in logs, statuses and refusals), its role and its secret token. */
+export interface ApiKey {
+  name: string;
+  role: Role;
+  token: string;
+}
+
+/** A key as the server knows it once a request has shown its token: name and role, never the token. */
+export type SignedInKey = Pick<ApiKey, 'name' | 'role'>;
 
 const API_TOKEN_PATTERN = /^[\x21-\x7e]{16,256}$/;
 const API_TOKEN_RULE = '16-256 printable characters without spaces or commas';

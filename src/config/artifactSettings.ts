@@ -1,8 +1,21 @@
 // Where the artifacts are: a local folder (ARTIFACT_DIR) or an S3 bucket
 // (ARTIFACT_STORE=s3://bucket/prefix with the AWS_* settings).
-import type { S3StoreSettings } from '../artifacts/s3ArtifactStore';
 import { ConfigError, type Env, type Problems } from './errors';
 import { flag, httpUrl, text } from './readers';
+
+/** Where an S3 artifact store is and how to reach it (src/artifacts/s3ArtifactStore.ts). */
+export interface S3StoreSettings {
+  bucket: string;
+  /** Key prefix without leading or trailing "/"; empty for the bucket's root. */
+  prefix: string;
+  /** An S3-compatible server's URL; undefined for AWS S3 itself. */
+  endpoint?: string;
+  region: string;
+  /** Undefined: the AWS SDK's default chain (shared config files, instance or task roles). */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** `https://host/bucket/key` rather than `https://bucket.host/key`: what most S3-compatible servers need. */
+  forcePathStyle: boolean;
+}
 
 export type ArtifactStoreConfig = { kind: 'local'; dir: string } | ({ kind: 's3' } & S3StoreSettings);
 

@@ -5,10 +5,9 @@
 // of settings are beside it (apiSettings.ts, artifactSettings.ts,
 // workerSettings.ts); this file puts them together into AppConfig.
 import path from 'node:path';
-import type { ApiKey } from '../api/permissions';
-import { PROJECT_ROOT } from '../temporal/projectRoot';
+import { PROJECT_ROOT } from '../tools/projectRoot';
 import { DEFAULT_TASK_QUEUE } from '../workflows/ad/contract';
-import { apiKeys, apiLimits, apiSessions, type ApiCreditCaps, type ApiLimitSettings, type ApiSessionSettings } from './apiSettings';
+import { apiKeys, apiLimits, apiSessions, type ApiCreditCaps, type ApiKey, type ApiLimitSettings, type ApiSessionSettings } from './apiSettings';
 import { artifactStore, type ArtifactStoreConfig } from './artifactSettings';
 import { ConfigError, Problems, type Env } from './errors';
 import { flag, httpUrl, integer, jsFilePath, logLevel, optionalCap, optionalPort, text, webhookSecret, type LogLevel } from './readers';

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../temporal/projectRoot';
+import { PROJECT_ROOT } from './projectRoot';
 
 export const LOCAL_BIN_DIR = path.join(PROJECT_ROOT, '.tools', 'bin');
 

@@ -18,7 +18,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync
 import { createServer, connect } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PROJECT_ROOT } from '../temporal/projectRoot';
+import { PROJECT_ROOT } from './projectRoot';
 import { isExecutable } from './goTools';
 
 export const TEST_SERVER_POM = path.join(PROJECT_ROOT, 'src', 'tools', 'temporal-test-server', 'pom.xml');

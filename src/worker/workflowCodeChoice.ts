@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, DEFAULT_WORKFLOW_BUNDLE_PATH } from '../config';
-import { PROJECT_ROOT } from '../temporal/projectRoot';
+import { PROJECT_ROOT } from '../tools/projectRoot';
 
 export interface WorkflowCodeChoice {
   /** The prebuilt bundle to run; undefined: bundle src/workflows at start (webpack, a few seconds). */

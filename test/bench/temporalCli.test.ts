@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
 import { prepareTemporal } from '../../bench/support/temporal';
-import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
+import { PROJECT_ROOT } from '../../src/tools/projectRoot';
 
 test('prepareTemporal reports the server it found or built and the time that took', () => {
   let clock = 1_000;

@@ -3,7 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
+import { PROJECT_ROOT } from '../../src/tools/projectRoot';
 
 export const SCREENSHOT_DIR = path.join(PROJECT_ROOT, 'test-results', 'screenshots');
 export const SAMPLE_IMAGE = path.join(PROJECT_ROOT, 'samples', 'perfume-bottle.png');

@@ -17,7 +17,7 @@ import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@t
 import { freePort } from '../../src/tools/ports';
 import type { SimulatorCounters } from '../../src/simulator';
 import { getAdHandle } from '../../src/starter';
-import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
+import { PROJECT_ROOT } from '../../src/tools/projectRoot';
 import { adFilmWorkflow } from '../../src/workflows/ad/workflow';
 import { workflowIdForAd, type AdFilmInput, type AdFilmResult } from '../../src/workflows/ad/contract';
 import { startChild, type ChildExit, type RunningChild } from '../faults/childProcess';

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runMain } from '../../src/config';
-import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
+import { PROJECT_ROOT } from '../../src/tools/projectRoot';
 import { bundleAdWorkflowCode } from '../../src/temporal/workflowCode';
 import type { CaseSummary } from './clusterRig';
 import { backendKind } from './temporalBackend';

@@ -10,7 +10,7 @@ import { startLocalCluster } from '../../src/cluster/localCluster';
 import type { TemporalService } from '../../src/cluster/types';
 import { loadConfig } from '../../src/config';
 import { startDevServer } from '../../src/temporal/devServer';
-import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
+import { PROJECT_ROOT } from '../../src/tools/projectRoot';
 
 export type BackendKind = 'cluster' | 'dev-server';
 

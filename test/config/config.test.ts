@@ -55,7 +55,7 @@ test('Temporal settings come from the standard TEMPORAL_* variables', () => {
 });
 
 test('an entry point with a wrong setting exits 2 with one line naming it, not a stack trace', () => {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/entrypoints/temporalDevServer.ts'], {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/entrypoints/temporal/main.ts'], {
     cwd: path.resolve(__dirname, '..', '..'),
     env: { ...process.env, TEMPORAL_CLI_PATH: '/nonexistent/temporal' },
     encoding: 'utf8',
@@ -66,7 +66,7 @@ test('an entry point with a wrong setting exits 2 with one line naming it, not a
 });
 
 test('a port flag that is not a port exits 2 naming the flag', () => {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/entrypoints/temporalDevServer.ts', '--port', 'abc'], {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/entrypoints/temporal/main.ts', '--port', 'abc'], {
     cwd: path.resolve(__dirname, '..', '..'),
     encoding: 'utf8',
     timeout: 60_000,

@@ -14,7 +14,7 @@ import { SearchAttributeType } from '@temporalio/common';
 import { ConfigError, DEFAULT_WORKER_MAX_CACHED_WORKFLOWS, DRY_RUN_API_TOKEN, loadConfig } from '../../src/config';
 import { GO_TOOLS } from '../../src/tools/goTools';
 import { SHUTDOWN_FORCE_MARGIN_MS } from '../../src/worker/adWorker';
-import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
+import { PROJECT_ROOT } from '../../src/tools/projectRoot';
 import { AD_SEARCH_ATTRIBUTES } from '../../src/workflows/ad/searchAttributes';
 import { interpolateDocument, MissingVariableError, parseEnvFile } from './composeInterpolation';
 

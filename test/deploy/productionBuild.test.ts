@@ -12,7 +12,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
+import { PROJECT_ROOT } from '../../src/tools/projectRoot';
 import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
 
 const ENTRYPOINT = readFileSync(path.join(PROJECT_ROOT, 'deploy', 'entrypoint.sh'), 'utf8');

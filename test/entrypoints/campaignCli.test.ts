@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { runCampaignCli } from '../../src/entrypoints/campaign/commands';
-import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
+import { PROJECT_ROOT } from '../../src/tools/projectRoot';
 import { campaignStatusQuery, workflowIdForCampaign } from '../../src/workflows/campaign/contract';
 import { FAST_POLLING, openAdHarness, uniqueAdId, type AdHarness } from '../workflows/harness';
 

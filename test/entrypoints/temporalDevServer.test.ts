@@ -11,7 +11,7 @@ import path from 'node:path';
 import { freePort } from '../../src/tools/ports';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const ENTRY = 'src/entrypoints/temporalDevServer.ts';
+const ENTRY = 'src/entrypoints/temporal/main.ts';
 
 async function holdPort(): Promise<{ port: number; server: Server }> {
   const port = await freePort();

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
+import { PROJECT_ROOT } from '../../src/tools/projectRoot';
 import { ONE_EDIT, ONE_EDIT_CHARGES } from './adPlans';
 import { FaultRig } from './rig';
 import { describeHits, findSecrets, historyAsText } from './secretScan';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ApplicationFailure, Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { freePort } from '../../src/tools/ports';
-import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
+import { PROJECT_ROOT } from '../../src/tools/projectRoot';
 import { adFilmWorkflow } from '../../src/workflows/ad/workflow';
 import { isFinishedStage, statusQuery, workflowIdForAd, type AdFilmInput, type AdFilmResult, type AdStatus } from '../../src/workflows/ad/contract';
 import type { FaultConfig, SimulatedAd, SimulatorCounters } from '../../src/simulator';

@@ -3,7 +3,7 @@
 // a fault suite would drive any stand-in it does not link with.
 import path from 'node:path';
 import type { FaultConfig, SimulatedAd, SimulatorCounters } from '../../src/simulator';
-import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
+import { PROJECT_ROOT } from '../../src/tools/projectRoot';
 import { startChild, type RunningChild } from './childProcess';
 
 export interface SimulatorFlags {

@@ -23,7 +23,7 @@ import { temporal } from '@temporalio/proto';
 import { ConfigError } from '../../src/config';
 import { freePort } from '../../src/tools/ports';
 import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
-import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
+import { PROJECT_ROOT } from '../../src/tools/projectRoot';
 import { startTracing, tracingSettings } from '../../src/tracing';
 import { adFilmWorkflow } from '../../src/workflows/ad/workflow';
 import { approveUpdate, editUpdate, statusQuery, workflowIdForAd } from '../../src/workflows/ad/contract';

@@ -13,7 +13,7 @@ import { temporal } from '@temporalio/proto';
 import { freePort } from '../../src/tools/ports';
 import { createCallbackReceiver, type CallbackReceiver } from '../../src/entrypoints/receiver/callbackReceiver';
 import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
-import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
+import { PROJECT_ROOT } from '../../src/tools/projectRoot';
 import { adFilmWorkflow } from '../../src/workflows/ad/workflow';
 import { workflowIdForAd, type AdFilmResult } from '../../src/workflows/ad/contract';
 

@@ -3,7 +3,7 @@
 // output kept, ready once a line matches, and its exit status handed back.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
+import { PROJECT_ROOT } from '../../src/tools/projectRoot';
 
 export interface ServiceProcess {
   pid: number;

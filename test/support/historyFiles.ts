@@ -4,7 +4,7 @@
 // historyFromJSON fail in this install, whose @temporalio packages each nest
 // their own copy of protobufjs ("type must be a Type").
 import { temporal } from '@temporalio/proto';
-import { PROJECT_ROOT } from '../../src/temporal/projectRoot';
+import { PROJECT_ROOT } from '../../src/tools/projectRoot';
 
 const History = temporal.api.history.v1.History;
 

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { findProjectRoot, PROJECT_ROOT } from '../../src/temporal/projectRoot';
+import { findProjectRoot, PROJECT_ROOT } from '../../src/tools/projectRoot';
 
 test('the project root is the nearest folder with a package.json, from the sources or from dist/', () => {
   assert.equal(PROJECT_ROOT, path.resolve(__dirname, '..', '..'));

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, runMain } from '../../config';
 import { clusterStatus, DEFAULT_HISTORY_SHARDS, startLocalCluster, stopLocalCluster } from '../../cluster/localCluster';
 import { TEMPORAL_SERVICES } from '../../cluster/types';
-import { PROJECT_ROOT } from '../../temporal/projectRoot';
+import { PROJECT_ROOT } from '../../tools/projectRoot';
 
 const USAGE = `Usage: npm run cluster -- <start|stop|status> [--dir <folder>] [--history-shards <n>] [--namespace <name>]
 

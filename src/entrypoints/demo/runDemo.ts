@@ -11,7 +11,7 @@ import { type ArtifactStore } from '../../artifacts/artifactStore';
 import { LocalArtifactStore } from '../../artifacts/localArtifactStore';
 import { startAd } from '../../starter';
 import { startDevServer } from '../../temporal/devServer';
-import { PROJECT_ROOT } from '../../temporal/projectRoot';
+import { PROJECT_ROOT } from '../../tools/projectRoot';
 import { startViduSimulator } from '../../simulator';
 import type { SimulatorCounters } from '../../simulator';
 import { ViduClient } from '../../vidu/viduClient';

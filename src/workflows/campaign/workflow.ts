@@ -1,7 +1,9 @@
 // One workflow per campaign: each variant of the brief runs as a child ad
-// workflow, at most `maxConcurrent` of them at Vidu at once (creating,
-// generating, editing, composing; an ad waiting in review does not hold a
-// place), started in a stable order with priorities. The ads report every
+// workflow, at most `maxConcurrent` of them in a Vidu stage at once (creating,
+// generating, editing, composing), started in a stable order with priorities.
+// An ad waiting in review does not hold a place, and neither do the edits an
+// operator starts during its review: those run at Vidu beside the window, so
+// Vidu's own queue (its tasks wait in `queueing`) absorbs them. The ads report every
 // change of stage by signal (campaignReporter.ts), which is all the campaign
 // needs to count, start the next and sum its status. The ads are started with
 // parent-close policy ABANDON, so the campaign can continue as new (a

@@ -3,13 +3,13 @@
 // Web UI on 8233. Stops on Ctrl-C.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, runMain } from '../config';
-import { DevServerStartError, startDevServer } from '../temporal/devServer';
-import { PROJECT_ROOT } from '../temporal/projectRoot';
-import { resolveTemporalExecutable } from '../temporal/temporalBinary';
-import { isPortFree } from '../tools/ports';
-import { portFlag } from './portFlag';
-import { untilStopSignal } from './untilStopSignal';
+import { ConfigError, loadConfig, runMain } from '../../config';
+import { DevServerStartError, startDevServer } from '../../temporal/devServer';
+import { PROJECT_ROOT } from '../../tools/projectRoot';
+import { resolveTemporalExecutable } from '../../temporal/temporalBinary';
+import { isPortFree } from '../../tools/ports';
+import { portFlag } from '../portFlag';
+import { untilStopSignal } from '../untilStopSignal';
 
 const IP = '127.0.0.1';
 
