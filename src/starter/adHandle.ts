@@ -108,7 +108,7 @@ function translate(adId: string, err: unknown): never {
  * update id is the request id, so sending it again is safe: a repeat gets the
  * first answer.
  */
-async function retryLostUpdate<T>(send: () => Promise<T>): Promise<T> {
+export async function retryLostUpdate<T>(send: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await send();
