@@ -4,7 +4,7 @@
 // CLI). With the default auto-upgrade behaviour the ad finishes on v2, charged
 // once, and its history names both builds.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Client } from '@temporalio/client';
 import { decodeVersioningBehavior } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
@@ -12,7 +12,7 @@ import type { Worker } from '@temporalio/worker';
 import { ConfigError, loadConfig, type WorkerDeploymentConfig } from '../../src/config';
 import { createAdWorker, workerDeploymentOptions } from '../../src/worker/adWorker';
 import { approveSignal, editUpdate } from '../../src/workflows/messages';
-import { openAdHarness, uniqueAdId, waitForStatus, type AdHarness } from '../workflows/harness';
+import { suiteHarness, uniqueAdId, waitForStatus } from '../workflows/harness';
 
 function configError(env: Record<string, string>): ConfigError {
   try {
@@ -78,13 +78,7 @@ async function pollerBuildIds(client: Client, taskQueue: string): Promise<string
 }
 
 describe('a rollout while an ad waits in review', () => {
-  let h: AdHarness;
-  before(async () => {
-    h = await openAdHarness();
-  });
-  after(async () => {
-    await h?.close();
-  });
+  const h = suiteHarness();
 
   it('moves the waiting ad from build v1 to build v2 (auto-upgrade) and finishes it there, charged once', async () => {
     // One deployment and one task queue per run: the suite's server is shared and keeps deployments.

@@ -1,10 +1,12 @@
 // What each workflow test file shares: the Temporal test environment, one
 // in-process Vidu simulator with millisecond timings, the webhook receiver, a
 // Vidu client, an artifact folder, and helpers to run a worker and start ads.
+import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { after, before } from 'node:test';
+import { ApplicationFailure, WorkflowFailedError, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
 import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
 import { ViduClient } from '../../src/vidu/viduClient';
@@ -97,6 +99,25 @@ export async function openAdHarness(options: HarnessOptions = {}): Promise<AdHar
   };
 }
 
+/**
+ * The harness of one describe block's tests: opened in its before hook,
+ * closed in its after hook. Call it in the describe body and use what it
+ * returns as the harness inside the tests.
+ */
+export function suiteHarness(options: HarnessOptions = {}): AdHarness {
+  let opened: AdHarness | undefined;
+  before(async () => {
+    opened = await openAdHarness(options);
+  });
+  after(async () => {
+    await opened?.close();
+  });
+  // A stand-in that forwards to the harness the hook opened: the describe body runs before any hook.
+  return new Proxy({} as AdHarness, {
+    get: (_stub, member) => Reflect.get(opened ?? assert.fail('the suite harness opens in the before hook: use it inside the tests'), member),
+  });
+}
+
 /** Queries the status until `predicate` holds (the worker must be running). */
 export async function waitForStatus(
   handle: WorkflowHandle,
@@ -112,4 +133,14 @@ export async function waitForStatus(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`timed out waiting for ${what}; last status: ${JSON.stringify(last)}`);
+}
+
+/** The error of a run that must fail with an application failure (its type and message are the caller's to check); `expectation` is the message if it succeeds. */
+export async function failedRun(handle: WorkflowHandle, expectation: string): Promise<WorkflowFailedError & { cause: ApplicationFailure }> {
+  const err = await handle.result().then(
+    () => assert.fail(expectation),
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure, `got ${String(err)}`);
+  return err as WorkflowFailedError & { cause: ApplicationFailure };
 }

@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openAdHarness, uniqueAdId, waitForStatus, type AdHarness } from './harness';
+import { suiteHarness, uniqueAdId, waitForStatus } from './harness';
 
 const WORKER_SCRIPT = path.join(__dirname, '..', 'support', 'adWorkerProcess.ts');
 
@@ -44,14 +44,12 @@ async function stop(worker: WorkerProcess | undefined, signal: NodeJS.Signals): 
 }
 
 describe('worker crash', () => {
-  let h: AdHarness;
+  const h = suiteHarness({ timing: { queueMs: 20, processingMs: 1_200, progressSteps: 4 } });
   let scratch: string;
   before(async () => {
-    h = await openAdHarness({ timing: { queueMs: 20, processingMs: 1_200, progressSteps: 4 } });
     scratch = await mkdtemp(path.join(tmpdir(), 'ad-worker-crash-'));
   });
   after(async () => {
-    await h?.close();
     await rm(scratch, { recursive: true, force: true });
   });
 
