@@ -4,7 +4,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Worker } from '@temporalio/worker';
 import type { FastifyBaseLogger } from 'fastify';
 import type { CreditCaps } from '../../src/api/creditCaps';
 import type { ApiKey } from '../../src/api/permissions';
@@ -12,9 +11,10 @@ import { startApiServer, type ApiServerDeps, type RunningApiServer } from '../..
 import { type ArtifactStore, LocalArtifactStore } from '../../src/artifacts/artifactStore';
 import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
 import { ViduClient } from '../../src/vidu/viduClient';
-import { createAdWorker, type AdWorkerOptions } from '../../src/worker/adWorker';
+import type { AdWorkerOptions } from '../../src/worker/adWorker';
 import { startCallbackRelay, type CallbackRelay } from '../support/callbackRelay';
 import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
+import { QUICK_ACTIVITY_TUNING, startTestAdWorker } from '../support/testAdWorker';
 
 export const API_TOKEN = 'test-token-0123456789abcdef';
 export const OTHER_TOKEN = 'other-token-0123456789abcdef';
@@ -56,18 +56,7 @@ export async function openApiRig(options: ApiRigOptions = {}): Promise<ApiRig> {
   const simulator = await startViduSimulator({ timing: { queueMs: 20, processingMs: 150, progressSteps: 2 }, callbackRetryDelayMs: 50 });
   const relay: CallbackRelay = await startCallbackRelay({ client: env.client, apiKey: simulator.apiKey });
   const vidu = new ViduClient({ baseUrl: simulator.url, apiKey: simulator.apiKey, timeoutMs: 2_000 });
-  const worker: Worker = await createAdWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace,
-    taskQueue,
-    vidu,
-    artifacts,
-    callbackPublicUrl: relay.url,
-    workflowBundle: env.workflowBundle,
-    activityTuning: { rejectionBackoff: { initialMs: 50, maxMs: 200, tries: 5 }, recordLookupMs: 5_000 },
-    notify: options.notify,
-  });
-  const running = worker.run();
+  const worker = await startTestAdWorker(env, { taskQueue, vidu, artifacts, callbackPublicUrl: relay.url, activityTuning: QUICK_ACTIVITY_TUNING, notify: options.notify });
   const api = await startApiServer({
     client: env.client,
     taskQueue,
@@ -91,8 +80,7 @@ export async function openApiRig(options: ApiRigOptions = {}): Promise<ApiRig> {
     simulator,
     async close() {
       await api.close();
-      worker.shutdown();
-      await running;
+      await worker.stop();
       await relay.close();
       await vidu.close();
       await simulator.close();

@@ -8,18 +8,16 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Worker } from '@temporalio/worker';
 import { chromium, type Browser } from 'playwright-core';
 import { consolePlugin } from '../../src/api/console/plugin';
 import { startApiServer, type RunningApiServer } from '../../src/api/server';
 import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
-import { freePort } from '../../src/entrypoints/demo/ports';
-import { createCallbackReceiver } from '../../src/entrypoints/receiver/callbackReceiver';
 import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
 import { ViduClient } from '../../src/vidu/viduClient';
-import { createAdWorker } from '../../src/worker/adWorker';
 import { FAST_TIMING } from '../entrypoints/liveRig';
+import { startCallbackRelay } from '../support/callbackRelay';
 import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
+import { startTestAdWorker } from '../support/testAdWorker';
 
 /** Debian's Chromium (the CI installs it); CHROMIUM_PATH names another. Never a downloaded browser. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -83,26 +81,11 @@ export async function openConsoleSystem(): Promise<ConsoleSystem> {
     const vidu = new ViduClient({ baseUrl: simulator.url, apiKey: simulator.apiKey });
     closer.push(() => vidu.close());
 
-    const receiverPort = await freePort();
-    const callbackPublicUrl = `http://127.0.0.1:${receiverPort}/vidu/callback`;
-    const receiver = createCallbackReceiver({ client: env.client, apiKey: simulator.apiKey, publicUrl: callbackPublicUrl, maxSkewSeconds: 300, maxBodyBytes: 1_048_576, log: () => undefined });
-    await receiver.listen(receiverPort, '127.0.0.1');
-    closer.push(() => receiver.close());
+    const relay = await startCallbackRelay({ client: env.client, apiKey: simulator.apiKey });
+    closer.push(() => relay.close());
 
-    const worker: Worker = await createAdWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace,
-      taskQueue,
-      vidu,
-      artifacts,
-      callbackPublicUrl,
-      workflowBundle: env.workflowBundle,
-    });
-    const running = worker.run();
-    closer.push(async () => {
-      worker.shutdown();
-      await running;
-    });
+    const worker = await startTestAdWorker(env, { taskQueue, vidu, artifacts, callbackPublicUrl: relay.url });
+    closer.push(() => worker.stop());
 
     const token = `console-test-${randomBytes(12).toString('hex')}`;
     const api: RunningApiServer = await startApiServer({

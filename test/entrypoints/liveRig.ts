@@ -4,13 +4,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Worker } from '@temporalio/worker';
 import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
 import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
 import { ViduClient } from '../../src/vidu/viduClient';
-import { createAdWorker } from '../../src/worker/adWorker';
 import { INPUT_LIMITS } from '../../src/workflows/inputRules';
 import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
+import { startTestAdWorker } from '../support/testAdWorker';
 
 export interface LiveRig {
   env: TemporalTestEnv;
@@ -34,15 +33,7 @@ export async function openLiveRig(): Promise<LiveRig> {
   const artifacts = new LocalArtifactStore(artifactDir);
   const simulator = await startViduSimulator({ timing: FAST_TIMING, media: 'placeholder' });
   const vidu = new ViduClient({ baseUrl: simulator.url, apiKey: simulator.apiKey });
-  const worker: Worker = await createAdWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace,
-    taskQueue,
-    vidu,
-    artifacts,
-    workflowBundle: env.workflowBundle,
-  });
-  const running = worker.run();
+  const worker = await startTestAdWorker(env, { taskQueue, vidu, artifacts });
   return {
     env,
     address: env.address,
@@ -51,8 +42,7 @@ export async function openLiveRig(): Promise<LiveRig> {
     artifacts,
     simulator,
     async close() {
-      worker.shutdown();
-      await running;
+      await worker.stop();
       await vidu.close();
       await simulator.close();
       await env.close();

@@ -10,13 +10,13 @@ import { ApplicationFailure, WorkflowFailedError, WorkflowUpdateFailedError } fr
 import type { AdWorkerOptions } from '../../src/worker/adWorker';
 import { FAILURE_TYPES } from '../../src/workflows/failures';
 import { approveSignal, cancelAdSignal, editUpdate, requestEditSignal, statusQuery, type AdStatus } from '../../src/workflows/messages';
+import { QUICK_ACTIVITY_TUNING } from '../support/testAdWorker';
 import { failedRun, FAST_POLLING, suiteHarness, uniqueAdId, waitForStatus } from './harness';
 
 const REVIEW = { enabled: true, windowMs: 120_000, onTimeout: 'fail' as const };
-const TUNING = { rejectionBackoff: { initialMs: 50, maxMs: 200, tries: 5 }, recordLookupMs: 5_000 };
 
 function shortfall(onShortfall: 'wait' | 'fail'): Partial<AdWorkerOptions> {
-  return { activityTuning: { ...TUNING, accountShortfall: { onShortfall, recheckMs: 1_000 } } };
+  return { activityTuning: { ...QUICK_ACTIVITY_TUNING, accountShortfall: { onShortfall, recheckMs: 1_000 } } };
 }
 
 const finished = (status: AdStatus, prompt: string) => status.edits.some((e) => e.prompt === prompt && (e.state === 'succeeded' || e.state === 'failed'));

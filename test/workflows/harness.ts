@@ -10,11 +10,12 @@ import { ApplicationFailure, WorkflowFailedError, type WorkflowHandle, type Work
 import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
 import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
 import { ViduClient } from '../../src/vidu/viduClient';
-import { createAdWorker, type AdWorkerOptions } from '../../src/worker/adWorker';
+import type { AdWorkerOptions } from '../../src/worker/adWorker';
 import { adFilmWorkflow } from '../../src/workflows/adFilmWorkflow';
 import { statusQuery, workflowIdForAd, type AdFilmInput, type AdStatus } from '../../src/workflows/messages';
 import { startCallbackRelay, type CallbackRelay } from '../support/callbackRelay';
 import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
+import { createTestAdWorker, QUICK_ACTIVITY_TUNING } from '../support/testAdWorker';
 
 export const PRODUCT_IMAGE = 'https://example.com/products/bottle.png';
 
@@ -69,17 +70,7 @@ export async function openAdHarness(options: HarnessOptions = {}): Promise<AdHar
     artifacts,
     async withWorker(fn, workerOptions = {}) {
       const taskQueue = env.uniqueTaskQueue('ad');
-      const worker = await createAdWorker({
-        connection: env.nativeConnection,
-        namespace: env.namespace,
-        taskQueue,
-        vidu,
-        artifacts,
-        callbackPublicUrl: relay.url,
-        workflowBundle: env.workflowBundle,
-        activityTuning: { rejectionBackoff: { initialMs: 50, maxMs: 200, tries: 5 }, recordLookupMs: 5_000 },
-        ...workerOptions,
-      });
+      const worker = await createTestAdWorker(env, { taskQueue, vidu, artifacts, callbackPublicUrl: relay.url, activityTuning: QUICK_ACTIVITY_TUNING, ...workerOptions });
       return worker.runUntil(fn(taskQueue));
     },
     startAd(taskQueue, input) {
