@@ -13,8 +13,10 @@ import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
 import { ViduClient } from '../../src/vidu/viduClient';
 import type { AdWorkerOptions } from '../../src/worker/adWorker';
 import { startCallbackRelay, type CallbackRelay } from '../support/callbackRelay';
+import { suiteResource } from '../support/suiteResource';
 import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
 import { QUICK_ACTIVITY_TUNING, startTestAdWorker } from '../support/testAdWorker';
+import { apiClient, type ApiClient } from './httpClient';
 
 export const API_TOKEN = 'test-token-0123456789abcdef';
 export const OTHER_TOKEN = 'other-token-0123456789abcdef';
@@ -88,6 +90,13 @@ export async function openApiRig(options: ApiRigOptions = {}): Promise<ApiRig> {
       await rm(artifactDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The rig of one describe block's tests, and a client with API_TOKEN (test/support/suiteResource.ts): call it in the describe body. */
+export function suiteApiRig(options: ApiRigOptions = {}): { rig: ApiRig; http: ApiClient } {
+  const rig = suiteResource(() => openApiRig(options), (opened) => opened.close());
+  const http = suiteResource(async () => apiClient(rig.url, API_TOKEN), async () => undefined);
+  return { rig, http };
 }
 
 /** Polls `fn` every 200 ms until it answers something other than undefined; fails after `timeoutMs` (a liveness bound). */

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { consolePlugin } from '../../src/api/console/plugin';
 import { startApiServer, type RunningApiServer } from '../../src/api/server';
@@ -16,6 +17,7 @@ import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
 import { ViduClient } from '../../src/vidu/viduClient';
 import { FAST_TIMING } from '../entrypoints/liveRig';
 import { startCallbackRelay } from '../support/callbackRelay';
+import { standIn } from '../support/suiteResource';
 import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
 import { startTestAdWorker } from '../support/testAdWorker';
 
@@ -46,6 +48,21 @@ export interface ConsoleSystem {
   env: TemporalTestEnv;
   simulator: ViduSimulator;
   close(): Promise<void>;
+}
+
+/**
+ * The system for this file's tests, opened before them and closed after them,
+ * unless `skip` (browserMissing()) says the browser tests cannot run here.
+ */
+export function consoleSystemForFile(skip: string | undefined): ConsoleSystem {
+  let system: ConsoleSystem | undefined;
+  before(async () => {
+    if (!skip) system = await openConsoleSystem();
+  });
+  after(async () => {
+    await system?.close();
+  });
+  return standIn(() => system);
 }
 
 /** Closes what was opened, last first; one failing close does not keep the others open. */

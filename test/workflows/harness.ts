@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before } from 'node:test';
 import { ApplicationFailure, WorkflowFailedError, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
 import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
@@ -14,6 +13,7 @@ import type { AdWorkerOptions } from '../../src/worker/adWorker';
 import { adFilmWorkflow } from '../../src/workflows/adFilmWorkflow';
 import { statusQuery, workflowIdForAd, type AdFilmInput, type AdStatus } from '../../src/workflows/messages';
 import { startCallbackRelay, type CallbackRelay } from '../support/callbackRelay';
+import { suiteResource } from '../support/suiteResource';
 import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
 import { createTestAdWorker, QUICK_ACTIVITY_TUNING } from '../support/testAdWorker';
 
@@ -90,23 +90,9 @@ export async function openAdHarness(options: HarnessOptions = {}): Promise<AdHar
   };
 }
 
-/**
- * The harness of one describe block's tests: opened in its before hook,
- * closed in its after hook. Call it in the describe body and use what it
- * returns as the harness inside the tests.
- */
+/** The harness of one describe block's tests (test/support/suiteResource.ts): call it in the describe body. */
 export function suiteHarness(options: HarnessOptions = {}): AdHarness {
-  let opened: AdHarness | undefined;
-  before(async () => {
-    opened = await openAdHarness(options);
-  });
-  after(async () => {
-    await opened?.close();
-  });
-  // A stand-in that forwards to the harness the hook opened: the describe body runs before any hook.
-  return new Proxy({} as AdHarness, {
-    get: (_stub, member) => Reflect.get(opened ?? assert.fail('the suite harness opens in the before hook: use it inside the tests'), member),
-  });
+  return suiteResource(() => openAdHarness(options), (h) => h.close());
 }
 
 /** Queries the status until `predicate` holds (the worker must be running). */
