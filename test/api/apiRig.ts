@@ -1,20 +1,17 @@
 // A live system for the API tests: the test Temporal server, the Vidu
 // simulator with millisecond timings, the real callback receiver, a worker,
 // and the API server on a free loopback port. Clients talk to `url` over HTTP.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { CreditCaps } from '../../src/api/creditCaps';
 import type { ApiKey } from '../../src/api/permissions';
 import { startApiServer, type ApiServerDeps, type RunningApiServer } from '../../src/api/server';
-import { type ArtifactStore, LocalArtifactStore } from '../../src/artifacts/artifactStore';
-import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
-import { ViduClient } from '../../src/vidu/viduClient';
+import type { ArtifactStore } from '../../src/artifacts/artifactStore';
+import type { ViduSimulator } from '../../src/simulator';
 import type { AdWorkerOptions } from '../../src/worker/adWorker';
-import { startCallbackRelay, type CallbackRelay } from '../support/callbackRelay';
+import { startCallbackRelay } from '../support/callbackRelay';
+import { openLiveParts } from '../support/liveParts';
 import { suiteResource } from '../support/suiteResource';
-import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
+import type { TemporalTestEnv } from '../support/temporalTestEnv';
 import { QUICK_ACTIVITY_TUNING, startTestAdWorker } from '../support/testAdWorker';
 import { apiClient, type ApiClient } from './httpClient';
 
@@ -51,13 +48,11 @@ export interface ApiRigOptions {
 }
 
 export async function openApiRig(options: ApiRigOptions = {}): Promise<ApiRig> {
-  const env = await openTemporalTestEnv();
+  const parts = await openLiveParts({ simulator: { timing: { queueMs: 20, processingMs: 150, progressSteps: 2 }, callbackRetryDelayMs: 50 }, viduTimeoutMs: 2_000, artifactPrefix: 'api-artifacts-' });
+  const { env, simulator, vidu } = parts;
   const taskQueue = env.uniqueTaskQueue('api');
-  const artifactDir = await mkdtemp(path.join(tmpdir(), 'api-artifacts-'));
-  const artifacts = options.artifacts ?? new LocalArtifactStore(artifactDir);
-  const simulator = await startViduSimulator({ timing: { queueMs: 20, processingMs: 150, progressSteps: 2 }, callbackRetryDelayMs: 50 });
-  const relay: CallbackRelay = await startCallbackRelay({ client: env.client, apiKey: simulator.apiKey });
-  const vidu = new ViduClient({ baseUrl: simulator.url, apiKey: simulator.apiKey, timeoutMs: 2_000 });
+  const artifacts = options.artifacts ?? parts.artifacts;
+  const relay = await startCallbackRelay({ client: env.client, apiKey: simulator.apiKey });
   const worker = await startTestAdWorker(env, { taskQueue, vidu, artifacts, callbackPublicUrl: relay.url, activityTuning: QUICK_ACTIVITY_TUNING, notify: options.notify });
   const api = await startApiServer({
     client: env.client,
@@ -78,16 +73,13 @@ export async function openApiRig(options: ApiRigOptions = {}): Promise<ApiRig> {
     env,
     api,
     url: api.url,
-    artifactDir,
+    artifactDir: parts.artifactDir,
     simulator,
     async close() {
       await api.close();
       await worker.stop();
       await relay.close();
-      await vidu.close();
-      await simulator.close();
-      await env.close();
-      await rm(artifactDir, { recursive: true, force: true });
+      await parts.close();
     },
   };
 }

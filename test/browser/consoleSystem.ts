@@ -5,20 +5,16 @@
 // Chromium in a fresh profile.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { consolePlugin } from '../../src/api/console/plugin';
 import { startApiServer, type RunningApiServer } from '../../src/api/server';
-import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
-import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
-import { ViduClient } from '../../src/vidu/viduClient';
+import type { ViduSimulator } from '../../src/simulator';
 import { FAST_TIMING } from '../entrypoints/liveRig';
 import { startCallbackRelay } from '../support/callbackRelay';
+import { openLiveParts } from '../support/liveParts';
 import { standIn } from '../support/suiteResource';
-import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
+import type { TemporalTestEnv } from '../support/temporalTestEnv';
 import { startTestAdWorker } from '../support/testAdWorker';
 
 /** Debian's Chromium (the CI installs it); CHROMIUM_PATH names another. Never a downloaded browser. */
@@ -85,18 +81,11 @@ class Closer {
 export async function openConsoleSystem(): Promise<ConsoleSystem> {
   const closer = new Closer();
   try {
-    const env = await openTemporalTestEnv();
-    closer.push(() => env.close());
-    const taskQueue = env.uniqueTaskQueue('console');
-    const artifactDir = await mkdtemp(path.join(tmpdir(), 'console-artifacts-'));
-    closer.push(() => rm(artifactDir, { recursive: true, force: true }));
-    const artifacts = new LocalArtifactStore(artifactDir);
-
     // Rendered media (real H.264 takes, MP3 tracks, PNG covers): the tests check that the browser plays them.
-    const simulator = await startViduSimulator({ timing: FAST_TIMING, media: 'rendered' });
-    closer.push(() => simulator.close());
-    const vidu = new ViduClient({ baseUrl: simulator.url, apiKey: simulator.apiKey });
-    closer.push(() => vidu.close());
+    const parts = await openLiveParts({ simulator: { timing: FAST_TIMING, media: 'rendered' }, artifactPrefix: 'console-artifacts-' });
+    closer.push(() => parts.close());
+    const { env, simulator, vidu, artifacts } = parts;
+    const taskQueue = env.uniqueTaskQueue('console');
 
     const relay = await startCallbackRelay({ client: env.client, apiKey: simulator.apiKey });
     closer.push(() => relay.close());

@@ -2,19 +2,17 @@
 // in-process Vidu simulator with millisecond timings, the webhook receiver, a
 // Vidu client, an artifact folder, and helpers to run a worker and start ads.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { ApplicationFailure, WorkflowFailedError, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import { LocalArtifactStore } from '../../src/artifacts/artifactStore';
-import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
-import { ViduClient } from '../../src/vidu/viduClient';
+import type { LocalArtifactStore } from '../../src/artifacts/artifactStore';
+import type { ViduSimulator } from '../../src/simulator';
+import type { ViduClient } from '../../src/vidu/viduClient';
 import type { AdWorkerOptions } from '../../src/worker/adWorker';
 import { adFilmWorkflow } from '../../src/workflows/adFilmWorkflow';
 import { statusQuery, workflowIdForAd, type AdFilmInput, type AdStatus } from '../../src/workflows/messages';
 import { startCallbackRelay, type CallbackRelay } from '../support/callbackRelay';
+import { openLiveParts } from '../support/liveParts';
 import { suiteResource } from '../support/suiteResource';
-import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
+import type { TemporalTestEnv } from '../support/temporalTestEnv';
 import { createTestAdWorker, QUICK_ACTIVITY_TUNING } from '../support/testAdWorker';
 
 export const PRODUCT_IMAGE = 'https://example.com/products/bottle.png';
@@ -51,16 +49,13 @@ export function uniqueAdId(label: string): string {
 }
 
 export async function openAdHarness(options: HarnessOptions = {}): Promise<AdHarness> {
-  const env = await openTemporalTestEnv();
-  const sim = await startViduSimulator({
-    timing: { queueMs: 20, processingMs: 150, progressSteps: 3, ...options.timing },
-    callbackRetryDelayMs: 50,
-    media: 'placeholder',
+  const parts = await openLiveParts({
+    simulator: { timing: { queueMs: 20, processingMs: 150, progressSteps: 3, ...options.timing }, callbackRetryDelayMs: 50, media: 'placeholder' },
+    viduTimeoutMs: options.viduTimeoutMs ?? 2_000,
+    artifactPrefix: 'ad-artifacts-',
   });
+  const { env, simulator: sim, vidu, artifacts } = parts;
   const relay = await startCallbackRelay({ client: env.client, apiKey: sim.apiKey });
-  const artifactDir = await mkdtemp(path.join(tmpdir(), 'ad-artifacts-'));
-  const vidu = new ViduClient({ baseUrl: sim.url, apiKey: sim.apiKey, timeoutMs: options.viduTimeoutMs ?? 2_000 });
-  const artifacts = new LocalArtifactStore(artifactDir);
   return {
     env,
     temporalAddress: env.address,
@@ -82,10 +77,7 @@ export async function openAdHarness(options: HarnessOptions = {}): Promise<AdHar
     },
     async close() {
       await relay.close();
-      await sim.close();
-      await vidu.close();
-      await env.close();
-      await rm(artifactDir, { recursive: true, force: true });
+      await parts.close();
     },
   };
 }
