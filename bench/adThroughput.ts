@@ -4,12 +4,9 @@
 // timings, whose signed callbacks come back through the real webhook
 // receiver. Reports ads per minute, ad latency, history events, simulator
 // calls and credits per ad, and the worker's memory.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { LocalArtifactStore } from '../src/artifacts/artifactStore';
-import { adWorkerEnv, benchAdRequest, historyLengths, latencyRow, listeningReceiver, POLLING, runAds, SIM_TIMING, startBatchSimulator, startWorkerProcess, type WorkerProcess } from './support/adRig';
+import { adWorkerEnv, benchAdRequest, historyLengths, latencyRow, listeningReceiver, POLLING, openBatchGround, runAds, SIM_TIMING, startWorkerProcess, type WorkerProcess } from './support/adRig';
 import type { Benchmark } from './support/benchmark';
 import { columns } from './support/columns';
 import { busyPercent, machineCpu } from './support/machineCpu';
@@ -23,10 +20,9 @@ export const adThroughput: Benchmark = {
   summary: 'N ads end to end (starter, adFilmWorkflow on a worker process, simulator, receiver, dev server)',
   async run(ctx) {
     const { options } = ctx;
-    const [temporal, bundle] = await Promise.all([ctx.temporal.devServer(), ctx.temporal.workflowBundle()]);
-    const artifactDir = await mkdtemp(path.join(tmpdir(), 'bench-ads-'));
+    const ground = await openBatchGround(ctx, 'ads');
+    const { temporal, bundle, artifactDir, sim } = ground;
     const artifacts = new LocalArtifactStore(artifactDir);
-    const sim = await startBatchSimulator(options.ads);
     const connection = await Connection.connect({ address: temporal.address });
     const client = new Client({ connection, namespace: temporal.namespace });
     const { receiver, publicUrl } = await listeningReceiver(client, sim.apiKey);
@@ -119,8 +115,7 @@ export const adThroughput: Benchmark = {
       await worker?.stop();
       await receiver.close();
       await connection.close();
-      await sim.close();
-      await rm(artifactDir, { recursive: true, force: true });
+      await ground.close();
     }
   },
 };

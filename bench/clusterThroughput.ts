@@ -5,15 +5,13 @@
 // first on the dev server, then on the cluster. Prints ads per second and
 // history events per ad for both. Not part of the default run (it starts a
 // PostgreSQL and four Temporal services): `npm run bench -- cluster`.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { LocalArtifactStore } from '../src/artifacts/artifactStore';
 import { PROJECT_ROOT } from '../src/temporal/projectRoot';
 import type { ViduSimulator } from '../src/simulator';
 import { startTemporalBackend } from '../test/cluster/temporalBackend';
-import { adWorkerEnv, benchAdRequest, historyLengths, latencyRow, listeningReceiver, POLLING, runAds, SIM_TIMING, startBatchSimulator, startWorkerProcess, type WorkerProcess } from './support/adRig';
+import { adWorkerEnv, benchAdRequest, historyLengths, latencyRow, listeningReceiver, POLLING, openBatchGround, runAds, SIM_TIMING, startWorkerProcess, type WorkerProcess } from './support/adRig';
 import type { BenchContext, Benchmark } from './support/benchmark';
 import { columns } from './support/columns';
 import type { ResultRow } from './support/report';
@@ -80,9 +78,8 @@ export const clusterThroughput: Benchmark = {
   summary: 'the ads benchmark with two workers on the local Temporal cluster (PostgreSQL) beside the dev server (only when named)',
   async run(ctx) {
     const { options } = ctx;
-    const [devServer, bundle] = await Promise.all([ctx.temporal.devServer(), ctx.temporal.workflowBundle()]);
-    const artifactDir = await mkdtemp(path.join(tmpdir(), 'bench-cluster-'));
-    const sim = await startBatchSimulator(options.ads);
+    const ground = await openBatchGround(ctx, 'cluster');
+    const { temporal: devServer, bundle, artifactDir, sim } = ground;
     try {
       const rows: ResultRow[] = [await batchOn(ctx, { label: 'dev server', slug: 'dev', ...devServer }, sim, bundle.path, artifactDir)];
       if (!ctx.signal.aborted) {
@@ -106,8 +103,7 @@ export const clusterThroughput: Benchmark = {
         ],
       });
     } finally {
-      await sim.close();
-      await rm(artifactDir, { recursive: true, force: true });
+      await ground.close();
     }
   },
 };
