@@ -2,6 +2,9 @@
 // rig, a client. It is opened in a before hook, which runs after the
 // describe body, so the body gets a stand-in to use inside the tests.
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before } from 'node:test';
 
 /** A stand-in for what `current` gives once the before hook has run: every member is read from it at the time of use. */
@@ -23,3 +26,10 @@ export function suiteResource<T extends object>(open: () => Promise<T>, close: (
   return standIn(() => opened);
 }
 
+/** A folder of the tests' own (its name starts with `prefix`), removed with everything in it after them. */
+export function suiteTempDir(prefix: string): { path: string } {
+  return suiteResource(
+    async () => ({ path: await mkdtemp(path.join(tmpdir(), prefix)) }),
+    (dir) => rm(dir.path, { recursive: true, force: true }),
+  );
+}

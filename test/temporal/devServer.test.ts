@@ -10,6 +10,7 @@ import { freePort } from '../../src/entrypoints/demo/ports';
 import { connectClient, connectWorker } from '../../src/temporal/connection';
 import { DevServerStartError, startDevServer } from '../../src/temporal/devServer';
 import { AD_ID, AD_STAGE } from '../../src/workflows/searchAttributes';
+import { isAlive } from '../support/probes';
 import { openTemporalTestEnv } from '../support/temporalTestEnv';
 
 test('the dev server the suite runs on is real and has the ad search attributes registered', async () => {
@@ -44,15 +45,6 @@ test('a namespace that does not exist fails the connection at once, naming TEMPO
     await env.close();
   }
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(path.join(tmpdir(), 'dev-server-test-'));
