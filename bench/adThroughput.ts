@@ -4,14 +4,11 @@
 // timings, whose signed callbacks come back through the real webhook
 // receiver. Reports ads per minute, ad latency, history events, simulator
 // calls and credits per ad, and the worker's memory.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { LocalArtifactStore } from '../src/artifacts/localArtifactStore';
-import { startViduSimulator, type ViduSimulator } from '../src/simulator';
-import { adWorkerEnv, benchAdRequest, latencyRow, listeningReceiver, POLLING, runAds, SIM_TIMING, startWorkerProcess, type WorkerProcess } from './support/adRig';
+import { adWorkerEnv, benchAdRequest, historyLengths, latencyRow, listeningReceiver, POLLING, openBatchGround, runAds, SIM_TIMING, startWorkerProcess, type WorkerProcess } from './support/adRig';
 import type { Benchmark } from './support/benchmark';
+import { columns } from './support/columns';
 import { busyPercent, machineCpu } from './support/machineCpu';
 import { mib, summarise } from './support/stats';
 
@@ -23,11 +20,9 @@ export const adThroughput: Benchmark = {
   summary: 'N ads end to end (starter, adFilmWorkflow on a worker process, simulator, receiver, dev server)',
   async run(ctx) {
     const { options } = ctx;
-    const [temporal, bundle] = await Promise.all([ctx.temporal.devServer(), ctx.temporal.workflowBundle()]);
-    const artifactDir = await mkdtemp(path.join(tmpdir(), 'bench-ads-'));
+    const ground = await openBatchGround(ctx, 'ads');
+    const { temporal, bundle, artifactDir, sim } = ground;
     const artifacts = new LocalArtifactStore(artifactDir);
-    // Vidu's concurrency limit set to the number of ads: the figures are the orchestrator's, not a queue's.
-    const sim: ViduSimulator = await startViduSimulator({ timing: SIM_TIMING, concurrencyLimit: options.ads, initialCredits: 100_000_000, callbackRetryDelayMs: 50, media: 'placeholder' });
     const connection = await Connection.connect({ address: temporal.address });
     const client = new Client({ connection, namespace: temporal.namespace });
     const { receiver, publicUrl } = await listeningReceiver(client, sim.apiKey);
@@ -50,14 +45,8 @@ export const adThroughput: Benchmark = {
       const benchCpu = process.cpuUsage(benchCpuBefore);
       const machineBusy = busyPercent(machineBefore, machineCpu());
 
-      const done = outcomes.filter((o) => o.latencyMs !== undefined);
       const failed = [...cold.outcomes, ...outcomes].filter((o) => o.error !== undefined);
-      const events: number[] = [];
-      for (const outcome of done) {
-        const history = await outcome.handle.workflow.fetchHistory();
-        events.push(history.events?.length ?? 0);
-      }
-      const eventStats = summarise(events);
+      const eventStats = summarise(await historyLengths(outcomes));
       const counters = sim.counters();
       const apiCalls = Object.values(counters.apiCalls).reduce((sum, n) => sum + n, 0);
       // Simulator figures cover every ad started (a cancelled ad spent calls too); events cover completed ads.
@@ -70,16 +59,7 @@ export const adThroughput: Benchmark = {
       ctx.report.publish({
         bench: BENCH,
         title: 'Ads end to end: one on a cold worker, then a batch started at once',
-        columns: [
-          { key: 'case', label: 'case' },
-          { key: 'completed', label: 'completed' },
-          { key: 'failed', label: 'failed' },
-          { key: 'wallSeconds', label: 'wall s' },
-          { key: 'adsPerMinute', label: 'ads/min' },
-          { key: 'p50Ms', label: 'p50 ms' },
-          { key: 'p95Ms', label: 'p95 ms' },
-          { key: 'maxMs', label: 'max ms' },
-        ],
+        columns: columns('case', 'completed', 'failed', 'wallSeconds', 'adsPerMinute', 'p50Ms', 'p95Ms', 'maxMs'),
         rows: [latencyRow('first ad, cold worker', cold.outcomes, cold.wallMs), latencyRow(`${options.ads} ads at once`, outcomes, wallMs)],
         notes: [
           `Simulator: queue ${SIM_TIMING.queueMs} ms + processing ${SIM_TIMING.processingMs} ms per task, concurrency limit ${options.ads}; polling ${POLLING.initialMs}-${POLLING.maxMs} ms as the safety net behind callbacks.`,
@@ -90,17 +70,7 @@ export const adThroughput: Benchmark = {
       ctx.report.publish({
         bench: BENCH,
         title: 'Per ad of the batch',
-        columns: [
-          { key: 'case', label: 'case' },
-          { key: 'eventsMean', label: 'events/ad' },
-          { key: 'eventsMax', label: 'max events' },
-          { key: 'apiCallsPerAd', label: 'API calls/ad' },
-          { key: 'creditsPerAd', label: 'credits/ad' },
-          { key: 'callbacksPerAd', label: 'callbacks/ad' },
-          { key: 'workerCpuMsPerAd', label: 'worker CPU ms/ad' },
-          { key: 'othersCpuMsPerAd', label: 'other CPU ms/ad' },
-          { key: 'machineBusyPercent', label: 'machine busy %' },
-        ],
+        columns: columns('case', { key: 'eventsMean', label: 'events/ad' }, { key: 'eventsMax', label: 'max events' }, 'apiCallsPerAd', 'creditsPerAd', 'callbacksPerAd', 'workerCpuMsPerAd', 'othersCpuMsPerAd', 'machineBusyPercent'),
         rows: [
           {
             case: 'per ad',
@@ -124,14 +94,7 @@ export const adThroughput: Benchmark = {
       ctx.report.publish({
         bench: BENCH,
         title: 'Ad worker process memory',
-        columns: [
-          { key: 'case', label: 'case' },
-          { key: 'idleMiB', label: 'RSS idle MiB' },
-          { key: 'beforeMiB', label: 'before batch MiB' },
-          { key: 'afterMiB', label: 'after batch MiB' },
-          { key: 'peakMiB', label: 'peak MiB' },
-          { key: 'heapAfterMiB', label: 'heap after MiB' },
-        ],
+        columns: columns('case', 'idleMiB', 'beforeMiB', 'afterMiB', 'peakMiB', 'heapAfterMiB'),
         rows: [
           {
             case: 'worker RSS',
@@ -152,8 +115,7 @@ export const adThroughput: Benchmark = {
       await worker?.stop();
       await receiver.close();
       await connection.close();
-      await sim.close();
-      await rm(artifactDir, { recursive: true, force: true });
+      await ground.close();
     }
   },
 };

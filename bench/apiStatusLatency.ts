@@ -16,6 +16,7 @@ import { ViduClient } from '../src/vidu/viduClient';
 import { createAdWorker } from '../src/worker/adWorker';
 import { dataUri, tinyPng } from '../test/vidu/tinyImages';
 import type { BenchContext, Benchmark } from './support/benchmark';
+import { columns } from './support/columns';
 import { summarise } from './support/stats';
 
 const BENCH = 'status';
@@ -103,14 +104,7 @@ export const apiStatusLatency: Benchmark = {
       ctx.report.publish({
         bench: BENCH,
         title: 'GET /v1/ads/{id}, sequential requests over HTTP',
-        columns: [
-          { key: 'case', label: 'case' },
-          { key: 'requests', label: 'requests' },
-          { key: 'meanMs', label: 'mean ms' },
-          { key: 'p50Ms', label: 'p50 ms' },
-          { key: 'p95Ms', label: 'p95 ms' },
-          { key: 'maxMs', label: 'max ms' },
-        ],
+        columns: columns('case', 'requests', 'meanMs', 'p50Ms', 'p95Ms', 'maxMs'),
         rows: [runningRow, finishedRow],
         notes: [
           `Each case stops after ${ctx.options.statusReads} requests or ${ctx.options.caseMs / 1000} s. API server, worker and simulator share this process.`,

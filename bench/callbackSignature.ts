@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { signCallback, verifyCallbackSignature, type HeaderBag, type VerifyResult } from '../src/callbacks/signature';
 import type { BenchContext, Benchmark } from './support/benchmark';
+import { columns } from './support/columns';
 import type { ResultRow } from './support/report';
 import { perSecond } from './support/stats';
 
@@ -68,12 +69,7 @@ export const callbackSignature: Benchmark = {
     ctx.report.publish({
       bench: BENCH,
       title: 'Callback signature, one thread',
-      columns: [
-        { key: 'case', label: 'case' },
-        { key: 'count', label: 'count' },
-        { key: 'perSecond', label: 'per s' },
-        { key: 'microsEach', label: 'µs each' },
-      ],
+      columns: columns('case', 'count', 'perSecond', 'microsEach'),
       rows,
       notes: [`Each case stops after ${ctx.options.verifications} calls or ${ctx.options.caseMs / 1000} s.`],
     });

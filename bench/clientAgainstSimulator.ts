@@ -10,7 +10,8 @@ import { validateCreateAdRequest } from '../src/vidu/requestValidation';
 import { ViduClient } from '../src/vidu/viduClient';
 import { dataUri } from '../test/vidu/tinyImages';
 import type { BenchContext, Benchmark } from './support/benchmark';
-import { runClosedLoop, type LoadResult } from './support/closedLoop';
+import { loadFigures, runClosedLoop, type LoadResult } from './support/closedLoop';
+import { columns } from './support/columns';
 import { collectGarbage, startRssSampler } from './support/memory';
 import { noisyPng } from './support/pngOfSize';
 import type { ResultRow } from './support/report';
@@ -37,20 +38,7 @@ async function finishedTask(client: ViduClient): Promise<string> {
 }
 
 function loadRow(kind: string, concurrency: number, connections: number | undefined, result: LoadResult): ResultRow {
-  const latency = summarise(result.latenciesMs);
-  return {
-    case: kind,
-    concurrency,
-    connections: connections ?? 'default',
-    requests: result.ok,
-    failed: result.failed,
-    stoppedBy: result.stoppedBy,
-    perSecond: perSecond(result.ok, result.elapsedMs),
-    p50Ms: latency.p50Ms,
-    p95Ms: latency.p95Ms,
-    p99Ms: latency.p99Ms,
-    maxMs: latency.maxMs,
-  };
+  return { case: kind, concurrency, connections: connections ?? 'default', requests: result.ok, ...loadFigures(result) };
 }
 
 async function readThroughput(ctx: BenchContext, sim: ViduSimulator): Promise<void> {
@@ -82,17 +70,7 @@ async function readThroughput(ctx: BenchContext, sim: ViduSimulator): Promise<vo
   ctx.report.publish({
     bench: BENCH,
     title: 'ViduClient against the in-process simulator: read requests',
-    columns: [
-      { key: 'case', label: 'request' },
-      { key: 'concurrency', label: 'concurrency' },
-      { key: 'requests', label: 'requests' },
-      { key: 'failed', label: 'failed' },
-      { key: 'perSecond', label: 'req/s' },
-      { key: 'p50Ms', label: 'p50 ms' },
-      { key: 'p95Ms', label: 'p95 ms' },
-      { key: 'p99Ms', label: 'p99 ms' },
-      { key: 'maxMs', label: 'max ms' },
-    ],
+    columns: columns({ key: 'case', label: 'request' }, 'concurrency', 'requests', 'failed', { key: 'perSecond', label: 'req/s' }, 'p50Ms', 'p95Ms', 'p99Ms', 'maxMs'),
     rows,
     notes: [
       `Each case stops after ${options.requests} requests or ${options.caseMs / 1000} s; client pool: ${options.connections ?? 'default (10)'} connections.`,
@@ -178,15 +156,7 @@ async function validationCost(ctx: BenchContext, sim: ViduSimulator): Promise<vo
   ctx.report.publish({
     bench: BENCH,
     title: `Create request with ${options.images} base64 PNGs of ~${Math.round(options.imageBytes / 1000)} kB each`,
-    columns: [
-      { key: 'case', label: 'case' },
-      { key: 'bodyMiB', label: 'body MiB' },
-      { key: 'count', label: 'count' },
-      { key: 'perSecond', label: 'per s' },
-      { key: 'p50Ms', label: 'p50 ms' },
-      { key: 'p95Ms', label: 'p95 ms' },
-      { key: 'peakRssDeltaMiB', label: 'peak RSS delta MiB' },
-    ],
+    columns: columns('case', 'bodyMiB', 'count', 'perSecond', 'p50Ms', 'p95Ms', 'peakRssDeltaMiB'),
     rows,
     notes: [
       'Peak RSS is sampled every 2 ms from a worker thread; the delta is over the RSS after a full GC with the request already built.',

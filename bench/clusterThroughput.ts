@@ -5,16 +5,15 @@
 // first on the dev server, then on the cluster. Prints ads per second and
 // history events per ad for both. Not part of the default run (it starts a
 // PostgreSQL and four Temporal services): `npm run bench -- cluster`.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { LocalArtifactStore } from '../src/artifacts/localArtifactStore';
 import { PROJECT_ROOT } from '../src/tools/projectRoot';
-import { startViduSimulator, type ViduSimulator } from '../src/simulator';
+import type { ViduSimulator } from '../src/simulator';
 import { startTemporalBackend } from '../test/cluster/temporalBackend';
-import { adWorkerEnv, benchAdRequest, latencyRow, listeningReceiver, POLLING, runAds, SIM_TIMING, startWorkerProcess, type AdOutcome, type WorkerProcess } from './support/adRig';
+import { adWorkerEnv, benchAdRequest, historyLengths, latencyRow, listeningReceiver, POLLING, openBatchGround, runAds, SIM_TIMING, startWorkerProcess, type WorkerProcess } from './support/adRig';
 import type { BenchContext, Benchmark } from './support/benchmark';
+import { columns } from './support/columns';
 import type { ResultRow } from './support/report';
 import { perSecond, summarise } from './support/stats';
 
@@ -73,25 +72,14 @@ async function batchOn(ctx: BenchContext, target: Target, sim: ViduSimulator, bu
   }
 }
 
-async function historyLengths(outcomes: AdOutcome[]): Promise<number[]> {
-  const lengths: number[] = [];
-  for (const outcome of outcomes.filter((o) => o.latencyMs !== undefined)) {
-    const history = await outcome.handle.workflow.fetchHistory();
-    lengths.push(history.events?.length ?? 0);
-  }
-  return lengths;
-}
-
 export const clusterThroughput: Benchmark = {
   name: 'cluster',
   alias: 'clusterThroughput',
   summary: 'the ads benchmark with two workers on the local Temporal cluster (PostgreSQL) beside the dev server (only when named)',
   async run(ctx) {
     const { options } = ctx;
-    const [devServer, bundle] = await Promise.all([ctx.temporal.devServer(), ctx.temporal.workflowBundle()]);
-    const artifactDir = await mkdtemp(path.join(tmpdir(), 'bench-cluster-'));
-    // Vidu's concurrency limit set to the number of ads: the figures are the orchestrator's, not a queue's.
-    const sim = await startViduSimulator({ timing: SIM_TIMING, concurrencyLimit: options.ads, initialCredits: 100_000_000, callbackRetryDelayMs: 50, media: 'placeholder' });
+    const ground = await openBatchGround(ctx, 'cluster');
+    const { temporal: devServer, bundle, artifactDir, sim } = ground;
     try {
       const rows: ResultRow[] = [await batchOn(ctx, { label: 'dev server', slug: 'dev', ...devServer }, sim, bundle.path, artifactDir)];
       if (!ctx.signal.aborted) {
@@ -105,17 +93,7 @@ export const clusterThroughput: Benchmark = {
       ctx.report.publish({
         bench: BENCH,
         title: `The same ${options.ads} ads at once on the dev server and on the local cluster`,
-        columns: [
-          { key: 'case', label: 'case' },
-          { key: 'completed', label: 'completed' },
-          { key: 'failed', label: 'failed' },
-          { key: 'wallSeconds', label: 'wall s' },
-          { key: 'adsPerSecond', label: 'ads/s' },
-          { key: 'p50Ms', label: 'p50 ms' },
-          { key: 'p95Ms', label: 'p95 ms' },
-          { key: 'eventsPerAd', label: 'events/ad' },
-          { key: 'creditsPerAd', label: 'credits/ad' },
-        ],
+        columns: columns('case', 'completed', 'failed', 'wallSeconds', 'adsPerSecond', 'p50Ms', 'p95Ms', 'eventsPerAd', 'creditsPerAd'),
         rows,
         notes: [
           `Both: ${WORKERS} ad worker processes on one task queue, the simulator (queue ${SIM_TIMING.queueMs} ms + processing ${SIM_TIMING.processingMs} ms per task) and the receiver in this process; one cold ad first, not counted.`,
@@ -125,8 +103,7 @@ export const clusterThroughput: Benchmark = {
         ],
       });
     } finally {
-      await sim.close();
-      await rm(artifactDir, { recursive: true, force: true });
+      await ground.close();
     }
   },
 };

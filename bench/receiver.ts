@@ -10,9 +10,10 @@ import { createCallbackReceiver, type CallbackReceiver } from '../src/entrypoint
 import { signCallback } from '../src/callbacks/signature';
 import { AD_WORKFLOW_TYPE } from '../src/workflows/ad/contract';
 import type { BenchContext, Benchmark } from './support/benchmark';
-import { runClosedLoop } from './support/closedLoop';
+import { loadFigures, runClosedLoop } from './support/closedLoop';
+import { columns } from './support/columns';
 import type { ResultRow } from './support/report';
-import { perSecond, round, summarise } from './support/stats';
+import { round } from './support/stats';
 
 const BENCH = 'receiver';
 const API_KEY = 'bench-receiver-key';
@@ -102,21 +103,9 @@ export const receiver: Benchmark = {
             { concurrency, maxOps: options.callbacks, maxMs: options.caseMs, signal: ctx.signal },
             (i) => post(rig, i, kase.apiKey, kase.status),
           );
-          const latency = summarise(result.latenciesMs);
           if (kase.status === 200) delivered += result.ok;
           if (result.firstError) failures.push(`${kase.name} x${concurrency}: ${result.failed} failed, first: ${result.firstError}`);
-          rows.push({
-            case: kase.name,
-            concurrency,
-            callbacks: result.ok,
-            failed: result.failed,
-            stoppedBy: result.stoppedBy,
-            perSecond: perSecond(result.ok, result.elapsedMs),
-            p50Ms: latency.p50Ms,
-            p95Ms: latency.p95Ms,
-            p99Ms: latency.p99Ms,
-            maxMs: latency.maxMs,
-          });
+          rows.push({ case: kase.name, concurrency, callbacks: result.ok, ...loadFigures(result) });
         }
       }
       ctx.summary.receiverSignedCallbacks = Object.fromEntries(
@@ -128,17 +117,7 @@ export const receiver: Benchmark = {
       ctx.report.publish({
         bench: BENCH,
         title: `Webhook receiver -> Temporal signal (${options.workflows} workflows, no worker)`,
-        columns: [
-          { key: 'case', label: 'case' },
-          { key: 'concurrency', label: 'concurrency' },
-          { key: 'callbacks', label: 'callbacks' },
-          { key: 'failed', label: 'failed' },
-          { key: 'perSecond', label: 'per s' },
-          { key: 'p50Ms', label: 'p50 ms' },
-          { key: 'p95Ms', label: 'p95 ms' },
-          { key: 'p99Ms', label: 'p99 ms' },
-          { key: 'maxMs', label: 'max ms' },
-        ],
+        columns: columns('case', 'concurrency', 'callbacks', 'failed', 'perSecond', 'p50Ms', 'p95Ms', 'p99Ms', 'maxMs'),
         rows,
         notes: [
           `Each case stops after ${options.callbacks} callbacks or ${options.caseMs / 1000} s. Sender, receiver and client share one process; the dev server is its own.`,

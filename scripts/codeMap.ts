@@ -38,7 +38,7 @@ function firstSentence(text: string): string {
 
 export function describeFile(file: string, root = ROOT): string {
   const text = readFileSync(path.join(root, file), 'utf8');
-  if (file.endsWith('.html')) return /<title>(.*?)<\/title>/.exec(text)?.[1] ?? 'a page';
+  if (file.endsWith('.html')) return /<title>(.*?)<\/title>/.exec(text)?.[1] ?? `the \`<main>\` of the console's ${path.basename(file, '.html')} page (pages.ts puts the head and top bar around it)`;
   if (file.endsWith('.css')) return 'the console\'s styles';
   if (file.endsWith('.xml')) return firstSentence((/<!--([\s\S]*?)-->/.exec(text)?.[1] ?? '').replace(/\s+/g, ' ').trim()) || 'an XML file';
   return firstSentence(headerComment(text)) || '(no header comment)';

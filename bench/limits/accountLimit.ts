@@ -6,6 +6,7 @@
 import { CALLBACK_QUERY } from '../../src/callbacks/viduCallback';
 import { benchAdRequest, runAds } from '../support/adRig';
 import type { BenchContext } from '../support/benchmark';
+import { columns } from '../support/columns';
 import { round, summarise } from '../support/stats';
 import { openPhase } from './phaseRig';
 import type { LimitsSizes } from './sizes';
@@ -54,17 +55,7 @@ export async function accountLimitPhase(ctx: BenchContext, sizes: LimitsSizes): 
     ctx.report.publish({
       bench: 'limits',
       title: `${count} ads at once against a ${ACCOUNT_LIMIT}-task account limit (queue ${SIM_TIMING.queueMs} ms, processing ${SIM_TIMING.processingMs} ms)`,
-      columns: [
-        { key: 'case', label: 'case' },
-        { key: 'completed', label: 'completed' },
-        { key: 'tasksCreated', label: 'Vidu tasks' },
-        { key: 'chargedTwice', label: 'charged twice' },
-        { key: 'creditsPerAd', label: 'credits/ad' },
-        { key: 'wallSeconds', label: 'wall s' },
-        { key: 'adsPerMinute', label: 'ads/min' },
-        { key: 'queueWaitP50Ms', label: 'queue wait p50 ms' },
-        { key: 'queueWaitMaxMs', label: 'queue wait max ms' },
-      ],
+      columns: columns('case', 'completed', 'tasksCreated', 'chargedTwice', 'creditsPerAd', 'wallSeconds', 'adsPerMinute', 'queueWaitP50Ms', 'queueWaitMaxMs'),
       rows: [
         {
           case: 'burst',

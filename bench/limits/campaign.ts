@@ -9,6 +9,7 @@ import { campaignWorkflow } from '../../src/workflows/campaign/workflow';
 import { campaignStatusQuery, workflowIdForCampaign } from '../../src/workflows/campaign/contract';
 import { CALLBACK_QUERY } from '../../src/callbacks/viduCallback';
 import type { BenchContext } from '../support/benchmark';
+import { columns } from '../support/columns';
 import { round } from '../support/stats';
 import { openPhase } from './phaseRig';
 import type { LimitsSizes } from './sizes';
@@ -68,18 +69,7 @@ export async function campaignPhase(ctx: BenchContext, sizes: LimitsSizes): Prom
     ctx.report.publish({
       bench: 'limits',
       title: `a ${variants}-variant campaign under budgetCredits=${budget} (${products} products x 3 aspect ratios x 2 languages, ${ACCOUNT_LIMIT}-task account limit)`,
-      columns: [
-        { key: 'case', label: 'case' },
-        { key: 'completed', label: 'completed' },
-        { key: 'tasksCreated', label: 'Vidu tasks' },
-        { key: 'chargedTwice', label: 'charged twice' },
-        { key: 'charged', label: 'credits charged' },
-        { key: 'budget', label: 'budget' },
-        { key: 'wallSeconds', label: 'wall s' },
-        { key: 'adsPerMinute', label: 'ads/min' },
-        { key: 'runs', label: 'campaign runs' },
-        { key: 'lastRunEvents', label: 'events (last run)' },
-      ],
+      columns: columns('case', 'completed', 'tasksCreated', 'chargedTwice', 'charged', 'budget', 'wallSeconds', 'adsPerMinute', 'runs', 'lastRunEvents'),
       rows: [
         {
           case: 'campaign',

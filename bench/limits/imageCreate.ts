@@ -6,6 +6,7 @@ import { noisyPng } from '../support/pngOfSize';
 import { dataUri, tinyPng } from '../../test/vidu/tinyImages';
 import { runAds } from '../support/adRig';
 import type { BenchContext } from '../support/benchmark';
+import { columns } from '../support/columns';
 import { mib, round, summarise } from '../support/stats';
 import { openPhase } from './phaseRig';
 import type { LimitsSizes } from './sizes';
@@ -32,14 +33,7 @@ export async function imageCreatePhase(ctx: BenchContext, sizes: LimitsSizes): P
     ctx.report.publish({
       bench: 'limits',
       title: `Worker memory creating ads with ${sizes.images} images of ~${Math.round(sizes.imageBytes / 1000)} kB (${bodyMiB} MiB of base64 per create request)`,
-      columns: [
-        { key: 'case', label: 'case' },
-        { key: 'idleMiB', label: 'RSS before MiB' },
-        { key: 'peakMiB', label: 'peak MiB' },
-        { key: 'peakAboveIdleMiB', label: 'peak above before MiB' },
-        { key: 'wallSeconds', label: 'wall s' },
-        { key: 'p50Ms', label: 'ad p50 ms' },
-      ],
+      columns: columns('case', { key: 'idleMiB', label: 'RSS before MiB' }, 'peakMiB', 'peakAboveIdleMiB', 'wallSeconds', { key: 'p50Ms', label: 'ad p50 ms' }),
       rows,
       notes: ['Peak: the worker process\'s RSS sampled every 5 ms from a worker thread, over the whole ads (create, wait, downloads); before: after a full GC, with one small ad run first. The worker sends at most 2 creates with stored images at once (src/activities/createSlots.ts).'],
     });

@@ -6,6 +6,7 @@
 import { INPUT_LIMITS } from '../../src/workflows/shared/inputRules';
 import { benchAdRequest, runAds } from '../support/adRig';
 import type { BenchContext } from '../support/benchmark';
+import { columns } from '../support/columns';
 import { round, summarise } from '../support/stats';
 import { fetchHistoryFigures } from './adHistory';
 import { openPhase } from './phaseRig';
@@ -35,13 +36,7 @@ export async function lostCallbacksPhase(ctx: BenchContext, sizes: LimitsSizes):
     ctx.report.publish({
       bench: 'limits',
       title: `Callbacks lost: ${count} ads on polling alone, Vidu task of ${sizes.lostCallbackTaskMinutes} min (time x${TIME_SCALE})`,
-      columns: [
-        { key: 'case', label: 'case' },
-        { key: 'completed', label: 'completed' },
-        { key: 'queriesPerTask', label: 'queries/task' },
-        { key: 'queriesPerTaskHour', label: 'queries per task-hour' },
-        { key: 'overrunSeconds', label: 'ad end after task end s (p50)' },
-      ],
+      columns: columns('case', 'completed', 'queriesPerTask', 'queriesPerTaskHour', 'overrunSeconds'),
       rows: [
         {
           case: 'callbacks lost',

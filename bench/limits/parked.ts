@@ -7,6 +7,7 @@ import { viduCallbackSignal } from '../../src/workflows/ad/contract';
 import { benchAdRequest, runAds } from '../support/adRig';
 import type { BenchContext } from '../support/benchmark';
 import { runClosedLoop } from '../support/closedLoop';
+import { columns } from '../support/columns';
 import { mib, round } from '../support/stats';
 import { openPhase } from './phaseRig';
 import type { LimitsSizes } from './sizes';
@@ -67,16 +68,7 @@ export async function parkedPhase(ctx: BenchContext, sizes: LimitsSizes): Promis
     ctx.report.publish({
       bench: 'limits',
       title: `Worker memory with ${count} ads parked awaiting callbacks (workflow cache: ${cacheLabel})`,
-      columns: [
-        { key: 'case', label: 'case' },
-        { key: 'idleMiB', label: 'RSS idle MiB' },
-        { key: 'parkedMiB', label: 'RSS parked MiB' },
-        { key: 'perAdMiB', label: 'MiB per cached ad' },
-        { key: 'at2000MiB', label: `at ${TARGET_ADS} ads MiB` },
-        { key: 'wokenMiB', label: 'RSS after wake MiB' },
-        { key: 'wakeCpuMs', label: 'worker CPU ms per wake' },
-        { key: 'peakMiB', label: 'peak MiB' },
-      ],
+      columns: columns('case', 'idleMiB', 'parkedMiB', 'perAdMiB', { key: 'at2000MiB', label: `at ${TARGET_ADS} ads MiB` }, 'wokenMiB', 'wakeCpuMs', 'peakMiB'),
       rows: [
         {
           case: `${count} parked`,

@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { benchAdRequest, POLLING, runAds, SIM_TIMING, type AdBatch, type AdOutcome } from '../support/adRig';
 import type { BenchContext, SummaryValue } from '../support/benchmark';
+import { columns } from '../support/columns';
 import { round, summarise } from '../support/stats';
 import { combine, fetchHistoryFigures, type AdHistoryFigures } from './adHistory';
 import { openPhase, type PhaseRig } from './phaseRig';
@@ -115,13 +116,7 @@ export async function throughputPhase(ctx: BenchContext, sizes: LimitsSizes): Pr
     ctx.report.publish({
       bench: 'limits',
       title: `Ads vs baseline (${shape.activities} activities, ${shape.signals} signals): rounds of ${sizes.roundSize} started at once, alternating`,
-      columns: [
-        { key: 'case', label: 'round' },
-        { key: 'completed', label: 'completed' },
-        { key: 'wallSeconds', label: 'wall s' },
-        { key: 'perSecond', label: 'per s' },
-        { key: 'workerCpuMsEach', label: 'worker CPU ms each' },
-      ],
+      columns: columns({ key: 'case', label: 'round' }, 'completed', 'wallSeconds', 'perSecond', 'workerCpuMsEach'),
       rows: rounds.map((x, i) => ({
         case: `${x.kind} ${Math.floor(i / 2) + 1}`,
         completed: x.completed,
@@ -140,14 +135,7 @@ export async function throughputPhase(ctx: BenchContext, sizes: LimitsSizes): Pr
     ctx.report.publish({
       bench: 'limits',
       title: 'Callback to workflow: from the simulator sending a callback to the workflow task that ran its signal completing',
-      columns: [
-        { key: 'case', label: 'case' },
-        { key: 'callbacks', label: 'callbacks' },
-        { key: 'p50Ms', label: 'p50 ms' },
-        { key: 'p95Ms', label: 'p95 ms' },
-        { key: 'p99Ms', label: 'p99 ms' },
-        { key: 'maxMs', label: 'max ms' },
-      ],
+      columns: columns('case', 'callbacks', 'p50Ms', 'p95Ms', 'p99Ms', 'maxMs'),
       rows: [
         { case: `steady: ${steadyRate} ads/s for ${sizes.steadySeconds} s (~${Math.round((steadyFigures.callbackLatenciesMs.length / sizes.steadySeconds) * 10) / 10} callbacks/s)`, callbacks: steadyLatency.count, p50Ms: steadyLatency.p50Ms, p95Ms: steadyLatency.p95Ms, p99Ms: steadyLatency.p99Ms, maxMs: steadyLatency.maxMs },
         { case: `bursts: rounds of ${sizes.roundSize} ads at once`, callbacks: batchLatency.count, p50Ms: batchLatency.p50Ms, p95Ms: batchLatency.p95Ms, p99Ms: batchLatency.p99Ms, maxMs: batchLatency.maxMs },
@@ -160,14 +148,7 @@ export async function throughputPhase(ctx: BenchContext, sizes: LimitsSizes): Pr
     ctx.report.publish({
       bench: 'limits',
       title: 'Per ad (the ads of the rounds)',
-      columns: [
-        { key: 'case', label: 'case' },
-        { key: 'eventsMean', label: 'events mean' },
-        { key: 'eventsMax', label: 'events max' },
-        { key: 'signalsMean', label: 'signals' },
-        { key: 'activitiesMean', label: 'activities' },
-        { key: 'viduCalls', label: 'Vidu calls by endpoint' },
-      ],
+      columns: columns('case', 'eventsMean', 'eventsMax', 'signalsMean', 'activitiesMean', 'viduCalls'),
       rows: [
         {
           case: 'per ad',

@@ -1,19 +1,24 @@
 // The parts of a whole-ad benchmark: the ad worker in a process of its own
 // (forked, configured by environment, asked for its memory over IPC), the
-// real webhook receiver on a free port, and starting a batch of ads and
-// waiting for them with a time limit.
+// simulator, the real webhook receiver on a free port, and starting a batch
+// of ads and waiting for them with a time limit.
 import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
 import { LocalArtifactStore } from '../../src/artifacts/localArtifactStore';
 import { freePort } from '../../src/tools/ports';
 import { createCallbackReceiver, type CallbackReceiver } from '../../src/entrypoints/receiver/callbackReceiver';
+import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
 import { getAdHandle, startAd, type AdHandle } from '../../src/starter';
 import type { StartAdRequest } from '../../src/starter/adRequest';
 import type { FromWorker, MemoryRequest, ToWorker, WorkerMemory } from './adWorkerProcess';
+import type { BenchContext } from './benchmark';
 import { dataUri, tinyPng } from '../../test/vidu/tinyImages';
 import { perSecond, summarise } from './stats';
+import type { SharedTemporal, WorkflowBundleFile } from './temporal';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -159,6 +164,46 @@ export async function runAds(run: AdRun, batch: AdBatch): Promise<{ outcomes: Ad
 export const SIM_TIMING = { queueMs: 20, processingMs: 300, progressSteps: 3 };
 /** The safety net only: callbacks carry the ads, polling catches a lost one. */
 export const POLLING = { initialMs: 2_000, maxMs: 5_000 };
+
+/** The simulator of an ads batch, with Vidu's concurrency limit set to the number of ads: the figures are the orchestrator's, not a queue's. */
+function startBatchSimulator(ads: number): Promise<ViduSimulator> {
+  return startViduSimulator({ timing: SIM_TIMING, concurrencyLimit: ads, initialCredits: 100_000_000, callbackRetryDelayMs: 50, media: 'placeholder' });
+}
+
+/** What a benchmark's ads batches run on: the run's dev server and workflow bundle, an artifact folder of its own and the batch simulator. */
+export interface BatchGround {
+  temporal: SharedTemporal;
+  bundle: WorkflowBundleFile;
+  artifactDir: string;
+  sim: ViduSimulator;
+  close(): Promise<void>;
+}
+
+export async function openBatchGround(ctx: BenchContext, bench: string): Promise<BatchGround> {
+  const [temporal, bundle] = await Promise.all([ctx.temporal.devServer(), ctx.temporal.workflowBundle()]);
+  const artifactDir = await mkdtemp(path.join(tmpdir(), `bench-${bench}-`));
+  const sim = await startBatchSimulator(ctx.options.ads);
+  return {
+    temporal,
+    bundle,
+    artifactDir,
+    sim,
+    async close() {
+      await sim.close();
+      await rm(artifactDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The history length of each completed ad. */
+export async function historyLengths(outcomes: AdOutcome[]): Promise<number[]> {
+  const lengths: number[] = [];
+  for (const outcome of outcomes.filter((o) => o.latencyMs !== undefined)) {
+    const history = await outcome.handle.workflow.fetchHistory();
+    lengths.push(history.events?.length ?? 0);
+  }
+  return lengths;
+}
 
 /** One row of the ads table: completed, failed, wall time, ads per minute and latency. */
 export function latencyRow(kind: string, outcomes: AdOutcome[], wallMs: number) {

@@ -2,6 +2,7 @@
 // operation as soon as their previous one finished, until a count or a time
 // limit is reached (whichever comes first), so every run stops by itself.
 import { performance } from 'node:perf_hooks';
+import { perSecond, summarise } from './stats';
 
 export interface LoadLimits {
   concurrency: number;
@@ -61,4 +62,18 @@ export async function runClosedLoop(limits: LoadLimits, operation: (index: numbe
 
   await Promise.all(Array.from({ length: Math.max(1, limits.concurrency) }, lane));
   return { ok: latenciesMs.length, failed, latenciesMs, elapsedMs: performance.now() - begin, firstError, stoppedBy };
+}
+
+/** A closed-loop case's figures after what it counted (requests, callbacks): failures, why it stopped, rate and latency. */
+export function loadFigures(result: LoadResult) {
+  const latency = summarise(result.latenciesMs);
+  return {
+    failed: result.failed,
+    stoppedBy: result.stoppedBy,
+    perSecond: perSecond(result.ok, result.elapsedMs),
+    p50Ms: latency.p50Ms,
+    p95Ms: latency.p95Ms,
+    p99Ms: latency.p99Ms,
+    maxMs: latency.maxMs,
+  };
 }

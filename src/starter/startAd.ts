@@ -2,7 +2,6 @@
 // is stored or spent, keeps base64 out of workflow history, and starts the
 // workflow under the caller's ad id so that starting twice yields one ad.
 import { type Client } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ViduValidationError } from '../vidu/errors';
 import { validateCreateAdRequest } from '../vidu/requestValidation';
 import { AD_ID, AD_STAGE } from '../workflows/ad/searchAttributes';
@@ -12,6 +11,7 @@ import { getAdHandle, type AdHandle } from './adHandle';
 import { adRequestIssues, type StartAdRequest } from './adRequest';
 import { AdInputError, type InputIssue } from './errors';
 import { loadImages, storeImages, type ImageStore, type LoadedImage } from './images';
+import { startOnce } from './startOnce';
 
 export interface StartAdOptions {
   taskQueue: string;
@@ -81,24 +81,17 @@ export async function startAd(client: Client, request: StartAdRequest, options: 
 
   const startedBy = senderOf(options.by) ?? DEFAULT_STARTER_LABEL;
   const input: AdFilmInput = { ...request, images: await storeImages(loaded as LoadedImage[], options.artifacts), startedBy };
-  try {
-    await client.workflow.start(AD_WORKFLOW_TYPE, {
-      workflowId: workflowIdForAd(request.adId),
-      taskQueue: options.taskQueue,
-      args: [input],
-      // A running ad is returned as it is; a finished one is never started again under the same id.
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [
-        { key: AD_ID, value: request.adId },
-        { key: AD_STAGE, value: 'creating' },
-      ],
-      // The Web UI's caption for the ad (this run only: continue-as-new drops it, the current details repeat it).
-      staticSummary: adStaticSummary(input),
-      staticDetails: adStaticDetails(input),
-    });
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-  }
+  await startOnce(client, AD_WORKFLOW_TYPE, {
+    workflowId: workflowIdForAd(request.adId),
+    taskQueue: options.taskQueue,
+    args: [input],
+    typedSearchAttributes: [
+      { key: AD_ID, value: request.adId },
+      { key: AD_STAGE, value: 'creating' },
+    ],
+    // The Web UI's caption for the ad (this run only: continue-as-new drops it, the current details repeat it).
+    staticSummary: adStaticSummary(input),
+    staticDetails: adStaticDetails(input),
+  });
   return getAdHandle(client, request.adId, { by: startedBy });
 }

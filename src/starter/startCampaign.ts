@@ -4,13 +4,13 @@
 // the campaign runs under the caller's campaign id, so starting twice yields
 // one campaign.
 import type { Client } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { CAMPAIGN_WORKFLOW_TYPE, workflowIdForCampaign, type CampaignInput } from '../workflows/campaign/contract';
 import { campaignInputProblems, expandVariants } from '../workflows/campaign/variants';
 import { getCampaignHandle, type CampaignHandle } from './campaignHandle';
 import { AdInputError, type InputIssue } from './errors';
 import { loadImages, plannedRefs, storeImages, type LoadedImage } from './images';
 import { DEFAULT_STARTER_LABEL, type StartAdOptions } from './startAd';
+import { startOnce } from './startOnce';
 import { senderOf } from '../workflows/ad/contract';
 
 export type StartCampaignOptions = StartAdOptions;
@@ -55,17 +55,11 @@ export async function startCampaign(client: Client, brief: CampaignInput, option
   for (const [i, loaded] of productImages.entries()) if (loaded) input.products![i]!.images = await storeImages(loaded, options.artifacts);
 
   const count = expandVariants(input).length;
-  try {
-    await client.workflow.start(CAMPAIGN_WORKFLOW_TYPE, {
-      workflowId: workflowIdForCampaign(input.campaignId),
-      taskQueue: options.taskQueue,
-      args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      staticSummary: `Campaign ${input.campaignId}: ${count} ads${input.prompt ? `, ${input.prompt.slice(0, 60)}` : ''}`,
-    });
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-  }
+  await startOnce(client, CAMPAIGN_WORKFLOW_TYPE, {
+    workflowId: workflowIdForCampaign(input.campaignId),
+    taskQueue: options.taskQueue,
+    args: [input],
+    staticSummary: `Campaign ${input.campaignId}: ${count} ads${input.prompt ? `, ${input.prompt.slice(0, 60)}` : ''}`,
+  });
   return getCampaignHandle(client, input.campaignId, { by: startedBy });
 }

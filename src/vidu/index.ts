@@ -28,17 +28,7 @@ export {
   validateEditRequest,
   validateTaskId,
 } from './requestValidation';
-export {
-  adSubRecordsSchema,
-  composeResponseSchema,
-  createAdResponseSchema,
-  creditsResponseSchema,
-  editResponseSchema,
-  parseResponseBody,
-  subRecordSchema,
-  taskCreationsSchema,
-  type ParseResult,
-} from './schemas';
+export * from './schemas';
 export {
   DEFAULT_TIMEOUT_MS,
   ViduClient,

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import fastifyStatic from '@fastify/static';
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyPluginAsync } from 'fastify';
-import { startApiServer } from '../../src/api/server';
+import { startApiServer, type ApiServerDeps } from '../../src/api/server';
 import { LocalArtifactStore } from '../../src/artifacts/localArtifactStore';
 import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
 
@@ -27,6 +27,19 @@ describe('the API entry point', () => {
     await env?.close();
     await rm(artifactDir, { recursive: true, force: true });
   });
+
+  /** The API in this process, its Temporal nowhere (127.0.0.1:1): what it does on its own. */
+  async function serverWithoutTemporal(options: Pick<ApiServerDeps, 'plugins' | 'temporalReadTimeoutMs'>): Promise<{ url: string; close(): Promise<void> }> {
+    const connection = Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1s' });
+    const server = await startApiServer({ client: new Client({ connection }), taskQueue: 'nowhere', artifacts: new LocalArtifactStore(artifactDir), tokens: [TOKEN], host: '127.0.0.1', port: 0, ...options });
+    return {
+      url: server.url,
+      async close() {
+        await server.close();
+        await connection.close().catch(() => undefined);
+      },
+    };
+  }
 
   it('serves with the settings from the environment and stops on SIGTERM', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../../src/entrypoints/api/main.ts')], {
@@ -69,20 +82,11 @@ describe('the API entry point', () => {
   it('registers extra plugins (the console) after its routes; they can check auth and serve their own static files', async () => {
     const assets = await mkdtemp(path.join(tmpdir(), 'api-plugin-'));
     await writeFile(path.join(assets, 'app.js'), 'console.log(1)');
-    const connection = Connection.lazy({ address: '127.0.0.1:1' });
     const plugin: FastifyPluginAsync<{ greeting: string }> = async (app, options) => {
       await app.register(fastifyStatic, { root: assets, prefix: '/console/' });
       app.get('/probe', async (request) => ({ greeting: options.greeting, authenticated: await app.isAuthenticated(request) }));
     };
-    const server = await startApiServer({
-      client: new Client({ connection }),
-      taskQueue: 'nowhere',
-      artifacts: new LocalArtifactStore(artifactDir),
-      tokens: [TOKEN],
-      host: '127.0.0.1',
-      port: 0,
-      plugins: [{ plugin, options: { greeting: 'hello' } }],
-    });
+    const server = await serverWithoutTemporal({ plugins: [{ plugin, options: { greeting: 'hello' } }] });
     try {
       assert.deepEqual(await (await fetch(`${server.url}/probe`)).json(), { greeting: 'hello', authenticated: false });
       const withToken = await fetch(`${server.url}/probe`, { headers: { authorization: `Bearer ${TOKEN}` } });
@@ -98,22 +102,12 @@ describe('the API entry point', () => {
       assert.equal(await asset.text(), 'console.log(1)');
     } finally {
       await server.close();
-      await connection.close().catch(() => undefined);
       await rm(assets, { recursive: true, force: true });
     }
   });
 
   it('answers 503 while Temporal is unreachable', async () => {
-    const connection = Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1s' });
-    const server = await startApiServer({
-      client: new Client({ connection }),
-      taskQueue: 'nowhere',
-      artifacts: new LocalArtifactStore(artifactDir),
-      tokens: [TOKEN],
-      host: '127.0.0.1',
-      port: 0,
-      temporalReadTimeoutMs: 2_000,
-    });
+    const server = await serverWithoutTemporal({ temporalReadTimeoutMs: 2_000 });
     try {
       const t0 = performance.now();
       const response = await fetch(`${server.url}/v1/ads/some-ad`, { headers: { authorization: `Bearer ${TOKEN}` } });
@@ -123,7 +117,6 @@ describe('the API entry point', () => {
       assert.ok(performance.now() - t0 < 10_000, 'promptly, within the read deadline');
     } finally {
       await server.close();
-      await connection.close().catch(() => undefined);
     }
   });
 });

@@ -1,21 +1,19 @@
 // A live system for the API tests: the test Temporal server, the Vidu
 // simulator with millisecond timings, the real callback receiver, a worker,
 // and the API server on a free loopback port. Clients talk to `url` over HTTP.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Worker } from '@temporalio/worker';
 import type { FastifyBaseLogger } from 'fastify';
 import type { CreditCaps } from '../../src/api/creditCaps';
 import type { ApiKey } from '../../src/api/permissions';
 import { startApiServer, type ApiServerDeps, type RunningApiServer } from '../../src/api/server';
-import { type ArtifactStore } from '../../src/artifacts/artifactStore';
-import { LocalArtifactStore } from '../../src/artifacts/localArtifactStore';
-import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
-import { ViduClient } from '../../src/vidu/viduClient';
-import { createAdWorker, type AdWorkerOptions } from '../../src/worker/adWorker';
-import { startCallbackRelay, type CallbackRelay } from '../support/callbackRelay';
-import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
+import type { ArtifactStore } from '../../src/artifacts/artifactStore';
+import type { ViduSimulator } from '../../src/simulator';
+import type { AdWorkerOptions } from '../../src/worker/adWorker';
+import { startCallbackRelay } from '../support/callbackRelay';
+import { openLiveParts } from '../support/liveParts';
+import { suiteResource } from '../support/suiteResource';
+import type { TemporalTestEnv } from '../support/temporalTestEnv';
+import { QUICK_ACTIVITY_TUNING, startTestAdWorker } from '../support/testAdWorker';
+import { apiClient, type ApiClient } from './httpClient';
 
 export const API_TOKEN = 'test-token-0123456789abcdef';
 export const OTHER_TOKEN = 'other-token-0123456789abcdef';
@@ -50,25 +48,12 @@ export interface ApiRigOptions {
 }
 
 export async function openApiRig(options: ApiRigOptions = {}): Promise<ApiRig> {
-  const env = await openTemporalTestEnv();
+  const parts = await openLiveParts({ simulator: { timing: { queueMs: 20, processingMs: 150, progressSteps: 2 }, callbackRetryDelayMs: 50 }, viduTimeoutMs: 2_000, artifactPrefix: 'api-artifacts-' });
+  const { env, simulator, vidu } = parts;
   const taskQueue = env.uniqueTaskQueue('api');
-  const artifactDir = await mkdtemp(path.join(tmpdir(), 'api-artifacts-'));
-  const artifacts = options.artifacts ?? new LocalArtifactStore(artifactDir);
-  const simulator = await startViduSimulator({ timing: { queueMs: 20, processingMs: 150, progressSteps: 2 }, callbackRetryDelayMs: 50 });
-  const relay: CallbackRelay = await startCallbackRelay({ client: env.client, apiKey: simulator.apiKey });
-  const vidu = new ViduClient({ baseUrl: simulator.url, apiKey: simulator.apiKey, timeoutMs: 2_000 });
-  const worker: Worker = await createAdWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace,
-    taskQueue,
-    vidu,
-    artifacts,
-    callbackPublicUrl: relay.url,
-    workflowBundle: env.workflowBundle,
-    activityTuning: { rejectionBackoff: { initialMs: 50, maxMs: 200, tries: 5 }, recordLookupMs: 5_000 },
-    notify: options.notify,
-  });
-  const running = worker.run();
+  const artifacts = options.artifacts ?? parts.artifacts;
+  const relay = await startCallbackRelay({ client: env.client, apiKey: simulator.apiKey });
+  const worker = await startTestAdWorker(env, { taskQueue, vidu, artifacts, callbackPublicUrl: relay.url, activityTuning: QUICK_ACTIVITY_TUNING, notify: options.notify });
   const api = await startApiServer({
     client: env.client,
     taskQueue,
@@ -88,19 +73,22 @@ export async function openApiRig(options: ApiRigOptions = {}): Promise<ApiRig> {
     env,
     api,
     url: api.url,
-    artifactDir,
+    artifactDir: parts.artifactDir,
     simulator,
     async close() {
       await api.close();
-      worker.shutdown();
-      await running;
+      await worker.stop();
       await relay.close();
-      await vidu.close();
-      await simulator.close();
-      await env.close();
-      await rm(artifactDir, { recursive: true, force: true });
+      await parts.close();
     },
   };
+}
+
+/** The rig of one describe block's tests, and a client with API_TOKEN (test/support/suiteResource.ts): call it in the describe body. */
+export function suiteApiRig(options: ApiRigOptions = {}): { rig: ApiRig; http: ApiClient } {
+  const rig = suiteResource(() => openApiRig(options), (opened) => opened.close());
+  const http = suiteResource(async () => apiClient(rig.url, API_TOKEN), async () => undefined);
+  return { rig, http };
 }
 
 /** Polls `fn` every 200 ms until it answers something other than undefined; fails after `timeoutMs` (a liveness bound). */

@@ -5,23 +5,15 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { imagePathFor } from '../../src/artifacts/storeParts';
-import { API_TOKEN, eventually, openApiRig, type ApiRig } from './apiRig';
-import { apiClient, type ApiClient } from './httpClient';
+import { eventually, suiteApiRig } from './apiRig';
+import { apiClient } from './httpClient';
 
 const IMAGE = `data:image/png;base64,${readFileSync(path.join(__dirname, '../../samples/sneaker.png')).toString('base64')}`;
 
 describe('campaigns over HTTP', { timeout: 120_000 }, () => {
-  let rig: ApiRig;
-  let http: ApiClient;
-  before(async () => {
-    rig = await openApiRig();
-    http = apiClient(rig.url, API_TOKEN);
-  });
-  after(async () => {
-    await rig?.close();
-  });
+  const { rig, http } = suiteApiRig();
 
   it('starts a campaign once, edits and approves its ads in review, and sums them in its status', async () => {
     const campaignId = `api-campaign-${process.pid}-${Date.now().toString(36)}`;

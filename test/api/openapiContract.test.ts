@@ -4,9 +4,8 @@
 // content type) are in the document.
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
-import { after, before, describe, it } from 'node:test';
-import { API_TOKEN, openApiRig, type ApiRig } from './apiRig';
-import { apiClient, type ApiClient } from './httpClient';
+import { describe, it } from 'node:test';
+import { API_TOKEN, suiteApiRig } from './apiRig';
 
 interface RawAnswer {
   status: number;
@@ -29,15 +28,7 @@ function rawRequest(url: string, method: string, rawPath: string, headers: Recor
 }
 
 describe('the OpenAPI contract', () => {
-  let rig: ApiRig;
-  let api: ApiClient;
-  before(async () => {
-    rig = await openApiRig();
-    api = apiClient(rig.url, API_TOKEN);
-  });
-  after(async () => {
-    await rig?.close();
-  });
+  const { rig, http: api } = suiteApiRig();
 
   it('refuses a forged pageToken at once with 400 naming the field', async () => {
     // Well-formed base64url that Temporal never issued: random bytes, JSON of the wrong shape, a truncated real-looking token.

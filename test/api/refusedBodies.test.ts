@@ -4,24 +4,15 @@
 // bounds. Each refusal is a 400 naming the field; nothing is started, and the
 // same id is taken once the body is corrected.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { API_TOKEN, openApiRig, type ApiRig } from './apiRig';
-import { apiClient, type ApiClient } from './httpClient';
+import { describe, it } from 'node:test';
+import { suiteApiRig } from './apiRig';
 
 const IMAGE = 'https://example.com/products/bottle.png';
 const VARIANTS = { aspectRatios: ['16:9'], languages: ['en'], durations: [15] };
 const LONG_IMAGE = `https://example.com/${'x'.repeat(2_100)}.png`;
 
 describe('bodies the API refuses by the shared input rules', { timeout: 120_000 }, () => {
-  let rig: ApiRig;
-  let http: ApiClient;
-  before(async () => {
-    rig = await openApiRig();
-    http = apiClient(rig.url, API_TOKEN);
-  });
-  after(async () => {
-    await rig?.close();
-  });
+  const { http } = suiteApiRig();
 
   const unique = (label: string) => `${label}-${process.pid}-${Date.now().toString(36)}`;
 

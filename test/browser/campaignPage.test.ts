@@ -2,20 +2,12 @@
 // API shows its variants, budget and counts; "Approve every ad in review"
 // reaches both ads and the page follows the campaign to done.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { browserMissing, openConsoleSystem, type ConsoleSystem } from './consoleSystem';
+import { test } from 'node:test';
+import { browserMissing, consoleSystemForFile } from './consoleSystem';
 import { logIn, screenshot, STAGE_TIMEOUT_MS, withPage } from './pageHelpers';
 
 const skip = browserMissing();
-let system: ConsoleSystem;
-
-before(async () => {
-  if (!skip) system = await openConsoleSystem();
-});
-
-after(async () => {
-  await system?.close();
-});
+const system = consoleSystemForFile(skip);
 
 test('the campaign page shows the variants and the budget, and approves every ad in review', { skip }, async () => {
   const campaignId = `console-campaign-${process.pid}`;

@@ -3,21 +3,13 @@
 // storyboard, selects the new take, approves and plays the final video; and
 // refused requests show the API's reason next to the control that sent them.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { browserMissing, openConsoleSystem, type ConsoleSystem } from './consoleSystem';
+import { browserMissing, consoleSystemForFile } from './consoleSystem';
 import { logIn, played, playFor, SAMPLE_IMAGE, screenshot, STAGE_TIMEOUT_MS, startAdFromForm as startAd, waitForStage, withPage as withBrowserPage } from './pageHelpers';
 
 const skip = browserMissing();
-let system: ConsoleSystem;
-
-before(async () => {
-  if (!skip) system = await openConsoleSystem();
-});
-
-after(async () => {
-  await system?.close();
-});
+const system = consoleSystemForFile(skip);
 
 const withPage = (run: (page: Page) => Promise<void>): Promise<void> => withBrowserPage(system.browser, run);
 const startAdFromForm = (page: Page, prompt: string): Promise<string> => startAd(page, system.baseUrl, prompt);

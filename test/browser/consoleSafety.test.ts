@@ -4,23 +4,15 @@
 // said so on the form, and credits that could not be read say so.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Page, Route } from 'playwright-core';
-import { browserMissing, openConsoleSystem, type ConsoleSystem } from './consoleSystem';
+import { browserMissing, consoleSystemForFile } from './consoleSystem';
 import { logIn, SAMPLE_IMAGE, STAGE_TIMEOUT_MS, waitForStage, withPage } from './pageHelpers';
 
 const skip = browserMissing();
-let system: ConsoleSystem;
+const system = consoleSystemForFile(skip);
 /** The ad the first test starts; the later tests reuse it (one simulated ad keeps the file fast). */
 let adId: string | undefined;
-
-before(async () => {
-  if (!skip) system = await openConsoleSystem();
-});
-
-after(async () => {
-  await system?.close();
-});
 
 /** Sends the request on as the browser made it (the body as bytes: a multipart body must reach the server unchanged). */
 function passOn(route: Route): ReturnType<Route['fetch']> {

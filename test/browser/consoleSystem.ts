@@ -5,21 +5,17 @@
 // Chromium in a fresh profile.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Worker } from '@temporalio/worker';
+import { after, before } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { consolePlugin } from '../../src/api/console/plugin';
 import { startApiServer, type RunningApiServer } from '../../src/api/server';
-import { LocalArtifactStore } from '../../src/artifacts/localArtifactStore';
-import { freePort } from '../../src/tools/ports';
-import { createCallbackReceiver } from '../../src/entrypoints/receiver/callbackReceiver';
-import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
-import { ViduClient } from '../../src/vidu/viduClient';
-import { createAdWorker } from '../../src/worker/adWorker';
+import type { ViduSimulator } from '../../src/simulator';
 import { FAST_TIMING } from '../entrypoints/liveRig';
-import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
+import { startCallbackRelay } from '../support/callbackRelay';
+import { openLiveParts } from '../support/liveParts';
+import { standIn } from '../support/suiteResource';
+import type { TemporalTestEnv } from '../support/temporalTestEnv';
+import { startTestAdWorker } from '../support/testAdWorker';
 
 /** Debian's Chromium (the CI installs it); CHROMIUM_PATH names another. Never a downloaded browser. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -50,6 +46,21 @@ export interface ConsoleSystem {
   close(): Promise<void>;
 }
 
+/**
+ * The system for this file's tests, opened before them and closed after them,
+ * unless `skip` (browserMissing()) says the browser tests cannot run here.
+ */
+export function consoleSystemForFile(skip: string | undefined): ConsoleSystem {
+  let system: ConsoleSystem | undefined;
+  before(async () => {
+    if (!skip) system = await openConsoleSystem();
+  });
+  after(async () => {
+    await system?.close();
+  });
+  return standIn(() => system);
+}
+
 /** Closes what was opened, last first; one failing close does not keep the others open. */
 class Closer {
   private readonly steps: Array<() => Promise<unknown> | unknown> = [];
@@ -70,39 +81,17 @@ class Closer {
 export async function openConsoleSystem(): Promise<ConsoleSystem> {
   const closer = new Closer();
   try {
-    const env = await openTemporalTestEnv();
-    closer.push(() => env.close());
-    const taskQueue = env.uniqueTaskQueue('console');
-    const artifactDir = await mkdtemp(path.join(tmpdir(), 'console-artifacts-'));
-    closer.push(() => rm(artifactDir, { recursive: true, force: true }));
-    const artifacts = new LocalArtifactStore(artifactDir);
-
     // Rendered media (real H.264 takes, MP3 tracks, PNG covers): the tests check that the browser plays them.
-    const simulator = await startViduSimulator({ timing: FAST_TIMING, media: 'rendered' });
-    closer.push(() => simulator.close());
-    const vidu = new ViduClient({ baseUrl: simulator.url, apiKey: simulator.apiKey });
-    closer.push(() => vidu.close());
+    const parts = await openLiveParts({ simulator: { timing: FAST_TIMING, media: 'rendered' }, artifactPrefix: 'console-artifacts-' });
+    closer.push(() => parts.close());
+    const { env, simulator, vidu, artifacts } = parts;
+    const taskQueue = env.uniqueTaskQueue('console');
 
-    const receiverPort = await freePort();
-    const callbackPublicUrl = `http://127.0.0.1:${receiverPort}/vidu/callback`;
-    const receiver = createCallbackReceiver({ client: env.client, apiKey: simulator.apiKey, publicUrl: callbackPublicUrl, maxSkewSeconds: 300, maxBodyBytes: 1_048_576, log: () => undefined });
-    await receiver.listen(receiverPort, '127.0.0.1');
-    closer.push(() => receiver.close());
+    const relay = await startCallbackRelay({ client: env.client, apiKey: simulator.apiKey });
+    closer.push(() => relay.close());
 
-    const worker: Worker = await createAdWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace,
-      taskQueue,
-      vidu,
-      artifacts,
-      callbackPublicUrl,
-      workflowBundle: env.workflowBundle,
-    });
-    const running = worker.run();
-    closer.push(async () => {
-      worker.shutdown();
-      await running;
-    });
+    const worker = await startTestAdWorker(env, { taskQueue, vidu, artifacts, callbackPublicUrl: relay.url });
+    closer.push(() => worker.stop());
 
     const token = `console-test-${randomBytes(12).toString('hex')}`;
     const api: RunningApiServer = await startApiServer({

@@ -11,7 +11,7 @@ import type { Browser } from 'playwright-core';
 import { startDemoReviewConsole } from '../../src/entrypoints/demo/reviewConsole';
 import { runDemo, DemoAbortedError } from '../../src/entrypoints/demo/runDemo';
 import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
-import { FAST_POLLING, FAST_TIMING } from '../entrypoints/liveRig';
+import { demoTestOptions } from '../entrypoints/demoTestOptions';
 import { browserMissing, launchChromium } from './consoleSystem';
 import { played, playFor, screenshot, STAGE_TIMEOUT_MS, waitForStage } from './pageHelpers';
 
@@ -54,13 +54,7 @@ test("the demo's console link signs in and its final mp4 plays in Chromium", { s
   const log: string[] = [];
   const stop = new AbortController();
   const demo = runDemo({
-    artifactDir,
-    temporal: { client: env.client, connection: env.nativeConnection, namespace: env.namespace, workflowBundle: env.workflowBundle },
-    simulatorTiming: FAST_TIMING,
-    polling: FAST_POLLING,
-    taskQueue: env.uniqueTaskQueue('demo-video'),
-    adId: `demo-video-${process.pid}-${Date.now().toString(36)}`,
-    watchIntervalMs: 100,
+    ...demoTestOptions(env, artifactDir, 'demo-video'),
     keepRunning: true,
     signal: stop.signal,
     startReviewConsole: startDemoReviewConsole,

@@ -21,6 +21,7 @@ import { findPostgres, postgresLayout, postgresPid } from '../../src/cluster/pos
 import { isRunning } from '../../src/cluster/processes';
 import { findServiceProcesses } from '../../src/cluster/services';
 import { TEMPORAL_SERVICES, type LocalCluster } from '../../src/cluster/types';
+import { setCurrentVersion } from '../support/workerDeployment';
 import { proceed, waitForProceed } from './localClusterWorkflow';
 
 const SHARDS = 3;
@@ -51,20 +52,6 @@ function processesOf(dir: string): string[] {
   return execFileSync('ps', ['-eo', 'pid=,stat=,args='], { encoding: 'utf8' })
     .split('\n')
     .filter((line) => line.includes(dir) && !/^\s*\d+\s+Z/.test(line));
-}
-
-/** Makes a deployment version current, retrying until the server has seen that version's worker poll. */
-async function setCurrentVersion(client: Client, deploymentName: string, buildId: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      await client.workflowService.setWorkerDeploymentCurrentVersion({ namespace: client.options.namespace, deploymentName, buildId, identity: 'local cluster test' });
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await sleep(200);
-    }
-  }
 }
 
 async function runToEnd(client: Client, taskQueue: string, workflowId: string, stage: string): Promise<string> {
@@ -200,7 +187,7 @@ test('the local cluster runs PostgreSQL and four service processes, survives his
     });
     const versionedRun = versioned.run();
     try {
-      await setCurrentVersion(client, deploymentName, 'v1');
+      await setCurrentVersion(client, deploymentName, 'v1', 60_000);
       const handle = await client.workflow.start(waitForProceed, { taskQueue: versionedQueue, workflowId: `versioned-${tag}`, args: ['versioned'] });
       await handle.signal(proceed, 'go');
       assert.equal(await handle.result(), 'versioned:go');

@@ -8,10 +8,10 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { freePort } from '../../src/tools/ports';
 import { PROJECT_ROOT } from '../../src/tools/projectRoot';
 import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
 
@@ -23,14 +23,6 @@ function files(dir: string): string[] {
     const full = path.join(dir, name);
     return statSync(full).isDirectory() ? files(full) : [full];
   });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {

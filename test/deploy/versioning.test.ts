@@ -4,15 +4,17 @@
 // CLI). With the default auto-upgrade behaviour the ad finishes on v2, charged
 // once, and its history names both builds.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Client } from '@temporalio/client';
 import { decodeVersioningBehavior } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { Worker } from '@temporalio/worker';
 import { ConfigError, loadConfig, type WorkerDeploymentConfig } from '../../src/config';
-import { createAdWorker, workerDeploymentOptions } from '../../src/worker/adWorker';
+import { workerDeploymentOptions } from '../../src/worker/adWorker';
 import { approveSignal, editUpdate } from '../../src/workflows/ad/contract';
-import { openAdHarness, uniqueAdId, waitForStatus, type AdHarness } from '../workflows/harness';
+import { createTestAdWorker, QUICK_ACTIVITY_TUNING } from '../support/testAdWorker';
+import { setCurrentVersion } from '../support/workerDeployment';
+import { suiteHarness, uniqueAdId, waitForStatus } from '../workflows/harness';
 
 function configError(env: Record<string, string>): ConfigError {
   try {
@@ -53,20 +55,6 @@ describe('versioning settings', () => {
   });
 });
 
-/** Makes a version current, retrying while the server has not yet seen that version's worker poll. */
-async function setCurrentVersion(client: Client, deploymentName: string, buildId: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    try {
-      await client.workflowService.setWorkerDeploymentCurrentVersion({ namespace: client.options.namespace, deploymentName, buildId, identity: 'versioning test' });
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
-
 /** The pollers Temporal lists for a task queue, as the container health check (deploy/healthcheck.ts) reads them. */
 async function pollerBuildIds(client: Client, taskQueue: string): Promise<string[]> {
   const { pollers } = await client.workflowService.describeTaskQueue({
@@ -78,13 +66,7 @@ async function pollerBuildIds(client: Client, taskQueue: string): Promise<string
 }
 
 describe('a rollout while an ad waits in review', () => {
-  let h: AdHarness;
-  before(async () => {
-    h = await openAdHarness();
-  });
-  after(async () => {
-    await h?.close();
-  });
+  const h = suiteHarness();
 
   it('moves the waiting ad from build v1 to build v2 (auto-upgrade) and finishes it there, charged once', async () => {
     // One deployment and one task queue per run: the suite's server is shared and keeps deployments.
@@ -92,24 +74,14 @@ describe('a rollout while an ad waits in review', () => {
     const taskQueue = h.env.uniqueTaskQueue('versioned');
     const version = (buildId: string): WorkerDeploymentConfig => ({ deploymentName, buildId, defaultVersioningBehavior: 'AUTO_UPGRADE' });
     const startWorker = async (buildId: string): Promise<{ worker: Worker; running: Promise<void> }> => {
-      const worker = await createAdWorker({
-        connection: h.env.nativeConnection,
-        namespace: h.env.namespace,
-        taskQueue,
-        vidu: h.vidu,
-        artifacts: h.artifacts,
-        callbackPublicUrl: h.relay.url,
-        workflowBundle: h.env.workflowBundle,
-        activityTuning: { rejectionBackoff: { initialMs: 50, maxMs: 200, tries: 5 }, recordLookupMs: 5_000 },
-        deployment: version(buildId),
-      });
+      const worker = await createTestAdWorker(h.env, { taskQueue, vidu: h.vidu, artifacts: h.artifacts, callbackPublicUrl: h.relay.url, activityTuning: QUICK_ACTIVITY_TUNING, deployment: version(buildId) });
       return { worker, running: worker.run() };
     };
 
     const a = await startWorker('v1');
     let b: Awaited<ReturnType<typeof startWorker>> | undefined;
     try {
-      await setCurrentVersion(h.env.client, deploymentName, 'v1');
+      await setCurrentVersion(h.env.client, deploymentName, 'v1', 20_000);
       // The poller list fills as the worker's workflow pollers reach the server (not at once on a busy machine).
       let pollers = await pollerBuildIds(h.env.client, taskQueue);
       for (let i = 0; i < 100 && pollers.length === 0; i += 1) {
@@ -121,7 +93,7 @@ describe('a rollout while an ad waits in review', () => {
       await waitForStatus(handle, (s) => s.stage === 'review', 'the review stage on v1');
 
       b = await startWorker('v2');
-      await setCurrentVersion(h.env.client, deploymentName, 'v2');
+      await setCurrentVersion(h.env.client, deploymentName, 'v2', 20_000);
       a.worker.shutdown();
       await a.running;
       assert.equal((await waitForStatus(handle, (s) => s.stage === 'review', 'the review stage, answered by v2')).stage, 'review');

@@ -3,7 +3,7 @@
 // replays against that built file, so what ships is what was checked. Also how
 // the worker chooses between a prebuilt bundle and bundling at start.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -11,14 +11,7 @@ import { DefaultLogger, Runtime, Worker, type LogLevel, type ReplayResult } from
 import { buildWorkflowBundle } from '../../scripts/buildWorkflowBundle';
 import { ConfigError, loadConfig } from '../../src/config';
 import { chooseWorkflowCode, newerWorkflowSource } from '../../src/worker/workflowCodeChoice';
-import { historyFromFileText } from '../support/historyFiles';
-
-const HISTORIES_DIR = path.join(__dirname, '..', 'histories');
-
-/** `ad-history-x.json` and `ad-history-x.run2.json` both belong to workflow `ad-history-x`. */
-function workflowIdOf(file: string): string {
-  return file.replace(/(\.run\d+)?\.json$/, '');
-}
+import { readRecordedHistory, recordedHistoryFiles, workflowIdOf } from '../support/historyFiles';
 
 describe('the prebuilt workflow bundle', () => {
   let dir: string;
@@ -38,12 +31,9 @@ describe('the prebuilt workflow bundle', () => {
   });
 
   it('replays every recorded history', async () => {
-    const files = readdirSync(HISTORIES_DIR).filter((name) => name.endsWith('.json')).sort();
+    const files = recordedHistoryFiles();
     assert.ok(files.length >= 7, `test/histories holds the main paths (found ${files.length})`);
-    const histories = files.map((file) => ({
-      workflowId: workflowIdOf(file),
-      history: historyFromFileText(readFileSync(path.join(HISTORIES_DIR, file), 'utf8')),
-    }));
+    const histories = files.map((file) => ({ workflowId: workflowIdOf(file), history: readRecordedHistory(file) }));
     const results: ReplayResult[] = [];
     for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath } }, histories)) results.push(result);
     assert.equal(results.length, files.length, 'one result per history');

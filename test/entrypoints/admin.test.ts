@@ -2,7 +2,6 @@
 // process, against live ads (real workflow, worker and simulator), checking
 // what it prints and its exit status.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -10,6 +9,7 @@ import { listAds, showAd, watchAd } from '../../src/entrypoints/admin/adminActio
 import { runAdminCli, type CliIo } from '../../src/entrypoints/admin/commands';
 import { getAdHandle, startAd } from '../../src/starter';
 import type { AdStatus } from '../../src/workflows/ad/contract';
+import { runChild, type ChildOutput } from '../support/childRun';
 import { FAST_POLLING, openLiveRig, type LiveRig } from './liveRig';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -18,24 +18,10 @@ const SAMPLE = path.join(ROOT, 'samples', 'perfume-bottle.png');
 
 let rig: LiveRig;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function admin(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, TEMPORAL_ADDRESS: rig.address, TEMPORAL_NAMESPACE: rig.env.namespace, AD_TASK_QUEUE: rig.taskQueue },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+function admin(...args: string[]): Promise<ChildOutput> {
+  return runChild(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, TEMPORAL_ADDRESS: rig.address, TEMPORAL_NAMESPACE: rig.env.namespace, AD_TASK_QUEUE: rig.taskQueue },
   });
 }
 

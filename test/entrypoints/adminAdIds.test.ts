@@ -3,7 +3,6 @@
 // whose own id starts with "ad-" is still found by that id first. During
 // review, `show` and `watch` say what the operator can do next.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
@@ -11,6 +10,7 @@ import { watchAd } from '../../src/entrypoints/admin/adminActions';
 import { derivedRequestId } from '../../src/entrypoints/admin/requestIds';
 import { getAdHandle, startAd } from '../../src/starter';
 import type { AdStatus } from '../../src/workflows/ad/contract';
+import { startChild, type ChildRun } from '../support/childRun';
 import { FAST_POLLING, openLiveRig, type LiveRig } from './liveRig';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -19,25 +19,11 @@ const SAMPLE = path.join(ROOT, 'samples', 'perfume-bottle.png');
 
 let rig: LiveRig;
 
-interface Running {
-  stdout(): string;
-  done: Promise<{ code: number; stdout: string; stderr: string }>;
-}
-
-function adminRunning(...args: string[]): Running {
-  const child = spawn(process.execPath, [BIN, ...args], {
+function adminRunning(...args: string[]): ChildRun {
+  return startChild(process.execPath, [BIN, ...args], {
     cwd: ROOT,
     env: { ...process.env, TEMPORAL_ADDRESS: rig.address, TEMPORAL_NAMESPACE: rig.env.namespace },
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-  return { stdout: () => stdout, done };
 }
 
 const admin = (...args: string[]) => adminRunning(...args).done;

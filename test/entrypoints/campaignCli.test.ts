@@ -10,19 +10,17 @@ import { Client, Connection } from '@temporalio/client';
 import { runCampaignCli } from '../../src/entrypoints/campaign/commands';
 import { PROJECT_ROOT } from '../../src/tools/projectRoot';
 import { campaignStatusQuery, workflowIdForCampaign } from '../../src/workflows/campaign/contract';
-import { FAST_POLLING, openAdHarness, uniqueAdId, type AdHarness } from '../workflows/harness';
+import { FAST_POLLING, suiteHarness, uniqueAdId } from '../workflows/harness';
 
 describe('campaign command line', { timeout: 120_000 }, () => {
-  let h: AdHarness;
+  // Slow enough that no ad reaches review before the refused approve below.
+  const h = suiteHarness({ timing: { processingMs: 6_000 } });
   let dir: string;
   before(async () => {
-    // Slow enough that no ad reaches review before the refused approve below.
-    h = await openAdHarness({ timing: { processingMs: 6_000 } });
     dir = await mkdtemp(path.join(tmpdir(), 'campaign-cli-'));
     await copyFile(path.join(PROJECT_ROOT, 'samples', 'perfume-bottle.png'), path.join(dir, 'bottle.png'));
   });
   after(async () => {
-    await h?.close();
     await rm(dir, { recursive: true, force: true });
   });
 

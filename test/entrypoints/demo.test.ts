@@ -3,19 +3,16 @@
 // compose, with a review console wired in; then nothing it started may still
 // answer. And the closing lines: once it stops, its links are gone, and how to keep them.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { closingLines, KEEP_RUNNING_COMMAND } from '../../src/entrypoints/demo/links';
 import type { ReviewConsoleStarter } from '../../src/entrypoints/demo/reviewConsole';
 import { DemoAbortedError, runDemo } from '../../src/entrypoints/demo/runDemo';
-import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
-import { FAST_POLLING, FAST_TIMING } from './liveRig';
-
-let env: TemporalTestEnv;
-let artifactDir: string;
+import { answers } from '../support/probes';
+import { suiteResource, suiteTempDir } from '../support/suiteResource';
+import { openTemporalTestEnv } from '../support/temporalTestEnv';
+import { demoTestOptions } from './demoTestOptions';
 
 /** The URL printed on the log line that starts with `prefix`. */
 function urlAfter(lines: string[], prefix: string): string {
@@ -24,37 +21,12 @@ function urlAfter(lines: string[], prefix: string): string {
   return /(http:\/\/\S+)/.exec(line)![1]!;
 }
 
-async function refusesConnections(url: string): Promise<boolean> {
-  try {
-    await fetch(url, { signal: AbortSignal.timeout(2_000) });
-    return false;
-  } catch {
-    return true;
-  }
-}
-
 describe('demo', () => {
-  before(async () => {
-    env = await openTemporalTestEnv();
-    artifactDir = await mkdtemp(path.join(tmpdir(), 'demo-test-'));
-  });
-
-  after(async () => {
-    await env?.close();
-    await rm(artifactDir, { recursive: true, force: true });
-  });
+  const env = suiteResource(openTemporalTestEnv, (opened) => opened.close());
+  const artifacts = suiteTempDir('demo-test-');
 
   function options(log: string[]) {
-    return {
-      artifactDir,
-      temporal: { client: env.client, connection: env.nativeConnection, namespace: env.namespace, workflowBundle: env.workflowBundle },
-      simulatorTiming: FAST_TIMING,
-      polling: FAST_POLLING,
-      taskQueue: env.uniqueTaskQueue('demo'),
-      adId: `demo-test-${process.pid}-${Date.now().toString(36)}`,
-      watchIntervalMs: 100,
-      log: (line: string) => log.push(line),
-    };
+    return { ...demoTestOptions(env, artifacts.path, 'demo-test'), log: (line: string) => log.push(line) };
   }
 
   it('runs one ad through review, an edit and compose, saves video and cover, and stops everything', async () => {
@@ -77,15 +49,15 @@ describe('demo', () => {
     assert.deepEqual(result.editTaskIds, [outcome.editSubTaskId]);
     assert.ok(result.selection.videoTaskIds.includes(outcome.editSubTaskId), 'the edited take is in the final video');
     for (const file of [result.video, result.cover]) {
-      assert.ok(file.path.startsWith(artifactDir), `${file.path} is saved in the artifact folder`);
+      assert.ok(file.path.startsWith(artifacts.path), `${file.path} is saved in the artifact folder`);
       assert.equal((await stat(file.path)).size, file.bytes);
       assert.ok(log.some((l) => l.includes(file.path)), `the demo prints ${file.path}`);
     }
     const counters = outcome.simulatorCounters!;
     assert.deepEqual(counters.tasksCreated, { ad: 1, edit: 1, compose: 1 });
     assert.ok(counters.callbacks.delivered > 0, 'progress reached the workflow through the receiver');
-    assert.ok(await refusesConnections(urlAfter(log, 'Vidu simulator at')), 'the simulator is stopped');
-    assert.ok(await refusesConnections(urlAfter(log, 'Webhook receiver at')), 'the receiver is stopped');
+    assert.ok(!(await answers(urlAfter(log, 'Vidu simulator at'), 2_000)), 'the simulator is stopped');
+    assert.ok(!(await answers(urlAfter(log, 'Webhook receiver at'), 2_000)), 'the receiver is stopped');
   });
 
   it('ends by saying that its links are gone and how to keep them, unless they were kept running', () => {
@@ -105,7 +77,7 @@ describe('demo', () => {
     const interrupted = runDemo({ ...demo, signal: controller.signal, progress: () => controller.abort() });
     await assert.rejects(interrupted, DemoAbortedError);
     await env.client.workflow.getHandle(`ad-${demo.adId}`).terminate('test over');
-    assert.ok(await refusesConnections(urlAfter(log, 'Vidu simulator at')));
-    assert.ok(await refusesConnections(urlAfter(log, 'Webhook receiver at')));
+    assert.ok(!(await answers(urlAfter(log, 'Vidu simulator at'), 2_000)));
+    assert.ok(!(await answers(urlAfter(log, 'Webhook receiver at'), 2_000)));
   });
 });

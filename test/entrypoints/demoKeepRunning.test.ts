@@ -5,12 +5,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { freePort } from '../../src/tools/ports';
+import { answers, isAlive } from '../support/probes';
+import { suiteTempDir } from '../support/suiteResource';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CHILD = path.join(__dirname, 'demoCliChild.ts');
@@ -41,30 +41,12 @@ function descendants(pid: number): number[] {
   return found;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function describeProcess(pid: number): string {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return `${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()} (state ${stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3)})`;
   } catch {
     return `${pid}`;
-  }
-}
-
-async function answers(url: string): Promise<boolean> {
-  try {
-    await fetch(url, { signal: AbortSignal.timeout(3_000) });
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -76,19 +58,11 @@ function urlOn(output: string, label: string): string {
 }
 
 describe('demo --keep-running', { skip: process.platform !== 'linux' && 'reads /proc to find the processes the demo started' }, () => {
-  let artifactDir: string;
-
-  before(async () => {
-    artifactDir = await mkdtemp(path.join(tmpdir(), 'demo-keep-running-'));
-  });
-
-  after(async () => {
-    await rm(artifactDir, { recursive: true, force: true });
-  });
+  const artifacts = suiteTempDir('demo-keep-running-');
 
   it('keeps the dev server, Web UI, simulator and receiver up after the ad until SIGINT, then stops them all and exits 0', async () => {
     const [port, uiPort] = [await freePort(), await freePort()];
-    const env: NodeJS.ProcessEnv = { ...process.env, ARTIFACT_DIR: artifactDir };
+    const env: NodeJS.ProcessEnv = { ...process.env, ARTIFACT_DIR: artifacts.path };
     for (const name of ['VIDU_API_KEY', 'CALLBACK_PUBLIC_URL', 'npm_config_keep_running']) delete env[name];
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD, '--keep-running', '--port', String(port), '--ui-port', String(uiPort), '--ad-id', `keep-${process.pid}-${Date.now().toString(36)}`], {
       cwd: ROOT,
@@ -115,20 +89,20 @@ describe('demo --keep-running', { skip: process.platform !== 'linux' && 'reads /
       // Past the ad's end, everything still answers.
       await sleep(1_500);
       assert.equal(child.exitCode, null, 'the demo is still running');
-      for (const [name, url] of Object.entries(links)) assert.ok(await answers(url), `${name} answers at ${url}`);
+      for (const [name, url] of Object.entries(links)) assert.ok(await answers(url, 3_000), `${name} answers at ${url}`);
 
       child.kill('SIGINT');
       const code = await exited;
       assert.equal(code, 0, `Ctrl-C after the ad is a normal end:\n${stdout}\n${stderr}`);
       assert.match(stdout, /Demo finished; everything it started has been stopped\./);
-      for (const [name, url] of Object.entries(links)) assert.ok(!(await answers(url)), `${name} is stopped (${url})`);
+      for (const [name, url] of Object.entries(links)) assert.ok(!(await answers(url, 3_000)), `${name} is stopped (${url})`);
       // A helper that ends when its parent has gone (tsx's esbuild service) may take a moment.
-      for (let waited = 0; started.some(alive) && waited < 5_000; waited += 100) await sleep(100);
-      const left = started.filter(alive).map(describeProcess);
+      for (let waited = 0; started.some(isAlive) && waited < 5_000; waited += 100) await sleep(100);
+      const left = started.filter(isAlive).map(describeProcess);
       assert.deepEqual(left, [], `no process the demo started is left: ${left.join(', ')}`);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
-      for (const pid of started.filter(alive)) process.kill(pid, 'SIGKILL');
+      for (const pid of started.filter(isAlive)) process.kill(pid, 'SIGKILL');
     }
   });
 });

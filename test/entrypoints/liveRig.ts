@@ -1,16 +1,12 @@
 // A live ad system for tests that run commands as child processes: the test
 // harness's Temporal (its address goes to the children), the simulator with
 // millisecond timings, and a worker on a task queue of the test's own.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Worker } from '@temporalio/worker';
-import { LocalArtifactStore } from '../../src/artifacts/localArtifactStore';
-import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
-import { ViduClient } from '../../src/vidu/viduClient';
-import { createAdWorker } from '../../src/worker/adWorker';
+import type { LocalArtifactStore } from '../../src/artifacts/localArtifactStore';
+import type { ViduSimulator } from '../../src/simulator';
 import { INPUT_LIMITS } from '../../src/workflows/shared/inputRules';
-import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
+import { openLiveParts } from '../support/liveParts';
+import type { TemporalTestEnv } from '../support/temporalTestEnv';
+import { startTestAdWorker } from '../support/testAdWorker';
 
 export interface LiveRig {
   env: TemporalTestEnv;
@@ -28,35 +24,20 @@ export const FAST_TIMING = { queueMs: 20, processingMs: 300, progressSteps: 2 };
 export const FAST_POLLING = { initialMs: INPUT_LIMITS.pollingInitialMs.min, maxMs: INPUT_LIMITS.pollingInitialMs.min };
 
 export async function openLiveRig(): Promise<LiveRig> {
-  const env = await openTemporalTestEnv();
+  const parts = await openLiveParts({ simulator: { timing: FAST_TIMING, media: 'placeholder' }, artifactPrefix: 'entrypoints-artifacts-' });
+  const { env, vidu, artifacts } = parts;
   const taskQueue = env.uniqueTaskQueue('entrypoints');
-  const artifactDir = await mkdtemp(path.join(tmpdir(), 'entrypoints-artifacts-'));
-  const artifacts = new LocalArtifactStore(artifactDir);
-  const simulator = await startViduSimulator({ timing: FAST_TIMING, media: 'placeholder' });
-  const vidu = new ViduClient({ baseUrl: simulator.url, apiKey: simulator.apiKey });
-  const worker: Worker = await createAdWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace,
-    taskQueue,
-    vidu,
-    artifacts,
-    workflowBundle: env.workflowBundle,
-  });
-  const running = worker.run();
+  const worker = await startTestAdWorker(env, { taskQueue, vidu, artifacts });
   return {
     env,
     address: env.address,
     taskQueue,
-    artifactDir,
+    artifactDir: parts.artifactDir,
     artifacts,
-    simulator,
+    simulator: parts.simulator,
     async close() {
-      worker.shutdown();
-      await running;
-      await vidu.close();
-      await simulator.close();
-      await env.close();
-      await rm(artifactDir, { recursive: true, force: true });
+      await worker.stop();
+      await parts.close();
     },
   };
 }

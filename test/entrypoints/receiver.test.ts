@@ -4,11 +4,11 @@
 // body, and how it closes such connections, is in receiverBeforeBody.test.ts.)
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Client, Connection, ServiceError } from '@temporalio/client';
 import { signCallback } from '../../src/callbacks/signature';
 import { AD_WORKFLOW_TYPE } from '../../src/workflows/ad/contract';
+import { freePort } from '../../src/tools/ports';
 import { createCallbackReceiver, type CallbackReceiver } from '../../src/entrypoints/receiver/callbackReceiver';
 import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
 import { historyLength, signalsOf } from './signalHistory';
@@ -68,14 +68,6 @@ function postRawTarget(target: string, req: CallbackRequest): Promise<{ status: 
     outgoing.on('error', reject);
     outgoing.end(req.body ?? '{}');
   });
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('webhook receiver', () => {
@@ -280,7 +272,8 @@ describe('webhook receiver', () => {
   });
 
   it('answers 503 when Temporal cannot be reached, and reports not ready', async () => {
-    const connection = Connection.lazy({ address: `127.0.0.1:${await closedPort()}` });
+    // A free port: nothing listens there.
+    const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
     const unreachable = createCallbackReceiver({
       client: new Client({ connection }),
       apiKey: API_KEY,

@@ -2,11 +2,11 @@
 // its help states every default; an ad id that is taken starts nothing and
 // says how that ad stands (running with its stage, or how it ended), exiting 0.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { watchAd } from '../../src/entrypoints/admin/adminActions';
 import { getAdHandle, startAd } from '../../src/starter';
+import { runChild, type ChildOutput } from '../support/childRun';
 import { FAST_POLLING, openLiveRig, type LiveRig } from './liveRig';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -15,18 +15,10 @@ const SAMPLE = path.join(ROOT, 'samples', 'perfume-bottle.png');
 
 let rig: LiveRig;
 
-function startAdCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, TEMPORAL_ADDRESS: rig.address, TEMPORAL_NAMESPACE: rig.env.namespace, AD_TASK_QUEUE: rig.taskQueue, ARTIFACT_DIR: rig.artifactDir },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+function startAdCli(...args: string[]): Promise<ChildOutput> {
+  return runChild(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, TEMPORAL_ADDRESS: rig.address, TEMPORAL_NAMESPACE: rig.env.namespace, AD_TASK_QUEUE: rig.taskQueue, ARTIFACT_DIR: rig.artifactDir },
   });
 }
 

@@ -23,9 +23,7 @@ import {
   type AdFilmInput,
 } from '../../src/workflows/ad/contract';
 import { openAdHarness, waitForStatus, type AdHarness } from '../workflows/harness';
-import { historyToFileText } from './historyFiles';
-
-export const HISTORIES_DIR = path.join(__dirname, '..', 'histories');
+import { HISTORIES_DIR, historyToFileText } from './historyFiles';
 
 type Scenario = (h: AdHarness, taskQueue: string, adId: string) => Promise<WorkflowHandle[]>;
 

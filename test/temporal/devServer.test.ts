@@ -12,6 +12,7 @@ import { DevServerStartError, startDevServer, startDevServerWith } from '../../s
 import type { TemporalExecutable } from '../../src/temporal/temporalBinary';
 import { ensureGoTool, GO_TOOLS } from '../../src/tools/goTools';
 import { AD_ID, AD_SEARCH_ATTRIBUTES, AD_STAGE } from '../../src/workflows/ad/searchAttributes';
+import { isAlive } from '../support/probes';
 import { openTemporalTestEnv } from '../support/temporalTestEnv';
 
 test('the dev server the suite runs on is real and has the ad search attributes registered', async () => {
@@ -46,15 +47,6 @@ test('a namespace that does not exist fails the connection at once, naming TEMPO
     await env.close();
   }
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(path.join(tmpdir(), 'dev-server-test-'));

@@ -5,30 +5,24 @@
 // the create, so an account that cannot pay makes the ad wait for a top-up or
 // fail, as the worker is configured.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ApplicationFailure, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { AdWorkerOptions } from '../../src/worker/adWorker';
 import { FAILURE_TYPES } from '../../src/workflows/shared/failures';
 import { approveSignal, cancelAdSignal, editUpdate, requestEditSignal, statusQuery, type AdStatus } from '../../src/workflows/ad/contract';
-import { FAST_POLLING, openAdHarness, uniqueAdId, waitForStatus, type AdHarness } from './harness';
+import { QUICK_ACTIVITY_TUNING } from '../support/testAdWorker';
+import { failedRun, FAST_POLLING, suiteHarness, uniqueAdId, waitForStatus } from './harness';
 
 const REVIEW = { enabled: true, windowMs: 120_000, onTimeout: 'fail' as const };
-const TUNING = { rejectionBackoff: { initialMs: 50, maxMs: 200, tries: 5 }, recordLookupMs: 5_000 };
 
 function shortfall(onShortfall: 'wait' | 'fail'): Partial<AdWorkerOptions> {
-  return { activityTuning: { ...TUNING, accountShortfall: { onShortfall, recheckMs: 1_000 } } };
+  return { activityTuning: { ...QUICK_ACTIVITY_TUNING, accountShortfall: { onShortfall, recheckMs: 1_000 } } };
 }
 
 const finished = (status: AdStatus, prompt: string) => status.edits.some((e) => e.prompt === prompt && (e.state === 'succeeded' || e.state === 'failed'));
 
 describe('credit budget', () => {
-  let h: AdHarness;
-  before(async () => {
-    h = await openAdHarness();
-  });
-  after(async () => {
-    await h?.close();
-  });
+  const h = suiteHarness();
 
   it('refuses the edit that would break maxCredits before anything is sent, and settles accepted edits to what Vidu charged', async () => {
     const adId = uniqueAdId('budget');
@@ -162,11 +156,7 @@ describe('credit budget', () => {
     try {
       await h.withWorker(async (taskQueue) => {
         const handle = await h.startAd(taskQueue, { adId });
-        const err = await handle.result().then(
-          () => assert.fail('the ad should fail'),
-          (e: unknown) => e,
-        );
-        assert.ok(err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure, `got ${String(err)}`);
+        const err = await failedRun(handle, 'the ad should fail');
         assert.equal(err.cause.type, FAILURE_TYPES.accountCreditsShort);
         assert.match(err.cause.message, /the Vidu account has 250 credits left; creating this ad needs about 600 \(ACCOUNT_CREDITS_SHORTFALL=fail\)/);
         assert.equal(h.sim.counters().tasksCreated.ad, createsBefore);

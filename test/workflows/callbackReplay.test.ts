@@ -2,18 +2,12 @@
 // remembers the nonces of its latest callbacks, so a captured callback
 // delivered again (through another copy, or after a restart) changes nothing.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { statusQuery, viduCallbackSignal } from '../../src/workflows/ad/contract';
-import { openAdHarness, uniqueAdId, waitForStatus, type AdHarness } from './harness';
+import { suiteHarness, uniqueAdId, waitForStatus } from './harness';
 
 describe('callback replays', () => {
-  let h: AdHarness;
-  before(async () => {
-    h = await openAdHarness({ timing: { queueMs: 20, processingMs: 8_000, progressSteps: 8 } });
-  });
-  after(async () => {
-    await h?.close();
-  });
+  const h = suiteHarness({ timing: { queueMs: 20, processingMs: 8_000, progressSteps: 8 } });
 
   it('ignores a callback whose nonce the workflow has already seen, whichever copy delivers it', async () => {
     await h.withWorker(

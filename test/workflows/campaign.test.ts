@@ -4,7 +4,7 @@
 // campaign level reach the ads in review once per request id; cancel skips
 // what has not started and cancels what runs.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { WorkflowHandle } from '@temporalio/client';
 import { campaignWorkflow } from '../../src/workflows/campaign/workflow';
 import {
@@ -17,7 +17,7 @@ import {
   type CampaignStatus,
 } from '../../src/workflows/campaign/contract';
 import { statusQuery, workflowIdForAd, type AdStatus } from '../../src/workflows/ad/contract';
-import { FAST_POLLING, openAdHarness, PRODUCT_IMAGE, uniqueAdId, type AdHarness } from './harness';
+import { FAST_POLLING, PRODUCT_IMAGE, suiteHarness, uniqueAdId } from './harness';
 
 const REVIEW = { enabled: true, windowMs: 120_000, onTimeout: 'fail' as const };
 
@@ -42,13 +42,7 @@ function maxOverlap(intervals: Array<[number, number]>): number {
 }
 
 describe('campaign workflow', { timeout: 180_000 }, () => {
-  let h: AdHarness;
-  before(async () => {
-    h = await openAdHarness({ timing: { processingMs: 300 } });
-  });
-  after(async () => {
-    await h?.close();
-  });
+  const h = suiteHarness({ timing: { processingMs: 300 } });
 
   const startCampaign = (taskQueue: string, input: Omit<CampaignInput, 'images'>) =>
     h.env.client.workflow.start(campaignWorkflow, { taskQueue, workflowId: workflowIdForCampaign(input.campaignId), args: [{ images: [PRODUCT_IMAGE], ...input }] });

@@ -1,12 +1,12 @@
 // Cancelling an ad, by signal and by Temporal cancellation: the Vidu task in
 // flight is cancelled too (and so not charged), and the ad ends cancelled.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { ApplicationFailure, CancelledFailure, WorkflowFailedError } from '@temporalio/client';
+import { describe, it } from 'node:test';
+import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import { FAILURE_TYPES, isAdCancelledError } from '../../src/workflows/shared/failures';
 import { cancelAdSignal, editUpdate, statusQuery } from '../../src/workflows/ad/contract';
 import { AD_STAGE } from '../../src/workflows/ad/searchAttributes';
-import { openAdHarness, uniqueAdId, waitForStatus, type AdHarness } from './harness';
+import { failedRun, suiteHarness, uniqueAdId, waitForStatus } from './harness';
 
 async function waitUntil(check: () => Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + 20_000;
@@ -17,14 +17,8 @@ async function waitUntil(check: () => Promise<boolean>, what: string): Promise<v
 }
 
 describe('cancel and deadline', () => {
-  let h: AdHarness;
-  before(async () => {
-    // Slow generations, so that there is time to cancel one in flight.
-    h = await openAdHarness({ timing: { queueMs: 20, processingMs: 8_000, progressSteps: 8 } });
-  });
-  after(async () => {
-    await h?.close();
-  });
+  // Slow generations, so that there is time to cancel one in flight.
+  const h = suiteHarness({ timing: { queueMs: 20, processingMs: 8_000, progressSteps: 8 } });
 
   it('cancels by signal while generating: the Vidu task is cancelled and nothing is charged', async () => {
     const adId = uniqueAdId('cancel-signal');
@@ -34,11 +28,7 @@ describe('cancel and deadline', () => {
       const mainTaskId = generating.mainTaskId!;
       await waitUntil(async () => (await h.vidu.getCreations(mainTaskId)).state === 'processing', 'Vidu processing the ad');
       await handle.signal(cancelAdSignal, { reason: 'the client changed its mind' });
-      const err = await handle.result().then(
-        () => assert.fail('the ad should end cancelled'),
-        (e: unknown) => e,
-      );
-      assert.ok(err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure);
+      const err = await failedRun(handle, 'the ad should end cancelled');
       assert.equal(err.cause.type, FAILURE_TYPES.adCancelled);
       assert.match(err.cause.message, /the client changed its mind/);
       assert.ok(isAdCancelledError(err));
@@ -83,11 +73,7 @@ describe('cancel and deadline', () => {
     const adId = uniqueAdId('deadline');
     await h.withWorker(async (taskQueue) => {
       const handle = await h.startAd(taskQueue, { adId, taskDeadlineMs: 5_000 });
-      const err = await handle.result().then(
-        () => assert.fail('the ad should fail'),
-        (e: unknown) => e,
-      );
-      assert.ok(err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure);
+      const err = await failedRun(handle, 'the ad should fail');
       assert.equal(err.cause.type, FAILURE_TYPES.taskDeadline);
       assert.match(err.cause.message, /did not finish within 5000 ms/);
       assert.equal(isAdCancelledError(err), false);
@@ -105,11 +91,7 @@ describe('cancel and deadline', () => {
       const generating = await waitForStatus(handle, (s) => s.stage === 'generating' && s.mainTaskId !== undefined, 'generating');
       h.sim.setFaults({ http: [{ endpoint: 'creations', taskId: generating.mainTaskId!, error: { status: 404, code: 'TaskNotFound' }, times: 1 }] });
       try {
-        const err = await handle.result().then(
-          () => assert.fail('the ad should fail'),
-          (e: unknown) => e,
-        );
-        assert.ok(err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure);
+        const err = await failedRun(handle, 'the ad should fail');
         assert.equal(err.cause.type, 'TaskNotFound');
         assert.equal((await h.vidu.getCreations(generating.mainTaskId!)).state, 'canceled', 'the task left behind is cancelled, not billed');
       } finally {

@@ -3,18 +3,12 @@
 // hands its state to a new run and finishes there, spending exactly what it
 // would have.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { statusQuery } from '../../src/workflows/ad/contract';
-import { openAdHarness, uniqueAdId, type AdHarness } from './harness';
+import { suiteHarness, uniqueAdId } from './harness';
 
 describe('continue-as-new while waiting', () => {
-  let h: AdHarness;
-  before(async () => {
-    h = await openAdHarness({ timing: { queueMs: 20, processingMs: 6_000, progressSteps: 3 } });
-  });
-  after(async () => {
-    await h?.close();
-  });
+  const h = suiteHarness({ timing: { queueMs: 20, processingMs: 6_000, progressSteps: 3 } });
 
   it('continues as new during generation and editing, keeps its state, and charges once', async () => {
     await h.withWorker(async (taskQueue) => {

@@ -3,21 +3,14 @@
 // a create with an unknown outcome fails with a type that says so, rate
 // limits are retried, and a final rejection fails only the edit it concerns.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
+import { describe, it } from 'node:test';
 import { FAILURE_TYPES } from '../../src/workflows/shared/failures';
 import { statusQuery } from '../../src/workflows/ad/contract';
-import { FAST_POLLING, openAdHarness, uniqueAdId, waitForStatus, type AdHarness } from './harness';
+import { failedRun, FAST_POLLING, suiteHarness, uniqueAdId, waitForStatus } from './harness';
 
 describe('credits safety', () => {
-  let h: AdHarness;
-  before(async () => {
-    // A short client timeout, so that "apply then drop: timeout" ends quickly.
-    h = await openAdHarness({ viduTimeoutMs: 1_000 });
-  });
-  after(async () => {
-    await h?.close();
-  });
+  // A short client timeout, so that "apply then drop: timeout" ends quickly.
+  const h = suiteHarness({ viduTimeoutMs: 1_000 });
 
   it('does not pay twice for an edit or a compose whose answer was lost', async () => {
     h.sim.setFaults({
@@ -75,11 +68,7 @@ describe('credits safety', () => {
         async (taskQueue) => {
           const createdBefore = h.sim.counters().tasksCreated.ad;
           const handle = await h.startAd(taskQueue, { adId: uniqueAdId('create-unknown'), polling: FAST_POLLING });
-          const err = await handle.result().then(
-            () => assert.fail('the ad should fail'),
-            (e: unknown) => e,
-          );
-          assert.ok(err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure);
+          const err = await failedRun(handle, 'the ad should fail');
           assert.equal(err.cause.type, FAILURE_TYPES.createOutcomeUnknown);
           assert.match(err.cause.message, /may exist and be billed/);
           const marker = (err.cause.details?.[0] as { attemptMarker?: string } | undefined)?.attemptMarker;

@@ -1,18 +1,19 @@
 // What each workflow test file shares: the Temporal test environment, one
 // in-process Vidu simulator with millisecond timings, the webhook receiver, a
 // Vidu client, an artifact folder, and helpers to run a worker and start ads.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import { LocalArtifactStore } from '../../src/artifacts/localArtifactStore';
-import { startViduSimulator, type ViduSimulator } from '../../src/simulator';
-import { ViduClient } from '../../src/vidu/viduClient';
-import { createAdWorker, type AdWorkerOptions } from '../../src/worker/adWorker';
+import assert from 'node:assert/strict';
+import { ApplicationFailure, WorkflowFailedError, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import type { LocalArtifactStore } from '../../src/artifacts/localArtifactStore';
+import type { ViduSimulator } from '../../src/simulator';
+import type { ViduClient } from '../../src/vidu/viduClient';
+import type { AdWorkerOptions } from '../../src/worker/adWorker';
 import { adFilmWorkflow } from '../../src/workflows/ad/workflow';
 import { statusQuery, workflowIdForAd, type AdFilmInput, type AdStatus } from '../../src/workflows/ad/contract';
 import { startCallbackRelay, type CallbackRelay } from '../support/callbackRelay';
-import { openTemporalTestEnv, type TemporalTestEnv } from '../support/temporalTestEnv';
+import { openLiveParts } from '../support/liveParts';
+import { suiteResource } from '../support/suiteResource';
+import type { TemporalTestEnv } from '../support/temporalTestEnv';
+import { createTestAdWorker, QUICK_ACTIVITY_TUNING } from '../support/testAdWorker';
 
 export const PRODUCT_IMAGE = 'https://example.com/products/bottle.png';
 
@@ -48,16 +49,13 @@ export function uniqueAdId(label: string): string {
 }
 
 export async function openAdHarness(options: HarnessOptions = {}): Promise<AdHarness> {
-  const env = await openTemporalTestEnv();
-  const sim = await startViduSimulator({
-    timing: { queueMs: 20, processingMs: 150, progressSteps: 3, ...options.timing },
-    callbackRetryDelayMs: 50,
-    media: 'placeholder',
+  const parts = await openLiveParts({
+    simulator: { timing: { queueMs: 20, processingMs: 150, progressSteps: 3, ...options.timing }, callbackRetryDelayMs: 50, media: 'placeholder' },
+    viduTimeoutMs: options.viduTimeoutMs ?? 2_000,
+    artifactPrefix: 'ad-artifacts-',
   });
+  const { env, simulator: sim, vidu, artifacts } = parts;
   const relay = await startCallbackRelay({ client: env.client, apiKey: sim.apiKey });
-  const artifactDir = await mkdtemp(path.join(tmpdir(), 'ad-artifacts-'));
-  const vidu = new ViduClient({ baseUrl: sim.url, apiKey: sim.apiKey, timeoutMs: options.viduTimeoutMs ?? 2_000 });
-  const artifacts = new LocalArtifactStore(artifactDir);
   return {
     env,
     temporalAddress: env.address,
@@ -67,17 +65,7 @@ export async function openAdHarness(options: HarnessOptions = {}): Promise<AdHar
     artifacts,
     async withWorker(fn, workerOptions = {}) {
       const taskQueue = env.uniqueTaskQueue('ad');
-      const worker = await createAdWorker({
-        connection: env.nativeConnection,
-        namespace: env.namespace,
-        taskQueue,
-        vidu,
-        artifacts,
-        callbackPublicUrl: relay.url,
-        workflowBundle: env.workflowBundle,
-        activityTuning: { rejectionBackoff: { initialMs: 50, maxMs: 200, tries: 5 }, recordLookupMs: 5_000 },
-        ...workerOptions,
-      });
+      const worker = await createTestAdWorker(env, { taskQueue, vidu, artifacts, callbackPublicUrl: relay.url, activityTuning: QUICK_ACTIVITY_TUNING, ...workerOptions });
       return worker.runUntil(fn(taskQueue));
     },
     startAd(taskQueue, input) {
@@ -89,12 +77,14 @@ export async function openAdHarness(options: HarnessOptions = {}): Promise<AdHar
     },
     async close() {
       await relay.close();
-      await sim.close();
-      await vidu.close();
-      await env.close();
-      await rm(artifactDir, { recursive: true, force: true });
+      await parts.close();
     },
   };
+}
+
+/** The harness of one describe block's tests (test/support/suiteResource.ts): call it in the describe body. */
+export function suiteHarness(options: HarnessOptions = {}): AdHarness {
+  return suiteResource(() => openAdHarness(options), (h) => h.close());
 }
 
 /** Queries the status until `predicate` holds (the worker must be running). */
@@ -112,4 +102,14 @@ export async function waitForStatus(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`timed out waiting for ${what}; last status: ${JSON.stringify(last)}`);
+}
+
+/** The error of a run that must fail with an application failure (its type and message are the caller's to check); `expectation` is the message if it succeeds. */
+export async function failedRun(handle: WorkflowHandle, expectation: string): Promise<WorkflowFailedError & { cause: ApplicationFailure }> {
+  const err = await handle.result().then(
+    () => assert.fail(expectation),
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure, `got ${String(err)}`);
+  return err as WorkflowFailedError & { cause: ApplicationFailure };
 }

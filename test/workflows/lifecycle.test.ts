@@ -4,8 +4,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { after, before, describe, it } from 'node:test';
-import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
+import { describe, it } from 'node:test';
 import { AD_ID, AD_STAGE, VIDU_TASK_ID } from '../../src/workflows/ad/searchAttributes';
 import { FAILURE_TYPES } from '../../src/workflows/shared/failures';
 import { statusQuery, type ViduCallbackSignal } from '../../src/workflows/ad/contract';
@@ -13,20 +12,14 @@ import { tinyPng } from '../vidu/tinyImages';
 import { historyPayloadTexts } from '../entrypoints/historyPayloads';
 import { signalsOf } from '../entrypoints/signalHistory';
 import { isFinalState } from '../../src/vidu/apiTypes';
-import { CALLBACKS_ONLY, FAST_POLLING, openAdHarness, uniqueAdId, type AdHarness } from './harness';
+import { CALLBACKS_ONLY, failedRun, FAST_POLLING, suiteHarness, uniqueAdId } from './harness';
 
 async function sha256Of(file: string): Promise<string> {
   return createHash('sha256').update(await readFile(file)).digest('hex');
 }
 
 describe('ad lifecycle', () => {
-  let h: AdHarness;
-  before(async () => {
-    h = await openAdHarness();
-  });
-  after(async () => {
-    await h?.close();
-  });
+  const h = suiteHarness();
 
   it('makes an ad with no edits from a stored image, carried by callbacks alone', async () => {
     h.sim.setFaults({});
@@ -188,12 +181,7 @@ describe('ad lifecycle', () => {
     try {
       await h.withWorker(async (taskQueue) => {
         const handle = await h.startAd(taskQueue, { adId, polling: CALLBACKS_ONLY });
-        const err = await handle.result().then(
-          () => assert.fail('the ad should fail'),
-          (e: unknown) => e,
-        );
-        assert.ok(err instanceof WorkflowFailedError);
-        assert.ok(err.cause instanceof ApplicationFailure);
+        const err = await failedRun(handle, 'the ad should fail');
         assert.equal(err.cause.type, FAILURE_TYPES.taskFailed);
         assert.match(err.cause.message, /AuditSubmitIllegal/);
         const status = await handle.query(statusQuery);

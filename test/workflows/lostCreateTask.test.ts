@@ -6,7 +6,7 @@
 // made with one create, with callbacks on and off, instead of failing as a
 // create whose outcome is unknown.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -15,18 +15,12 @@ import { accountCreditsActivity } from '../../src/activities/accountCredits';
 import type { ActivityDeps } from '../../src/activities/deps';
 import { createAdWorker } from '../../src/worker/adWorker';
 import type { AccountCreditsInput } from '../../src/workflows/ad/activityContract';
-import { FAST_POLLING, openAdHarness, uniqueAdId, type AdHarness } from './harness';
+import { FAST_POLLING, suiteHarness, uniqueAdId } from './harness';
 
 const HEARTBEAT_TIMEOUT_MS = 10_000;
 
 describe('a create task lost on its way to a worker', { timeout: 120_000 }, () => {
-  let h: AdHarness;
-  before(async () => {
-    h = await openAdHarness();
-  });
-  after(async () => {
-    await h?.close();
-  });
+  const h = suiteHarness();
 
   /**
    * Polls the queue's activity tasks as a worker would: runs the account check

@@ -4,26 +4,24 @@
 // notifyUrl is refused, naming the field, by the starter and by the workflow.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ApplicationFailure, CancelledFailure, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { CancelledFailure, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { adRequestIssues } from '../../src/starter/adRequest';
 import { FAILURE_TYPES } from '../../src/workflows/shared/failures';
 import { approveUpdate, editUpdate, statusQuery, type AdFinishedNotification } from '../../src/workflows/ad/contract';
 import { startWebhookReceiver, type WebhookReceiver } from '../notify/webhookReceiver';
-import { FAST_POLLING, openAdHarness, uniqueAdId, waitForStatus, type AdHarness } from './harness';
+import { failedRun, FAST_POLLING, suiteHarness, uniqueAdId, waitForStatus } from './harness';
 
 const SECRET = `whsec_${Buffer.from('a test secret of more than 24 bytes').toString('base64')}`;
 const NOTIFY = { signingSecret: SECRET, allowPrivateHosts: true };
 
 describe('completion webhook', () => {
-  let h: AdHarness;
+  const h = suiteHarness();
   let receiver: WebhookReceiver;
   before(async () => {
-    h = await openAdHarness();
     receiver = await startWebhookReceiver(SECRET);
   });
   after(async () => {
     await receiver?.close();
-    await h?.close();
   });
 
   it('posts a signed notification when the ad is done, again after a 500, with the same webhook-id', async () => {
@@ -89,11 +87,7 @@ describe('completion webhook', () => {
       await h.withWorker(
         async (taskQueue) => {
           const handle = await h.startAd(taskQueue, { adId, polling: FAST_POLLING, notifyUrl: receiver.url });
-          const err = await handle.result().then(
-            () => assert.fail('the ad should fail'),
-            (e: unknown) => e,
-          );
-          assert.ok(err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure);
+          const err = await failedRun(handle, 'the ad should fail');
           assert.equal(err.cause.type, FAILURE_TYPES.taskFailed);
 
           assert.equal(receiver.received.length, 1);
@@ -166,11 +160,7 @@ describe('completion webhook', () => {
     const adId = uniqueAdId('notify-bad-url');
     await h.withWorker(async (taskQueue) => {
       const handle = await h.startAd(taskQueue, { adId, notifyUrl: 'ftp://example.com/hook' });
-      const err = await handle.result().then(
-        () => assert.fail('the ad should be refused'),
-        (e: unknown) => e,
-      );
-      assert.ok(err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure);
+      const err = await failedRun(handle, 'the ad should be refused');
       assert.equal(err.cause.type, FAILURE_TYPES.invalidInput);
       assert.match(err.cause.message, /^notifyUrl: must be an absolute http\(s\) URL/);
       assert.equal((await handle.query(statusQuery)).notification, undefined, 'no webhook for a URL that was refused');

@@ -4,35 +4,25 @@
 // that are not a caller's, and an input past a shared bound fails as invalid
 // input before anything reaches Vidu.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { ApplicationFailure, WorkflowFailedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { describe, it } from 'node:test';
+import { ApplicationFailure, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { newAdState } from '../../src/workflows/ad/state';
 import { campaignWorkflow } from '../../src/workflows/campaign/workflow';
 import { workflowIdForCampaign } from '../../src/workflows/campaign/contract';
 import { FAILURE_TYPES } from '../../src/workflows/shared/failures';
 import { cancelUpdate, workflowIdForAd } from '../../src/workflows/ad/contract';
-import { FAST_POLLING, openAdHarness, PRODUCT_IMAGE, uniqueAdId, waitForStatus, type AdHarness } from './harness';
+import { failedRun, FAST_POLLING, PRODUCT_IMAGE, suiteHarness, uniqueAdId, waitForStatus } from './harness';
 import { retryLostUpdate } from '../../src/starter/adHandle';
 
 /** The failure of a run that must fail as invalid input. */
 async function invalidInput(handle: WorkflowHandle): Promise<ApplicationFailure> {
-  const err = await handle.result().then(
-    () => assert.fail('the run should fail as invalid input'),
-    (e: unknown) => e,
-  );
-  assert.ok(err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure, String(err));
+  const err = await failedRun(handle, 'the run should fail as invalid input');
   assert.equal(err.cause.type, FAILURE_TYPES.invalidInput);
   return err.cause;
 }
 
 describe('input a workflow refuses when started directly', { timeout: 120_000 }, () => {
-  let h: AdHarness;
-  before(async () => {
-    h = await openAdHarness();
-  });
-  after(async () => {
-    await h?.close();
-  });
+  const h = suiteHarness();
 
   /** A one-variant campaign started directly, with `extra` in its brief. */
   function startOneVariantCampaign(taskQueue: string, campaignId: string, extra: Record<string, unknown>) {

@@ -2,8 +2,8 @@
 // validator rejects before they reach history), take selection, approval,
 // the three review-timeout outcomes, and continue-as-new in a long review.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { ApplicationFailure, WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { describe, it } from 'node:test';
+import { ApplicationFailure, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { FAILURE_TYPES } from '../../src/workflows/shared/failures';
 import {
   approveSignal,
@@ -15,7 +15,7 @@ import {
   type EditRequestInput,
 } from '../../src/workflows/ad/contract';
 import { AD_ID, AD_STAGE } from '../../src/workflows/ad/searchAttributes';
-import { openAdHarness, uniqueAdId, waitForStatus, type AdHarness } from './harness';
+import { failedRun, suiteHarness, uniqueAdId, waitForStatus } from './harness';
 
 async function rejection(handle: WorkflowHandle, request: EditRequestInput): Promise<ApplicationFailure> {
   const err = await handle.executeUpdate(editUpdate, { args: [request] }).then(
@@ -31,13 +31,7 @@ async function rejection(handle: WorkflowHandle, request: EditRequestInput): Pro
 const allEditsDone = (status: AdStatus) => status.edits.length > 0 && status.edits.every((e) => e.state === 'succeeded' || e.state === 'failed');
 
 describe('review', () => {
-  let h: AdHarness;
-  before(async () => {
-    h = await openAdHarness();
-  });
-  after(async () => {
-    await h?.close();
-  });
+  const h = suiteHarness();
 
   it('takes edits by update and by signal, rejects bad updates before history, selects takes, composes on approval', async () => {
     const adId = uniqueAdId('review');
@@ -122,11 +116,7 @@ describe('review', () => {
       assert.equal(keptCounters.composes, 0);
       assert.equal(kept.creditsSpent, keptCounters.creditsCharged);
 
-      const err = await fail.result().then(
-        () => assert.fail('the ad should fail'),
-        (e: unknown) => e,
-      );
-      assert.ok(err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure);
+      const err = await failedRun(fail, 'the ad should fail');
       assert.equal(err.cause.type, FAILURE_TYPES.reviewTimedOut);
       assert.equal((await fail.query(statusQuery)).stage, 'failed');
     });

@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { WorkflowHandle } from '@temporalio/client';
 import { downloadMedia } from '../../src/vidu/viduClient';
 import { approveSignal, editUpdate, statusQuery, type AdStatus, type TakeStatus } from '../../src/workflows/ad/contract';
-import { openAdHarness, uniqueAdId, waitForStatus, type AdHarness } from './harness';
+import { suiteHarness, uniqueAdId, waitForStatus } from './harness';
 
 function successfulTakes(status: AdStatus): Array<{ take: TakeStatus; kind: 'video' | 'audio' }> {
   const video = status.storyboards.flatMap((s) => s.takes.map((take) => ({ take, kind: 'video' as const })));
@@ -34,13 +34,7 @@ async function sha256OfUrl(url: string): Promise<string> {
 }
 
 describe('takes kept in the artifact store', () => {
-  let h: AdHarness;
-  before(async () => {
-    h = await openAdHarness();
-  });
-  after(async () => {
-    await h?.close();
-  });
+  const h = suiteHarness();
 
   it('keeps every take through review, after expired URLs and after an edit, with the bytes Vidu serves', async () => {
     const adId = uniqueAdId('takes');

@@ -3,11 +3,11 @@
 // created or charged twice.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { openAdHarness, uniqueAdId, waitForStatus, type AdHarness } from './harness';
+import { describe, it } from 'node:test';
+import { suiteTempDir } from '../support/suiteResource';
+import { suiteHarness, uniqueAdId, waitForStatus } from './harness';
 
 const WORKER_SCRIPT = path.join(__dirname, '..', 'support', 'adWorkerProcess.ts');
 
@@ -44,19 +44,11 @@ async function stop(worker: WorkerProcess | undefined, signal: NodeJS.Signals): 
 }
 
 describe('worker crash', () => {
-  let h: AdHarness;
-  let scratch: string;
-  before(async () => {
-    h = await openAdHarness({ timing: { queueMs: 20, processingMs: 1_200, progressSteps: 4 } });
-    scratch = await mkdtemp(path.join(tmpdir(), 'ad-worker-crash-'));
-  });
-  after(async () => {
-    await h?.close();
-    await rm(scratch, { recursive: true, force: true });
-  });
+  const h = suiteHarness({ timing: { queueMs: 20, processingMs: 1_200, progressSteps: 4 } });
+  const scratch = suiteTempDir('ad-worker-crash-');
 
   it('lets a new worker finish an ad whose worker was killed mid-generation', async () => {
-    const bundlePath = path.join(scratch, 'workflow-bundle.js');
+    const bundlePath = path.join(scratch.path, 'workflow-bundle.js');
     assert.ok('code' in h.env.workflowBundle);
     await writeFile(bundlePath, h.env.workflowBundle.code);
     const taskQueue = h.env.uniqueTaskQueue('crash');
@@ -66,7 +58,7 @@ describe('worker crash', () => {
       AD_TASK_QUEUE: taskQueue,
       VIDU_BASE_URL: h.sim.url,
       VIDU_API_KEY: h.sim.apiKey,
-      ARTIFACT_DIR: scratch,
+      ARTIFACT_DIR: scratch.path,
       CALLBACK_PUBLIC_URL: h.relay.url,
       WORKFLOW_BUNDLE_PATH: bundlePath,
     };

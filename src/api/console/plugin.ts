@@ -1,25 +1,16 @@
 // The review console: a few plain HTML pages with one small ES module each,
 // served by the API's own fastify server. The pages hold no data: their
 // scripts read everything from the /v1 API with the session cookie, so this
-// plugin only serves files. Pages without a session find out from the API's
-// 401 and go to /login themselves.
-import { readFile } from 'node:fs/promises';
+// plugin only serves files (the pages put together by pages.ts). Pages
+// without a session find out from the API's 401 and go to /login themselves.
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 // For its FastifySchema.hide: the console's routes stay out of /openapi.json.
 import type {} from '@fastify/swagger';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { pageHtml, PAGES } from './pages';
 
 const PUBLIC_DIR = path.join(__dirname, 'public');
-
-/** The console's pages: route -> HTML file in public/. */
-const PAGES = {
-  '/': 'list.html',
-  '/ads/:adId': 'ad.html',
-  '/campaigns/:campaignId': 'campaign.html',
-  '/new': 'new.html',
-  '/login': 'login.html',
-} as const;
 
 /**
  * The pages load only their own scripts, styles and media: with every text
@@ -59,9 +50,7 @@ function sessionCheck(app: FastifyInstance): ((request: FastifyRequest) => Promi
 export const consolePlugin: FastifyPluginAsync = async (app) => {
   const hasSession = sessionCheck(app);
   // Read once at start-up: the pages are small and a missing one should fail the server's start, not a request.
-  const pages = await Promise.all(
-    Object.entries(PAGES).map(async ([route, file]) => ({ route, html: await readFile(path.join(PUBLIC_DIR, file), 'utf8') })),
-  );
+  const pages = await Promise.all(PAGES.map(async (page) => ({ route: page.route, html: await pageHtml(page, PUBLIC_DIR) })));
   for (const { route, html } of pages) {
     app.get(route, { schema: { hide: true } }, async (request, reply) => {
       securityHeaders(reply);
