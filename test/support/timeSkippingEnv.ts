@@ -13,6 +13,7 @@ import { DefaultLogger, Runtime, type LogLevel, type WorkflowBundle } from '@tem
 import { bundleAdWorkflowCode } from '../../src/temporal/workflowCode';
 import { ensureTemporalTestServer } from '../../src/tools/temporalTestServer';
 import { AD_SEARCH_ATTRIBUTES } from '../../src/workflows/ad/searchAttributes';
+import { suiteResource } from './suiteResource';
 
 export interface TimeSkippingEnv {
   env: TestWorkflowEnvironment;
@@ -84,3 +85,9 @@ export async function openTimeSkippingEnv(): Promise<TimeSkippingEnv> {
     throw err;
   }
 }
+
+/** The time-skipping environment of a test file's suite: opened before its tests, closed after them. */
+export function suiteTimeSkippingEnv(): TimeSkippingEnv {
+  return suiteResource(openTimeSkippingEnv, (env) => env.close());
+}
+

@@ -12,20 +12,14 @@
 // timers is pending), so the heartbeat timeout, 10 s at the least
 // (heartbeatTimeoutMs), passes in real time. Everything after it is skipped.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { temporal } from '@temporalio/proto';
-import { openTimeSkippingEnv, type TimeSkippingEnv } from '../support/timeSkippingEnv';
+import { suiteTimeSkippingEnv } from '../support/timeSkippingEnv';
 import { adInput, awaitingCreateCallback, eventually, sendCreateCallbacks, withAd } from './adRun';
 import { CHARGES, FakeVidu } from './fakeVidu';
 
 describe('create attempts that time out (time-skipping, stubbed activities)', { timeout: 120_000 }, () => {
-  let ts: TimeSkippingEnv;
-  before(async () => {
-    ts = await openTimeSkippingEnv();
-  });
-  after(async () => {
-    await ts?.close();
-  });
+  const ts = suiteTimeSkippingEnv();
 
   it('adopts the task after a create attempt that timed out once its evidence heartbeat was recorded (a worker that died mid-request)', async () => {
     const vidu = new FakeVidu({ create: () => ({ hang: 'after-evidence' }) }, (taskToken, details) => ts.env.client.activity.heartbeat(taskToken, details));

@@ -4,11 +4,11 @@
 // of paying again; an edit the ad's budget cannot hold is refused by the
 // `edit` update's validator, before anything is sent or recorded.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ApplicationFailure, WorkflowUpdateFailedError } from '@temporalio/client';
 import { FAILURE_TYPES } from '../../src/workflows/shared/failures';
 import { approveUpdate, editUpdate, statusQuery, type AdFilmInput } from '../../src/workflows/ad/contract';
-import { openTimeSkippingEnv, type TimeSkippingEnv } from '../support/timeSkippingEnv';
+import { suiteTimeSkippingEnv } from '../support/timeSkippingEnv';
 import { adInput, advanceUntil, withAd } from './adRun';
 import { CHARGES, FakeVidu, failures } from './fakeVidu';
 
@@ -17,13 +17,7 @@ const HOUR = 60 * 60_000;
 const REVIEW: AdFilmInput['review'] = { enabled: true, windowMs: 24 * HOUR, onTimeout: 'fail' };
 
 describe('edits during review (time-skipping, stubbed activities)', { timeout: 120_000 }, () => {
-  let ts: TimeSkippingEnv;
-  before(async () => {
-    ts = await openTimeSkippingEnv();
-  });
-  after(async () => {
-    await ts?.close();
-  });
+  const ts = suiteTimeSkippingEnv();
 
   it('finds an edit whose answer was lost by its marker in the sub-records, and charges it once', async () => {
     // The first attempt reaches Vidu (the edit is made and billed) and its answer is lost.

@@ -6,23 +6,17 @@
 // adopt window, it fails as ViduCreateOutcomeUnknown, its create reservation
 // still held. (Create attempts that time out: createTimeouts.test.ts.)
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { FAILURE_TYPES } from '../../src/workflows/shared/failures';
 import { statusQuery } from '../../src/workflows/ad/contract';
-import { openTimeSkippingEnv, type TimeSkippingEnv } from '../support/timeSkippingEnv';
+import { suiteTimeSkippingEnv } from '../support/timeSkippingEnv';
 import { adFailure, adInput, awaitingCreateCallback, sendCreateCallbacks, withAd, workflowTimeMs } from './adRun';
 import { CHARGES, FakeVidu, failures } from './fakeVidu';
 
 const HOUR = 60 * 60_000;
 
 describe('a create whose answer was lost (time-skipping, stubbed activities)', { timeout: 120_000 }, () => {
-  let ts: TimeSkippingEnv;
-  before(async () => {
-    ts = await openTimeSkippingEnv();
-  });
-  after(async () => {
-    await ts?.close();
-  });
+  const ts = suiteTimeSkippingEnv();
 
   it('adopts the task named by the callback carrying the attempt marker after ViduCreateOutcomeUnknown (callbacks on): no second create', async () => {
     const vidu = new FakeVidu({ create: () => ({ sendThenLose: failures.createOutcomeUnknown(true) }) });

@@ -5,23 +5,17 @@
 // refusals outlast the ad's outage budget, the ad fails as
 // ViduOutageBudgetExhausted and holds no credits.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { FAILURE_TYPES } from '../../src/workflows/shared/failures';
 import { statusQuery } from '../../src/workflows/ad/contract';
-import { openTimeSkippingEnv, type TimeSkippingEnv } from '../support/timeSkippingEnv';
+import { suiteTimeSkippingEnv } from '../support/timeSkippingEnv';
 import { adFailure, adInput, advanceUntil, withAd, workflowTimeMs } from './adRun';
 import { CHARGES, FakeVidu, failures } from './fakeVidu';
 
 const HOUR = 60 * 60_000;
 
 describe('outage waits (time-skipping, stubbed activities)', { timeout: 120_000 }, () => {
-  let ts: TimeSkippingEnv;
-  before(async () => {
-    ts = await openTimeSkippingEnv();
-  });
-  after(async () => {
-    await ts?.close();
-  });
+  const ts = suiteTimeSkippingEnv();
 
   it('waits out two hours of rate limits and retry-laters on the create, then creates once and is charged once', async () => {
     let refusedUntil = 0;

@@ -4,10 +4,10 @@
 // awaited (polls minutes apart, skipped), and is settled with what Vidu
 // reports, or refunded when Vidu reports the task failed.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { FAILURE_TYPES } from '../../src/workflows/shared/failures';
 import { statusQuery } from '../../src/workflows/ad/contract';
-import { openTimeSkippingEnv, type TimeSkippingEnv } from '../support/timeSkippingEnv';
+import { suiteTimeSkippingEnv } from '../support/timeSkippingEnv';
 import { adFailure, adInput, withAd, workflowTimeMs } from './adRun';
 import { CHARGES, FakeVidu } from './fakeVidu';
 
@@ -15,13 +15,7 @@ import { CHARGES, FakeVidu } from './fakeVidu';
 const ESTIMATES = { create: 600, compose: 1, narration: 10, video: 200 };
 
 describe('the ad spend protocol (time-skipping, stubbed activities)', { timeout: 120_000 }, () => {
-  let ts: TimeSkippingEnv;
-  before(async () => {
-    ts = await openTimeSkippingEnv();
-  });
-  after(async () => {
-    await ts?.close();
-  });
+  const ts = suiteTimeSkippingEnv();
 
   it('creates once, polls to success, composes the edited selection and settles every reservation to what Vidu charged', async () => {
     const vidu = new FakeVidu();

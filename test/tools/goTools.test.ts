@@ -3,24 +3,18 @@
 // a working binary (here versitygw, built into a scratch folder; the module
 // and build caches make a rebuild take seconds once it was built before).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { findGo, GO_TOOLS, goInstallEnv, isExecutable } from '../../src/tools/goTools';
+import { runChild } from '../support/childRun';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
 function buildIn(binDir: string): Promise<{ code: number | null; output: string }> {
   const script = `const { ensureGoTool, GO_TOOLS } = require('./src/tools/goTools'); console.log(ensureGoTool(GO_TOOLS.versitygw, () => undefined, ${JSON.stringify(binDir)}));`;
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, output }));
-  });
+  return runChild(process.execPath, ['--import', 'tsx', '-e', script], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] }).then(({ code, stdout, stderr }) => ({ code, output: stdout + stderr }));
 }
 
 test('two processes building the same Go tool at once both get it, and no build folder is left', { skip: findGo() ? false : 'Go is not installed' }, async () => {

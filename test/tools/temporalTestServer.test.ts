@@ -4,13 +4,13 @@
 // a working launcher, no build folder is left; Maven's ~/.m2 cache makes a
 // rebuild take seconds once it was built before).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { isExecutable } from '../../src/tools/goTools';
 import { findCommand, launcherScript, TEST_SERVER_MAIN_CLASS, testServerVersion } from '../../src/tools/temporalTestServer';
+import { runChild } from '../support/childRun';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -33,13 +33,7 @@ test('java is looked for in JAVA_HOME first, mvn in MAVEN_HOME, then on PATH; th
 
 function buildIn(toolsDir: string): Promise<{ code: number | null; output: string }> {
   const script = `require('./src/tools/temporalTestServer').ensureTemporalTestServer(() => undefined, ${JSON.stringify(toolsDir)}).then((p) => console.log(p), (e) => { console.error(e); process.exit(1); });`;
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, output }));
-  });
+  return runChild(process.execPath, ['--import', 'tsx', '-e', script], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] }).then(({ code, stdout, stderr }) => ({ code, output: stdout + stderr }));
 }
 
 const missing = ['java', 'mvn'].filter((c) => !findCommand(c as 'java' | 'mvn'));
