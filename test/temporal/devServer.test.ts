@@ -202,7 +202,13 @@ test('a server that exits while starting fails at once with its exit code, comma
 test('the project server that exits while starting is reported with its command and output, and its Web UI stopped', { timeout: 30_000 }, async () => {
   await withTempDir(async (dir) => {
     const uiPidFile = path.join(dir, 'ui-pid');
-    const server = await fakeBinary(dir, ['echo "fake server got: $*"', 'echo "Unable to load configuration" >&2', 'exit 1'].join('\n'), 'fake-server');
+    // The server waits for the UI to be up (its pid written) before it fails: on a busy machine an
+    // immediate exit could stop the UI before its first line ran, leaving nothing to check.
+    const server = await fakeBinary(
+      dir,
+      ['echo "fake server got: $*"', `for i in $(seq 100); do [ -s '${uiPidFile}' ] && break; sleep 0.1; done`, 'echo "Unable to load configuration" >&2', 'exit 1'].join('\n'),
+      'fake-server',
+    );
     const ui = await fakeBinary(dir, [`echo $$ > '${uiPidFile}'`, 'exec sleep 60'].join('\n'), 'fake-ui');
     await assert.rejects(startDevServerWith({ type: 'server', server, ui, source: 'project-build' }, { uiPort: 0, startTimeoutMs: 60_000 }), (err: unknown) => {
       assert.ok(err instanceof DevServerStartError, String(err));
