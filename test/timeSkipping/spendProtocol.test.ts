@@ -11,7 +11,7 @@ import { suiteTimeSkippingEnv } from '../support/timeSkippingEnv';
 import { adFailure, adInput, withAd, workflowTimeMs } from './adRun';
 import { CHARGES, FakeVidu } from './fakeVidu';
 
-/** The workflow's estimates for a 15 s ad (src/workflows/budget/prices.ts): create 40/s, compose 1, narration 10, storyboard edit 200. */
+/** The workflow's estimates for a 15 s ad (src/workflows/shared/prices.ts): create 40/s, compose 1, narration 10, storyboard edit 200. */
 const ESTIMATES = { create: 600, compose: 1, narration: 10, video: 200 };
 
 describe('the ad spend protocol (time-skipping, stubbed activities)', { timeout: 120_000 }, () => {

@@ -11,7 +11,7 @@
 // 4. a workflowId in the signed query (400);
 // 5. only now the body, up to the size limit (413), then its fields (400):
 //    the signal carries the task id, state, progress and error code, never a
-//    media URL or anything else from the body (see callbackBody.ts);
+//    media URL or anything else from the body (see src/callbacks/viduCallback.ts);
 // 6. the signal. It answers 200 once Temporal has accepted the signal, 503 when
 //    Temporal is unreachable, slow or overloaded (so Vidu retries), and 202
 //    when retrying could never succeed (so Vidu is told to stop): a workflow

@@ -4,7 +4,7 @@
 // runs: the workflow continues as new only when none is in flight. Every call
 // names what it is for (`acts.reads('poll main task …203456').getTaskState(id)`):
 // the summary rides on the command as user metadata, so the Web UI's event
-// history tells the rows apart, and replay ignores it (summaries.ts builds them).
+// history tells the rows apart, and replay ignores it (built with ../shared/shortText.ts).
 import { ActivityCancellationType, proxyActivities, type ActivityFunctionWithOptions, type ActivityInterfaceFor } from '@temporalio/workflow';
 import type { AdActivities, CreateActivities, NotifyActivities, ReadActivities, SaveActivities, SpendActivities } from './activityContract';
 
