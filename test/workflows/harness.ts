@@ -14,6 +14,7 @@ import { openLiveParts } from '../support/liveParts';
 import { suiteResource } from '../support/suiteResource';
 import type { TemporalTestEnv } from '../support/temporalTestEnv';
 import { createTestAdWorker, QUICK_ACTIVITY_TUNING } from '../support/testAdWorker';
+import { retryLostUpdate } from '../../src/starter/adHandle';
 
 export const PRODUCT_IMAGE = 'https://example.com/products/bottle.png';
 
@@ -68,12 +69,16 @@ export async function openAdHarness(options: HarnessOptions = {}): Promise<AdHar
       const worker = await createTestAdWorker(env, { taskQueue, vidu, artifacts, callbackPublicUrl: relay.url, activityTuning: QUICK_ACTIVITY_TUNING, ...workerOptions });
       return worker.runUntil(fn(taskQueue));
     },
-    startAd(taskQueue, input) {
-      return env.client.workflow.start(adFilmWorkflow, {
+    async startAd(taskQueue, input) {
+      const handle = await env.client.workflow.start(adFilmWorkflow, {
         taskQueue,
         workflowId: workflowIdForAd(input.adId),
         args: [{ images: [PRODUCT_IMAGE], prompt: 'a bottle on a beach', duration: 15, language: 'en', polling: CALLBACKS_ONLY, ...input }],
       });
+      // Updates go out as the starter sends them (src/starter/adHandle.ts): again when Temporal lost the
+      // workflow task that carried one, which a busy machine sees now and then.
+      const executeUpdate = handle.executeUpdate.bind(handle);
+      return Object.assign(handle, { executeUpdate: ((...args: Parameters<typeof executeUpdate>) => retryLostUpdate(() => executeUpdate(...args))) as typeof executeUpdate });
     },
     async close() {
       await relay.close();
