@@ -5,7 +5,7 @@
 // each a Vidu sub-task awaited the same way. Every step is recorded in the
 // state, so the run continues as new at any quiet moment and the next run
 // resumes where this one stood. Every create, edit and compose reserves its
-// estimated credits in the ad's budget first (adBudget.ts) and is settled
+// estimated credits in the ad's budget first (./budget.ts) and is settled
 // with what Vidu reports once final. docs/workflow.md tells the whole story.
 import { allHandlersFinished, ApplicationFailure, CancellationScope, condition, ContinueAsNew, isCancellation, log, patched, setHandler, TemporalFailure, workflowInfo } from '@temporalio/workflow';
 import { awaitAccountCredits } from './accountCheck';
