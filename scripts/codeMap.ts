@@ -10,9 +10,9 @@ import path from 'node:path';
 const ROOT = path.resolve(__dirname, '..');
 const MAX_CHARS = 220;
 
-/** The files of src/ that git tracks, sorted. */
+/** The files of src/ that git tracks or would (new files not yet added included), sorted. */
 export function sourceFiles(root = ROOT): string[] {
-  return execFileSync('git', ['ls-files', 'src'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean).sort();
+  return execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', 'src'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean).sort();
 }
 
 /** The leading comment of a script, as one line of text. */
