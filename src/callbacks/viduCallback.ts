@@ -123,10 +123,10 @@ function taskIdOf(body: Record<string, unknown>): Checked<string> {
   return { ok: false, detail: 'body must name its task in id or task_id (a non-empty string)' };
 }
 
-/** The fields of a signal, each checked by its rule, named as the sender spelled them. */
+/** The fields of a signal, named as the sender spelled them; the two required ones already checked. */
 interface SignalFields {
   taskId: Checked<string>;
-  nonce: { name: string; value: unknown };
+  nonce: Checked<string>;
   state: { name: string; value: unknown };
   progress: unknown;
   errCode: { name: string; value: unknown };
@@ -134,8 +134,7 @@ interface SignalFields {
 }
 
 function signalOf(fields: SignalFields): CallbackSignalResult {
-  const checkedNonce = requiredText(fields.nonce.name, fields.nonce.value, RULES.nonce);
-  if (!checkedNonce.ok) return checkedNonce;
+  if (!fields.nonce.ok) return fields.nonce;
   const createAttempt = optionalText(fields.createAttempt.name, fields.createAttempt.value, RULES.createAttempt);
   if (!createAttempt.ok) return createAttempt;
   if (!fields.taskId.ok) return fields.taskId;
@@ -147,7 +146,7 @@ function signalOf(fields: SignalFields): CallbackSignalResult {
   if (!errCode.ok) return errCode;
 
   // Built key by key so an absent field is absent, not `undefined`: the payload stays compact.
-  const signal: ViduCallbackSignal = { taskId: fields.taskId.value, nonce: checkedNonce.value };
+  const signal: ViduCallbackSignal = { taskId: fields.taskId.value, nonce: fields.nonce.value };
   if (state.value !== undefined) signal.state = state.value;
   if (progress.value !== undefined) signal.progress = progress.value;
   if (errCode.value !== undefined) signal.errCode = errCode.value;
@@ -161,6 +160,7 @@ function signalOf(fields: SignalFields): CallbackSignalResult {
  * x-request-nonce.
  */
 export function callbackSignalFrom(body: string, query: URLSearchParams, nonce: string): CallbackSignalResult {
+  // The nonce first: a bad one is refused before the body is parsed.
   const checkedNonce = requiredText('nonce (x-request-nonce)', nonce, RULES.nonce);
   if (!checkedNonce.ok) return checkedNonce;
   const parsed = jsonObject(body);
@@ -168,7 +168,7 @@ export function callbackSignalFrom(body: string, query: URLSearchParams, nonce: 
   const fields = parsed.value;
   return signalOf({
     taskId: taskIdOf(fields),
-    nonce: { name: 'nonce (x-request-nonce)', value: nonce },
+    nonce: checkedNonce,
     state: { name: 'state', value: field(fields, 'state') },
     progress: field(fields, 'progress'),
     errCode: { name: 'err_code', value: field(fields, 'err_code') },
@@ -184,10 +184,9 @@ export function callbackSignalFrom(body: string, query: URLSearchParams, nonce: 
 export function checkCallbackSignal(raw: unknown): CallbackSignalResult {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, detail: 'the signal must be an object { taskId, nonce, ... }' };
   const signal = raw as Record<string, unknown>;
-  const taskId = requiredText('taskId', field(signal, 'taskId'), RULES.taskId);
   return signalOf({
-    taskId,
-    nonce: { name: 'nonce', value: field(signal, 'nonce') },
+    taskId: requiredText('taskId', field(signal, 'taskId'), RULES.taskId),
+    nonce: requiredText('nonce', field(signal, 'nonce'), RULES.nonce),
     state: { name: 'state', value: field(signal, 'state') },
     progress: field(signal, 'progress'),
     errCode: { name: 'errCode', value: field(signal, 'errCode') },
