@@ -4,7 +4,6 @@
 // only trusted while its command line still names the cluster's folder, so a
 // recycled pid is never signalled.
 import { readFileSync } from 'node:fs';
-import { connect as tcpConnect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Alive and not a zombie (a zombie has exited; it only waits for its parent to reap it). */
@@ -63,18 +62,4 @@ export async function stopPid(pid: number, signal: NodeJS.Signals, graceMs: numb
   if (await waitForExit(pid, signal === 'SIGKILL' ? 10_000 : graceMs)) return;
   if (signal !== 'SIGKILL') process.kill(pid, 'SIGKILL');
   if (!(await waitForExit(pid, 10_000))) throw new Error(`process ${pid} did not exit after SIGKILL`);
-}
-
-/** Whether something accepts TCP connections on host:port. */
-export function portAccepts(host: string, port: number, timeoutMs = 1_000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = tcpConnect({ host, port });
-    const done = (answer: boolean) => {
-      socket.destroy();
-      resolve(answer);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
 }

@@ -6,7 +6,8 @@ import { closeSync, mkdirSync, openSync, readdirSync, readSync, fstatSync, write
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { shellCommand } from '../temporal/devServerCommand';
-import { commandLineOf, isRunning, portAccepts } from './processes';
+import { portAccepts } from '../tools/ports';
+import { commandLineOf, isRunning } from './processes';
 import { CLUSTER_HOST, type ClusterPorts } from './ports';
 import { CONFIG_ENV, CONFIG_SUBDIR } from './serverConfig';
 import type { TemporalService } from './types';

@@ -1,8 +1,8 @@
-// Free TCP ports on this machine, for every server the project starts (the
+// Free TCP ports on this machine, and whether a port answers yet, for every server the project starts (the
 // dev server, the local cluster, the S3 gateway, the demo, the tests). Here,
 // in the lowest layer, so that none of those has to import another's module.
 import { randomInt } from 'node:crypto';
-import { createServer } from 'node:net';
+import { connect as tcpConnect, createServer } from 'node:net';
 
 function tryListen(port: number, host: string): Promise<number | undefined> {
   return new Promise((resolve) => {
@@ -46,4 +46,18 @@ export async function pickServerPort(host: string, taken: Set<number>): Promise<
     return port;
   }
   throw new Error(`no free port found on ${host} between ${LOWEST_PORT} and ${HIGHEST_PORT}`);
+}
+
+/** Whether something accepts TCP connections on host:port. */
+export function portAccepts(host: string, port: number, timeoutMs = 1_000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = tcpConnect({ host, port });
+    const done = (answer: boolean) => {
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
 }

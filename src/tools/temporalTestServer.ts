@@ -15,11 +15,11 @@
 // (about 0.4 s instead of 1.5 s on an idle machine) and the C1 compiler only.
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PROJECT_ROOT } from './projectRoot';
 import { isExecutable } from './goTools';
+import { freePort, portAccepts } from './ports';
 
 export const TEST_SERVER_POM = path.join(PROJECT_ROOT, 'src', 'tools', 'temporal-test-server', 'pom.xml');
 export const TEST_SERVER_MAIN_CLASS = 'io.temporal.testserver.TestServer';
@@ -63,28 +63,6 @@ export function launcherScript(java: string): string {
   ].join('\n');
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function answers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
 /**
  * Starts the server once with -XX:ArchiveClassesAtExit and stops it (SIGTERM,
  * so the JVM exits normally and writes the archive of the classes its
@@ -104,7 +82,7 @@ async function makeClassArchive(java: string, dir: string, log: (line: string) =
   let up = false;
   while (!up && Date.now() < deadline && child.exitCode === null) {
     await sleep(100);
-    up = await answers(port);
+    up = await portAccepts('127.0.0.1', port);
   }
   child.kill('SIGTERM');
   await exited;
