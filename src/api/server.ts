@@ -26,6 +26,7 @@ import { answerMethodNotAllowed } from './methodNotAllowed';
 import { openApiTransform, openApiTransformObject } from './openapi';
 import { MULTIPART_LIMITS } from './multipartAd';
 import type { Registry } from 'prom-client';
+import { localUrl } from '../http/localUrl';
 import { serveMetrics } from '../metrics/metricsServer';
 import { registerApiMetrics } from './metrics';
 import { adRoutes } from './routes/ads';
@@ -287,11 +288,6 @@ export interface RunningApiServer {
   close(): Promise<void>;
 }
 
-function urlOf(host: string, port: number): string {
-  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  return `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
-}
-
 export async function startApiServer(options: ApiServerOptions): Promise<RunningApiServer> {
   const app = await buildApiServer(options);
   await app.listen({ host: options.host, port: options.port });
@@ -302,8 +298,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     throw err;
   }) : undefined;
   return {
-    url: urlOf(options.host, port),
-    metricsUrl: metrics && `${urlOf(options.metrics!.host, metrics.port)}/metrics`,
+    url: localUrl(options.host, port),
+    metricsUrl: metrics && `${localUrl(options.metrics!.host, metrics.port)}/metrics`,
     app,
     close: async () => {
       await metrics?.close();

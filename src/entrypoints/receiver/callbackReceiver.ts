@@ -32,6 +32,8 @@ import { adIdOfWorkflow } from '../../logging';
 import { verifyCallbackSignature } from '../../callbacks/signature';
 import { viduCallbackSignal } from '../../workflows/ad/contract';
 import { CALLBACK_QUERY, callbackSignalFrom } from '../../callbacks/viduCallback';
+import { localUrl } from '../../http/localUrl';
+import { serveMetrics, type MetricsServer } from '../../metrics/metricsServer';
 import { closeAfterAnswer } from './closeAfterAnswer';
 import { ReceiverMetrics, type CallbackOutcome } from './metrics';
 import { NonceCache } from './nonceCache';
@@ -240,15 +242,7 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Callba
     send(res, { status: 404, body: { error: 'not found' } });
   }
 
-  /** The metrics listener's one route: /metrics, read only. */
-  async function routeMetrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0]!;
-    if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) return send(res, { status: 404, body: { error: 'not found' } });
-    const text = await metrics.text();
-    res.writeHead(200, { 'content-type': metrics.contentType, 'content-length': Buffer.byteLength(text), connection: 'close' });
-    res.end(req.method === 'HEAD' ? undefined : text);
-  }
-  let metricsServer: http.Server | undefined;
+  let metricsServer: MetricsServer | undefined;
 
   const server = http.createServer((req, res) => {
     // A keep-alive connection whose answer went out before close() began is idle now: close it.
@@ -275,24 +269,9 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Callba
     server,
     metrics,
     metricsText: () => metrics.text(),
-    listenMetrics(port, host = '127.0.0.1') {
-      const listener = http.createServer((req, res) => {
-        routeMetrics(req, res).catch((err: unknown) => {
-          log(`metrics request failed: ${(err as Error).stack ?? String(err)}`);
-          if (!res.headersSent) send(res, { status: 500, body: { error: 'internal error' } });
-          else res.destroy();
-        });
-      });
-      metricsServer = listener;
-      return new Promise((resolve, reject) => {
-        listener.once('error', reject);
-        listener.listen(port, host, () => {
-          listener.off('error', reject);
-          const actual = (listener.address() as AddressInfo).port;
-          const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-          resolve({ port: actual, url: `http://${shownHost}:${actual}/metrics` });
-        });
-      });
+    async listenMetrics(port, host = '127.0.0.1') {
+      metricsServer = await serveMetrics(metrics.registry, host, port);
+      return { port: metricsServer.port, url: `${localUrl(host, metricsServer.port)}/metrics` };
     },
     listen(port, host = '0.0.0.0') {
       return new Promise((resolve, reject) => {
@@ -300,19 +279,14 @@ export function createCallbackReceiver(options: CallbackReceiverOptions): Callba
         server.listen(port, host, () => {
           server.off('error', reject);
           const actual = (server.address() as AddressInfo).port;
-          const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-          resolve({ port: actual, url: `http://${shownHost}:${actual}` });
+          resolve({ port: actual, url: localUrl(host, actual) });
         });
       });
     },
     async close() {
-      if (metricsServer?.listening) {
-        const closing = metricsServer;
-        // Scrapes are short and their answers close the connection: no need to wait for any.
-        const closed = new Promise<void>((resolve) => closing.close(() => resolve()));
-        closing.closeAllConnections();
-        await closed;
-      }
+      // Scrapes are short: the metrics listener closes its connections at once.
+      await metricsServer?.close();
+      metricsServer = undefined;
       return new Promise<void>((resolve, reject) => {
         if (!server.listening) return resolve();
         closing = true;
