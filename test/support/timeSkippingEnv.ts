@@ -9,11 +9,12 @@
 import { readFileSync } from 'node:fs';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, type LogLevel, type WorkflowBundle } from '@temporalio/worker';
+import type { WorkflowBundle } from '@temporalio/worker';
 import { bundleAdWorkflowCode } from '../../src/temporal/workflowCode';
 import { ensureTemporalTestServer } from '../../src/tools/temporalTestServer';
 import { AD_SEARCH_ATTRIBUTES } from '../../src/workflows/ad/searchAttributes';
 import { suiteResource } from './suiteResource';
+import { quietRuntime } from './temporalTestEnv';
 
 export interface TimeSkippingEnv {
   env: TestWorkflowEnvironment;
@@ -25,21 +26,6 @@ export interface TimeSkippingEnv {
 }
 
 let counter = 0;
-
-/**
- * The SDK's logs, and the core's, at ERROR unless TEST_LOG_LEVEL says
- * otherwise: expected failures would flood the output, and the core warns
- * once per worker that the test server does not advertise a capability the
- * ad does not use (heartbeat details kept on activity failure).
- */
-function quietRuntime(): void {
-  const level = (process.env.TEST_LOG_LEVEL as LogLevel | undefined) ?? 'ERROR';
-  try {
-    Runtime.install({ logger: new DefaultLogger(level), telemetryOptions: { logging: { filter: { core: level, other: level } } } });
-  } catch {
-    // Already installed by an earlier call in this process.
-  }
-}
 
 /**
  * The SDK gives the server 5 s to answer on its port (sdk-core's ephemeral
