@@ -33,3 +33,13 @@ export function suiteTempDir(prefix: string): { path: string } {
     (dir) => rm(dir.path, { recursive: true, force: true }),
   );
 }
+
+/** Runs `fn` in a folder of its own (its name starts with `prefix`), removed with everything in it afterwards. */
+export async function withTempDir<T>(prefix: string, fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  try {
+    return await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { ConfigError, loadConfig } from '../../src/config';
@@ -14,6 +13,7 @@ import { ensureGoTool, GO_TOOLS } from '../../src/tools/goTools';
 import { AD_ID, AD_SEARCH_ATTRIBUTES, AD_STAGE } from '../../src/workflows/ad/searchAttributes';
 import { isAlive } from '../support/probes';
 import { openTemporalTestEnv } from '../support/temporalTestEnv';
+import { withTempDir } from '../support/suiteResource';
 
 test('the dev server the suite runs on is real and has the ad search attributes registered', async () => {
   const env = await openTemporalTestEnv();
@@ -47,15 +47,6 @@ test('a namespace that does not exist fails the connection at once, naming TEMPO
     await env.close();
   }
 });
-
-async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'dev-server-test-'));
-  try {
-    return await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 /** A shell script posing as the `temporal` binary (or, named otherwise, as the server or the UI). */
 async function fakeBinary(dir: string, body: string, name = 'fake-temporal'): Promise<string> {
@@ -91,7 +82,7 @@ async function eventTypes(client: Client, workflowId: string): Promise<string[]>
 }
 
 test('stopped and started again on the same SQLite file and port, the server answers with its state and a workflow history kept', { timeout: 120_000 }, async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('dev-server-test-', async (dir) => {
     const config = loadConfig();
     const first = await startDevServerWith(projectServer(), { dbFilename: path.join(dir, 'temporal.sqlite'), startTimeoutMs: config.temporalStartTimeoutMs });
     const workflowId = `restart-check-${process.pid}`;
@@ -146,7 +137,7 @@ test('stopped and started again on the same SQLite file and port, the server ans
 });
 
 test('a server that never answers fails after the limit with a clear message, and is killed', { timeout: 30_000 }, async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('dev-server-test-', async (dir) => {
     const pidFile = path.join(dir, 'pid');
     const binary = await fakeBinary(
       dir,
@@ -170,7 +161,7 @@ test('a server that never answers fails after the limit with a clear message, an
 });
 
 test('a server that exits while starting fails at once with its exit code, command and output', { timeout: 30_000 }, async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('dev-server-test-', async (dir) => {
     const binary = await fakeBinary(dir, ['echo "fake temporal got: $*"', 'echo "error: cannot open the database" >&2', 'exit 3'].join('\n'));
     const started = Date.now();
     await assert.rejects(
@@ -200,7 +191,7 @@ test('a server that exits while starting fails at once with its exit code, comma
 });
 
 test('the project server that exits while starting is reported with its command and output, and its Web UI stopped', { timeout: 30_000 }, async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('dev-server-test-', async (dir) => {
     const uiPidFile = path.join(dir, 'ui-pid');
     // The server waits for the UI to be up (its pid written) before it fails: on a busy machine an
     // immediate exit could stop the UI before its first line ran, leaving nothing to check.
@@ -223,7 +214,7 @@ test('the project server that exits while starting is reported with its command 
 });
 
 test('a Web UI that exits while starting fails the start, naming the UI and its command', { timeout: 30_000 }, async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('dev-server-test-', async (dir) => {
     const server = await fakeBinary(dir, 'exec sleep 60', 'fake-server');
     const ui = await fakeBinary(dir, ['echo "listen tcp: address already in use" >&2', 'exit 2'].join('\n'), 'fake-ui');
     await assert.rejects(startDevServerWith({ type: 'server', server, ui, source: 'project-build' }, { uiPort: 0, startTimeoutMs: 60_000 }), (err: unknown) => {

@@ -4,13 +4,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { serverLaunch } from '../../src/temporal/devServerLaunch';
 import { writeDevServerConfig, writeUiConfig } from '../../src/temporal/devServerConfig';
+import { withTempDir } from '../support/suiteResource';
 
 const INTERNAL = {
   frontendHttp: 21001,
@@ -18,21 +18,12 @@ const INTERNAL = {
   services: { history: { grpc: 21003, membership: 21004 }, matching: { grpc: 21005, membership: 21006 }, worker: { grpc: 21007, membership: 21008 } },
 };
 
-async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'dev-server-config-test-'));
-  try {
-    return await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 async function readYaml(file: string) {
   return parse(await readFile(file, 'utf8'));
 }
 
 test('a database file: one history shard, SQLite in WAL mode with its schema made when missing, visibility in the same database', async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('dev-server-config-test-', async (dir) => {
     const dbFilename = path.join(dir, 'temporal.sqlite');
     const config = await readYaml(writeDevServerConfig(dir, { ip: '127.0.0.1', host: '127.0.0.1', port: 7233, internalPorts: INTERNAL, dbFilename }));
     assert.equal(config.persistence.numHistoryShards, 1);
@@ -46,7 +37,7 @@ test('a database file: one history shard, SQLite in WAL mode with its schema mad
 });
 
 test('in memory: a database of its own per start, shared by the server process connections', async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('dev-server-config-test-', async (dir) => {
     const input = { ip: '127.0.0.1', host: '127.0.0.1', port: 7233, internalPorts: INTERNAL, dbFilename: undefined };
     const first = (await readYaml(writeDevServerConfig(path.join(dir, 'a'), input))).persistence.datastores.sqlite.sql;
     const second = (await readYaml(writeDevServerConfig(path.join(dir, 'b'), input))).persistence.datastores.sqlite.sql;
@@ -56,7 +47,7 @@ test('in memory: a database of its own per start, shared by the server process c
 });
 
 test('the frontend listens on the ip asked for (all interfaces here); the other services on loopback, where they also find each other', async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('dev-server-config-test-', async (dir) => {
     const config = await readYaml(writeDevServerConfig(dir, { ip: '0.0.0.0', host: '127.0.0.1', port: 7233, internalPorts: INTERNAL, dbFilename: undefined }));
     assert.deepEqual(config.services.frontend.rpc, { grpcPort: 7233, membershipPort: 21002, bindOnIP: '0.0.0.0', httpPort: 21001 });
     assert.deepEqual(config.services.history.rpc, { grpcPort: 21003, membershipPort: 21004, bindOnIP: '127.0.0.1' });
@@ -67,7 +58,7 @@ test('the frontend listens on the ip asked for (all interfaces here); the other 
 });
 
 test("the dynamic config: the local cluster's keys, start-dev's, the dev defaults, and the caller's values over them", async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('dev-server-config-test-', async (dir) => {
     const configFile = writeDevServerConfig(dir, {
       ip: '127.0.0.1',
       host: '127.0.0.1',
@@ -92,7 +83,7 @@ test("the dynamic config: the local cluster's keys, start-dev's, the dev default
 });
 
 test('the Web UI listens on ip:uiPort and talks to the frontend; an IPv6 address gets its brackets', async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('dev-server-config-test-', async (dir) => {
     writeUiConfig(dir, { ip: '::1', uiPort: 8233, frontendAddress: '[::1]:7233', namespace: 'default' });
     const ui = await readYaml(path.join(dir, 'ui', 'dev-server.yaml'));
     assert.equal(ui.host, '[::1]');
@@ -106,7 +97,7 @@ test('the Web UI listens on ip:uiPort and talks to the frontend; an IPv6 address
 const BINARIES = { server: '/bin/temporal-server', ui: '/bin/temporal-ui-server' };
 
 test('with a database file the internal ports are kept for the next start, and chosen anew when one of them is taken', async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('dev-server-config-test-', async (dir) => {
     const options = { ip: '127.0.0.1', port: 7233, uiPort: 8233, dbFilename: path.join(dir, 'temporal.sqlite'), namespace: 'default' };
     const servicesOf = async () => (await readYaml(path.join(dir, 'temporal.sqlite.config', 'dev-server.yaml'))).services;
     const first = await serverLaunch(BINARIES, options);
